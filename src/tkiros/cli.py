@@ -1,0 +1,188 @@
+"""The tkiros command line: a thin click layer over the tkiros Python API.
+
+Exit codes (as pySHACL): 0 ok; 1 the data does not conform (validate); 2 input or runtime error.
+Errors are one line on stderr, never a traceback (set TKIROS_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from tkiros import __version__
+from tkiros.errors import TkirosError
+
+FORMATS = ("table", "csv", "tsv", "json", "md")  # keys of tkiros.formats.WRITERS (kept here so help needs no import)
+
+output_option = click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+
+
+def format_option(choices, default):
+    return click.option("-f", "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help="Output format.")
+
+
+def parse_params(values) -> dict[str, str]:
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise TkirosError(f"--param {item!r}: expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="tkiros")
+def cli():
+    """tkiros: TKIs, reactive oxygen species, resistance and re-sensitization, as a knowledge graph.
+
+    \b
+    Examples:
+      tkiros queries
+      tkiros query tkis-raising-ros --param tki=gefitinib
+      tkiros validate
+      tkiros stats
+
+    Exit codes: 0 ok, 1 data does not conform, 2 input or runtime error.
+    """
+
+
+@cli.command("queries")
+@format_option(("table", "json"), "table")
+@output_option
+def queries_cmd(fmt, output):
+    """List the saved queries with their titles and parameters.
+
+    \b
+    Example:
+      tkiros queries
+    """
+    import json
+
+    from tkiros.output import emit
+    from tkiros.queries import list_queries
+
+    qs = list_queries()
+    if fmt == "json":
+        data = [{"name": q.name, "title": q.title, "question": q.question, "keywords": q.keywords,
+                 "params": {p.name: {"kind": p.kind, "required": p.required, "doc": p.doc} for p in q.params.values()}} for q in qs]
+        emit(json.dumps(data, indent=2) + "\n", output)
+        return
+    width = max((len(q.name) for q in qs), default=4)
+    lines = []
+    for q in qs:
+        params = " ".join(f"[{p}=…]" if not q.params[p].required else f"{p}=…" for p in q.params)
+        lines.append(f"{q.name.ljust(width)}  {q.title}" + (f"  {params}" if params else ""))
+    lines.append(f"({len(qs)} saved queries; run one with: tkiros query NAME)")
+    emit("\n".join(lines) + "\n", output)
+
+
+@cli.command("query")
+@click.argument("name_or_file")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable); entities match label, synonym or CURIE.")
+@format_option(FORMATS, "table")
+@output_option
+def query_cmd(name_or_file, params, fmt, output):
+    """Run a saved query (by name) or a SPARQL file on the embedded store.
+
+    \b
+    Examples:
+      tkiros query tkis-raising-ros
+      tkiros query tkis-raising-ros --param tki=osimertinib --format csv
+      tkiros query queries/tkis-raising-ros.rq -o rows.tsv -f tsv
+    """
+    from tkiros.output import emit
+    from tkiros.queries import run_query
+
+    result = run_query(name_or_file, parse_params(params))
+    emit(result.to(fmt), output)
+
+
+@cli.command("validate")
+@format_option(("text", "turtle", "json"), "text")
+@output_option
+def validate_cmd(fmt, output):
+    """Check the graph against the SHACL shapes of shapes/.
+
+    Exit 0 when it conforms, 1 when a shape is violated, 2 when a source cannot be loaded.
+
+    \b
+    Example:
+      tkiros validate --format json -o report.json
+    """
+    from tkiros.output import emit
+    from tkiros.validate import validate
+
+    report = validate()
+    emit({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), output)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command("stats")
+@format_option(("table", "json"), "table")
+@output_option
+def stats_cmd(fmt, output):
+    """Count classes, individuals, findings, references and triples.
+
+    \b
+    Example:
+      tkiros stats --format json
+    """
+    import json
+
+    from tkiros.output import emit
+    from tkiros.stats import stats
+
+    counts = stats()
+    if fmt == "json":
+        emit(json.dumps(counts, indent=2) + "\n", output)
+    else:
+        w = max(len(k) for k in counts)
+        emit("".join(f"{k.ljust(w)}  {v}\n" for k, v in counts.items()), output)
+
+
+@cli.command("span")
+@click.argument("seed", type=click.Choice(["review", "preprint"]))
+@click.argument("span_id")
+@click.argument("quote")
+@click.option("--nth", default=1, show_default=True, help="Which occurrence of the quote to use.")
+def span_cmd(seed, span_id, quote, nth):
+    """Print a SeedSpan (offsets and exact quote) for curating a finding.
+
+    \b
+    Example:
+      tkiros span review erbb-s01 "Under gefitinib treatment, lung cancer cells show a rise in ROS levels"
+    """
+    from tkiros.seeds import span_turtle
+
+    click.echo(span_turtle(seed, span_id, quote, nth), nl=False)
+
+
+def main(argv=None):
+    try:
+        cli.main(args=argv, prog_name="tkiros", standalone_mode=False)
+    except TkirosError as err:
+        click.echo(f"tkiros: error: {err.message}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("tkiros: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as err:
+        click.echo(f"tkiros: error: {err.format_message()}", err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except BaseException as err:  # never a traceback for the user
+        if os.environ.get("TKIROS_DEBUG"):
+            raise
+        if isinstance(err, KeyboardInterrupt):
+            sys.exit(130)
+        click.echo(f"tkiros: error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Result writers, one per --format choice. Table and Markdown show CURIEs; CSV, TSV and JSON keep IRIs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+
+from tkiros.prefixes import compact
+
+
+def term_text(term, curie: bool = False) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value) if curie else term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _cells(result, curie):
+    return [[term_text(t, curie) for t in row] for row in result.rows]
+
+
+def write_table(result) -> str:
+    if result.boolean is not None:
+        return "yes\n" if result.boolean else "no\n"
+    rows = _cells(result, True)
+    widths = [len(v) for v in result.variables]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    widths = [min(w, 80) for w in widths]
+
+    def fmt(cells):
+        return "  ".join((c if len(c) <= 80 else c[:77] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    lines = [fmt(result.variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _delimited(result, delimiter: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    if result.boolean is not None:
+        w.writerow(["ask"])
+        w.writerow(["true" if result.boolean else "false"])
+        return buf.getvalue()
+    w.writerow(result.variables)
+    w.writerows(_cells(result, False))
+    return buf.getvalue()
+
+
+def write_csv(result) -> str:
+    return _delimited(result, ",")
+
+
+def write_tsv(result) -> str:
+    return _delimited(result, "\t")
+
+
+def _json_term(term):
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def write_json(result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_md(result) -> str:
+    if result.boolean is not None:
+        return f"**{'yes' if result.boolean else 'no'}**\n"
+
+    def esc(s):
+        return s.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in _cells(result, True)]
+    return "\n".join(lines) + "\n"
+
+
+WRITERS = {"table": write_table, "csv": write_csv, "tsv": write_tsv, "json": write_json, "md": write_md}

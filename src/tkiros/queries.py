@@ -1,0 +1,237 @@
+"""Saved SPARQL queries: discovery, comment headers, safe parameter binding and execution.
+
+A saved query is one ``queries/NAME.rq`` whose leading comment header reads::
+
+    # title: TKIs that raise ROS
+    # question: Which TKIs raise ROS, in which cancers, with which outcome?
+    # param: tki (entity) optional: restrict to one TKI (label, synonym or CURIE)
+    # keywords: ROS, TKI, outcome
+
+Parameters are bound as RDF terms through SPARQL substitution (SEP-0007): a value is never pasted
+into the query text. An ``entity`` parameter is resolved to an IRI by label, synonym or CURIE;
+``string`` and ``integer`` parameters become literals; ``iri`` takes a full IRI or CURIE.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tkiros.errors import TkirosError
+from tkiros.paths import project_root
+from tkiros.prefixes import compact, expand
+
+HEADER = re.compile(r"^#\s*(title|question|param|keywords|why|severity)\s*:\s*(.*)$", re.I)
+PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
+UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.I)
+
+
+@dataclass
+class Param:
+    name: str
+    kind: str = "entity"
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass
+class SavedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    question: str = ""
+    keywords: list[str] = field(default_factory=list)
+    params: dict[str, Param] = field(default_factory=dict)
+
+    @property
+    def expected_path(self) -> Path:
+        return self.path.with_suffix(".expected.tsv")
+
+
+def parse_header(path: Path, text: str) -> SavedQuery:
+    q = SavedQuery(name=path.stem, path=path, text=text)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "title":
+            q.title = value
+        elif key == "question":
+            q.question = value
+        elif key == "keywords":
+            q.keywords = [k.strip() for k in value.split(",") if k.strip()]
+        elif key == "param":
+            pm = PARAM.match(value)
+            if not pm:
+                raise TkirosError(f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity|string|integer|iri) [optional|required]: doc'")
+            q.params[pm["name"]] = Param(pm["name"], pm["kind"], pm["req"] == "required", (pm["doc"] or "").strip())
+    return q
+
+
+def queries_folder(folder: Path | None = None) -> Path:
+    return Path(folder) if folder else project_root() / "queries"
+
+
+def list_queries(folder: Path | None = None) -> list[SavedQuery]:
+    folder = queries_folder(folder)
+    return [parse_header(p, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.rq"))]
+
+
+def get_query(name_or_path: str) -> SavedQuery:
+    p = Path(name_or_path)
+    if p.suffix == ".rq" or p.exists():
+        if not p.is_file():
+            raise TkirosError(f"{name_or_path}: no such query file")
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise TkirosError(f"{name_or_path}: not UTF-8 text") from None
+        return parse_header(p, text)
+    candidates = {q.name: q for q in list_queries()}
+    if name_or_path in candidates:
+        return candidates[name_or_path]
+    close = difflib.get_close_matches(name_or_path, list(candidates), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; run 'tkiros queries' for the list"
+    raise TkirosError(f"unknown query {name_or_path!r}{hint}")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\-_‐–—/]+", "", s.casefold())
+
+
+def entity_index(store) -> dict[str, set[str]]:
+    """Normalised label, synonym and CURIE -> entity IRIs."""
+    index: dict[str, set[str]] = {}
+    rows = store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+        " SELECT ?s ?l WHERE { ?s rdfs:label|skos:altLabel|skos:prefLabel|skos:notation ?l }"
+    )
+    for row in rows:
+        s = row["s"]
+        if isinstance(s, ox.NamedNode):
+            index.setdefault(_norm(row["l"].value), set()).add(s.value)
+    rows = store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }")
+    for row in rows:
+        if isinstance(row["s"], ox.NamedNode) and isinstance(row["x"], ox.NamedNode):
+            index.setdefault(_norm(compact(row["x"].value)), set()).add(row["s"].value)
+    return index
+
+
+def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
+    if value.startswith("http://") or value.startswith("https://"):
+        return _iri(value, param)
+    if ":" in value and not value.startswith("_:"):
+        try:
+            iri = expand(value)
+        except KeyError:
+            iri = None
+        if iri and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
+            return ox.NamedNode(iri)
+    index = entity_index(store)
+    hits = index.get(_norm(value))
+    if not hits:
+        close = difflib.get_close_matches(_norm(value), list(index), n=3, cutoff=0.75)
+        hint = f"; close: {', '.join(close)}" if close else ""
+        raise TkirosError(f"--param {param}={_short(value)}: no entity has this label, synonym or CURIE{hint}")
+    if len(hits) > 1:
+        raise TkirosError(f"--param {param}={_short(value)}: ambiguous, matches {', '.join(sorted(compact(h) for h in hits))}; give a CURIE")
+    return ox.NamedNode(next(iter(hits)))
+
+
+def _short(value: str, limit: int = 60) -> str:
+    v = value.encode("unicode_escape").decode("ascii")
+    return v if len(v) <= limit else v[:limit] + "..."
+
+
+def _iri(value: str, param: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        raise TkirosError(f"--param {param}={_short(value)}: not a valid IRI") from None
+
+
+def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
+    """Turn user values into SPARQL substitutions (RDF terms); unknown or missing params are errors."""
+    for name in params:
+        if name not in query.params:
+            known = ", ".join(query.params) or "none"
+            raise TkirosError(f"--param {name}: query {query.name!r} has no such parameter (parameters: {known})")
+    subs = {}
+    for name, p in query.params.items():
+        if name not in params:
+            if p.required:
+                raise TkirosError(f"--param {name}: required by query {query.name!r} ({p.doc or p.kind})")
+            continue
+        value = params[name]
+        if p.kind == "entity":
+            subs[ox.Variable(name)] = resolve_entity(store, value, name)
+        elif p.kind == "iri":
+            try:
+                subs[ox.Variable(name)] = _iri(expand(value) if ":" in value and not value.startswith("http") else value, name)
+            except KeyError:
+                raise TkirosError(f"--param {name}={_short(value)}: unknown prefix") from None
+        elif p.kind == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,18}", value):
+                raise TkirosError(f"--param {name}={_short(value)}: not an integer")
+            subs[ox.Variable(name)] = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        else:
+            subs[ox.Variable(name)] = ox.Literal(value)
+    return subs
+
+
+@dataclass
+class Result:
+    """A query result: variables and rows of RDF terms (or a boolean for ASK)."""
+
+    variables: list[str]
+    rows: list[list]
+    boolean: bool | None = None
+
+    def to(self, fmt: str) -> str:
+        from tkiros.formats import WRITERS
+
+        return WRITERS[fmt](self)
+
+
+def check_read_only(text: str, where: str) -> None:
+    stripped = re.sub(r"#[^\n]*", "", re.sub(r'"(?:[^"\\]|\\.)*"|<[^>\s]*>', "", text))
+    m = UPDATE.search(stripped)
+    if m and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped[: m.start()], re.I):
+        raise TkirosError(f"{where}: SPARQL Update ({m.group(1).upper()}) is refused; tkiros queries are read-only")
+
+
+def execute(store, text: str, substitutions: dict | None = None, where: str = "query") -> Result:
+    check_read_only(text, where)
+    try:
+        res = store.query(text, substitutions=substitutions or None)
+    except SyntaxError as err:
+        raise TkirosError(f"{where}: SPARQL syntax error: {str(err).splitlines()[0]}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise TkirosError(f"{where}: query failed: {str(err).splitlines()[0]}") from None
+    if isinstance(res, ox.QueryBoolean):
+        return Result(["ask"], [], bool(res))
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        return Result(variables, [[sol[v] for v in variables] for sol in res])
+    raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
+
+
+def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None) -> Result:
+    query = get_query(name_or_path)
+    if store is None:
+        from tkiros.store import open_store
+
+        store = open_store()
+    raw = getattr(store, "store", store)
+    subs = bind_params(query, params or {}, raw)
+    return execute(raw, query.text, subs, where=query.path.name)

@@ -1,0 +1,173 @@
+"""The embedded default store: pyoxigraph, compiled from the source Turtle and cached on disk.
+
+The compiled store is keyed by a SHA-256 over every source file and rule, so it is rebuilt only when a
+source changes. It is built in a temporary folder and renamed into place, so two processes racing to
+build it leave one valid store and a reader never sees a half-built one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tkiros import __version__
+from tkiros.errors import SourceError, TkirosError
+from tkiros.paths import cache_dir, project_root, rule_files, source_files
+
+BASE_IRI = "https://w3id.org/tkiros/data/"
+
+
+def sources_digest(root: Path | None = None) -> str:
+    root = root or project_root()
+    h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
+    for path in source_files(root) + rule_files(root):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def parse_error(path: Path, root: Path, err: SyntaxError) -> SourceError:
+    line, col = getattr(err, "lineno", None), getattr(err, "offset", None)
+    where = f"{_relative(path, root)}:{line}:{col}" if line else _relative(path, root)
+    msg = str(err.msg if hasattr(err, "msg") and err.msg else err).splitlines()[0]
+    return SourceError(f"{where}: malformed Turtle: {msg}")
+
+
+def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = None) -> None:
+    """Load every source file into ``store``; a malformed file raises SourceError naming file:line:col."""
+    for path in source_files(root, instances):
+        try:
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)
+        except SyntaxError as err:
+            raise parse_error(path, root, err) from None
+        except OSError as err:
+            raise TkirosError(f"{_relative(path, root)}: cannot read: {err.strerror or err}") from None
+
+
+TK = "https://w3id.org/tkiros/vocab/"
+
+
+def add_seed_texts(store: ox.Store, root: Path) -> None:
+    """Attach each seed's full text (tkiros:text) so that span quotes can be checked in SPARQL anywhere."""
+    rows = store.query(f"SELECT ?seed ?file WHERE {{ ?seed <{TK}fileName> ?file }}")
+    for row in list(rows):
+        path = root / "seeds" / row["file"].value
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise TkirosError(f"{_relative(path, root)}: cannot read seed text: {err}") from None
+        store.add(ox.Quad(row["seed"], ox.NamedNode(TK + "text"), ox.Literal(text)))
+
+
+def apply_rules(store: ox.Store, root: Path) -> int:
+    """Add the triples that the CONSTRUCT rules of ontology/rules/ derive; returns how many were new."""
+    added = 0
+    for rule in rule_files(root):
+        try:
+            triples = list(store.query(rule.read_text(encoding="utf-8")))
+        except SyntaxError as err:
+            raise SourceError(f"{_relative(rule, root)}: malformed SPARQL rule: {err}") from None
+        before = len(store)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        added += len(store) - before
+    return added
+
+
+def build_store(root: Path | None = None, path: Path | None = None, instances: list[Path] | None = None) -> ox.Store:
+    """Compile the sources into a fresh store (on disk at ``path`` or in memory).
+
+    ``instances`` replaces instances/ (fixtures, drafts); such a store is never cached.
+    """
+    root = root or project_root()
+    store = ox.Store(str(path)) if path else ox.Store()
+    load_sources(store, root, instances)
+    add_seed_texts(store, root)
+    apply_rules(store, root)
+    if path:
+        store.flush()
+        store.optimize()
+    return store
+
+
+@dataclass
+class Graph:
+    """An opened graph: the pyoxigraph store, where it came from, and its digest."""
+
+    store: ox.Store
+    root: Path
+    digest: str
+    path: Path | None = None
+
+    def query(self, sparql: str, **kwargs):
+        return self.store.query(sparql, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
+    """Open the compiled store, building it first if no cached copy matches the sources."""
+    root = Path(root) if root else project_root()
+    if not (root / "ontology").is_dir():
+        raise TkirosError(f"{root}: no ontology/ folder here; set TKIROS_HOME to a tkiros checkout")
+    digest = sources_digest(root)
+    if not use_cache:
+        return Graph(build_store(root), root, digest)
+    target = cache_dir() / f"store-{digest[:24]}"
+    if not (target / ".complete").is_file():
+        _build_into(root, target)
+    try:
+        store = ox.Store.read_only(str(target))
+    except OSError as err:
+        raise TkirosError(f"{target}: cannot open the cached store: {err}") from None
+    return Graph(store, root, digest, target)
+
+
+def _build_into(root: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
+    try:
+        store = build_store(root, tmp / "db")
+        del store  # close RocksDB before the rename
+        (tmp / "db" / ".complete").write_text("ok\n")
+        try:
+            os.rename(tmp / "db", target)
+        except OSError:
+            if not (target / ".complete").is_file():  # lost the race to a broken copy: replace it
+                shutil.rmtree(target, ignore_errors=True)
+                os.rename(tmp / "db", target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _prune(target)
+
+
+def _prune(keep: Path) -> None:
+    """Remove stale compiled stores, keeping the newest few."""
+    old = sorted((p for p in keep.parent.glob("store-*") if p != keep), key=lambda p: p.stat().st_mtime)
+    for p in old[:-2]:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def open_files(instances: list[Path], root: Path | None = None) -> Graph:
+    """An in-memory graph of the ontology and seed metadata plus the given instance files only."""
+    root = Path(root) if root else project_root()
+    return Graph(build_store(root, instances=[Path(p) for p in instances]), root, "")
+
+
+def export_ntriples(graph: Graph) -> bytes:
+    """The whole default graph as N-Triples (for rdflib-based tools such as pySHACL)."""
+    store = getattr(graph, "store", graph)
+    return ox.serialize(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES)

@@ -1,0 +1,45 @@
+"""Shared fixtures. Golden files are regenerated with: pytest --regen-goldens"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-goldens", action="store_true", default=False, help="Rewrite expected results and golden files from the current data.")
+
+
+@pytest.fixture(scope="session")
+def regen(request) -> bool:
+    return request.config.getoption("--regen-goldens")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """Tests build their compiled stores in a private cache, never the user's."""
+    old = os.environ.get("TKIROS_CACHE")
+    os.environ["TKIROS_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("TKIROS_CACHE", None)
+    else:
+        os.environ["TKIROS_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def graph():
+    from tkiros.store import open_store
+
+    return open_store()
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    from tkiros.validate import load_shapes
+
+    return load_shapes()
