@@ -32,7 +32,7 @@ def _invoke(args):
 
 def test_help_has_examples_for_every_command():
     runner = CliRunner()
-    for name, command in cli.commands.items():
+    for name in cli.list_commands(None):
         res = runner.invoke(cli, [name, "--help"])
         assert res.exit_code == 0, name
         assert "Example" in res.output and f"tkiros {name}" in res.output, f"{name} --help lacks a runnable example"

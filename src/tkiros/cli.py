@@ -33,7 +33,49 @@ def parse_params(values) -> dict[str, str]:
     return params
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Commands that live in their own modules, imported only when invoked (so `query` pays for no reasoner).
+LAZY_COMMANDS = {
+    "imports": "tkiros.imports:imports_cmd",
+    "reason": "tkiros.reason:reason_cmd",
+    "explain": "tkiros.reason:explain_cmd",
+    "conflicts": "tkiros.qc:conflicts_cmd",
+    "qc": "tkiros.qc:qc_cmd",
+    "tables": "tkiros.tables:tables_cmd",
+    "diagram": "tkiros.diagram:diagram_cmd",
+    "search": "tkiros.lookup:search_cmd",
+    "show": "tkiros.lookup:show_cmd",
+    "publish": "tkiros.publish:publish_cmd",
+    "diff": "tkiros.publish:diff_cmd",
+    "serve": "tkiros.serve:serve_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose LAZY_COMMANDS are imported on first use; a module not present is not listed."""
+
+    def list_commands(self, ctx):
+        import importlib.util
+
+        lazy = [n for n, target in LAZY_COMMANDS.items() if importlib.util.find_spec(target.split(":")[0]) is not None]
+        return sorted(set(super().list_commands(ctx)) | set(lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.commands:
+            return self.commands[name]
+        if name in LAZY_COMMANDS:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[name].split(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except ModuleNotFoundError as err:
+                if err.name == module:
+                    return None
+                raise
+        return None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="tkiros")
 def cli():
     """tkiros: TKIs, reactive oxygen species, resistance and re-sensitization, as a knowledge graph.
@@ -142,6 +184,36 @@ def stats_cmd(fmt, output):
     else:
         w = max(len(k) for k in counts)
         emit("".join(f"{k.ljust(w)}  {v}\n" for k, v in counts.items()), output)
+
+
+@cli.command("coverage")
+@format_option(("text", "json"), "text")
+@output_option
+def coverage_cmd(fmt, output):
+    """Report which citing or agent-naming sentences back no finding, and which references no finding cites.
+
+    \b
+    Example:
+      tkiros coverage
+    """
+    import json
+
+    from tkiros.coverage import coverage
+    from tkiros.output import emit
+
+    rep = coverage()
+    if fmt == "json":
+        data = {
+            "citing_sentences_backed": rep.citing_backed_share,
+            "agent_or_citing_sentences_backed": rep.relevant_backed_share,
+            "text_cited_references_cited_by_findings": rep.reference_share,
+            "unaccounted_references": rep.unaccounted_references,
+            "sections": [{"section": s.section, "sentences": len(s.sentences), "citing": len(s.citing), "relevant": len(s.relevant),
+                          "unbacked": [{"start": u.start, "end": u.end, "text": u.text} for u in s.unbacked]} for s in rep.sections],
+        }
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(rep.text(), output)
 
 
 @cli.command("span")
