@@ -1,0 +1,179 @@
+"""The quality gate: SPARQL checks in shapes/checks/, named by role (*-violation.rq fails the gate,
+*-warning.rq and *-info.rq are listed), in the manner of `robot report`; and the contradiction ledger."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from tkiros.errors import TkirosError
+from tkiros.paths import project_root
+
+SEVERITIES = {"violation": "ERROR", "warning": "WARNING", "info": "INFO"}
+ROLE = re.compile(r"^(?P<name>.+)-(?P<role>violation|warning|info)\.rq$")
+
+
+@dataclass
+class Check:
+    name: str
+    severity: str
+    path: Path
+    title: str
+    why: str
+    text: str
+
+
+@dataclass
+class Problem:
+    severity: str
+    check: str
+    subject: str
+    detail: str
+
+
+def list_checks(folder: Path | None = None) -> list[Check]:
+    folder = folder or project_root() / "shapes" / "checks"
+    checks = []
+    for path in sorted(folder.glob("*.rq")):
+        m = ROLE.match(path.name)
+        if not m:
+            raise TkirosError(f"{path.name}: a check is named NAME-violation.rq, NAME-warning.rq or NAME-info.rq")
+        text = path.read_text(encoding="utf-8")
+        title = re.search(r"^#\s*title:\s*(.+)$", text, re.M)
+        why = re.search(r"^#\s*why:\s*(.+(?:\n#\s{2,}.+)*)", text, re.M)
+        if not title or not why:
+            raise TkirosError(f"{path.name}: a check needs '# title:' and '# why:' header lines")
+        checks.append(Check(path.stem, SEVERITIES[m["role"]], path, title.group(1).strip(),
+                            re.sub(r"\s*\n#\s*", " ", why.group(1)).strip(), text))
+    return checks
+
+
+def run_checks(graph=None, checks: list[Check] | None = None) -> list[Problem]:
+    if graph is None:
+        from tkiros.store import open_store
+
+        graph = open_store()
+    out = []
+    for check in checks if checks is not None else list_checks():
+        try:
+            rows = graph.query(check.text)
+        except SyntaxError as err:
+            raise TkirosError(f"{check.path.name}: SPARQL syntax error: {str(err).splitlines()[0]}") from None
+        for row in rows:
+            out.append(Problem(check.severity, check.name, row["subject"].value, row["detail"].value if row["detail"] else ""))
+    order = {"ERROR": 0, "WARNING": 1, "INFO": 2}
+    return sorted(out, key=lambda p: (order[p.severity], p.check, p.subject, p.detail))
+
+
+def report_text(problems: list[Problem], checks: list[Check]) -> str:
+    from tkiros.prefixes import compact
+
+    lines = []
+    for p in problems:
+        lines.append(f"{p.severity:7} {p.check:32} {compact(p.subject)}  {p.detail}")
+    counts = {s: sum(p.severity == s for p in problems) for s in ("ERROR", "WARNING", "INFO")}
+    lines.append(f"{len(checks)} checks: {counts['ERROR']} error(s), {counts['WARNING']} warning(s), {counts['INFO']} info.")
+    lines.append("QC gate: " + ("FAILED" if counts["ERROR"] else "passed"))
+    return "\n".join(lines) + "\n"
+
+
+@click.command("qc")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True, help="Output format.")
+@click.option("--severity", type=click.Choice(["ERROR", "WARNING", "INFO"]), default="INFO", show_default=True, help="Lowest severity to list.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+def qc_cmd(fmt, severity, output):
+    """Run the quality checks of shapes/checks/ (exit 1 when an ERROR check finds anything).
+
+    \b
+    Example:
+      tkiros qc --severity WARNING
+    """
+    from tkiros.output import emit
+
+    checks = list_checks()
+    problems = run_checks(checks=checks)
+    keep = {"ERROR": {"ERROR"}, "WARNING": {"ERROR", "WARNING"}, "INFO": {"ERROR", "WARNING", "INFO"}}[severity]
+    shown = [p for p in problems if p.severity in keep]
+    if fmt == "json":
+        emit(json.dumps([p.__dict__ for p in shown], indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "tsv":
+        emit("severity\tcheck\tsubject\tdetail\n" + "".join(f"{p.severity}\t{p.check}\t{p.subject}\t{p.detail}\n" for p in shown), output)
+    else:
+        emit(report_text(shown, checks), output)
+    if any(p.severity == "ERROR" for p in problems):
+        raise SystemExit(1)
+
+
+CONFLICTS = """
+PREFIX tkiros: <https://w3id.org/tkiros/vocab/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?agent ?agentLabel ?target ?targetLabel ?finding ?direction
+       (GROUP_CONCAT(DISTINCT ?ctx; separator=", ") AS ?context)
+       (GROUP_CONCAT(DISTINCT ?q; separator=", ") AS ?qualifiers)
+       (SAMPLE(?quote) AS ?text)
+WHERE {
+  ?finding tkiros:hasAgent ?agent ; tkiros:hasTarget ?target ; tkiros:hasDirection ?d .
+  ?other tkiros:hasAgent ?agent ; tkiros:hasTarget ?target ; tkiros:hasDirection ?d2 .
+  ?d tkiros:oppositeOf ?d2 .
+  ?agent rdfs:label ?agentLabel . ?target rdfs:label ?targetLabel . ?d rdfs:label ?direction .
+  OPTIONAL { ?finding tkiros:inCancerType|tkiros:inCellLine|tkiros:inCellState|tkiros:withMutation ?c . ?c rdfs:label ?ctx }
+  OPTIONAL { ?finding tkiros:hasQualifier/rdfs:label ?q }
+  OPTIONAL { ?finding tkiros:hasSpan/oa:exact ?quote }
+}
+GROUP BY ?agent ?agentLabel ?target ?targetLabel ?finding ?direction
+ORDER BY ?agentLabel ?targetLabel ?direction ?finding
+"""
+
+
+def conflicts(graph=None) -> list[dict]:
+    """Groups of findings about the same agent and target with opposite directions."""
+    if graph is None:
+        from tkiros.store import open_store
+
+        graph = open_store()
+    groups: dict[tuple, dict] = {}
+    for r in graph.query(CONFLICTS):
+        key = (r["agent"].value, r["target"].value)
+        g = groups.setdefault(key, {"agent": r["agentLabel"].value, "target": r["targetLabel"].value, "findings": []})
+        g["findings"].append({
+            "finding": r["finding"].value, "direction": r["direction"].value,
+            "context": r["context"].value if r["context"] else "", "qualifiers": r["qualifiers"].value if r["qualifiers"] else "",
+            "quote": r["text"].value if r["text"] else "",
+        })
+    return list(groups.values())
+
+
+@click.command("conflicts")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+def conflicts_cmd(fmt, output):
+    """List the contradiction ledger: findings on one agent and target with opposite directions, with spans.
+
+    The conflicts stay in the data, explained by their context and marked tkiros:conflicting.
+
+    \b
+    Example:
+      tkiros conflicts --format json
+    """
+    from tkiros.output import emit
+    from tkiros.prefixes import compact
+
+    groups = conflicts()
+    if fmt == "json":
+        emit(json.dumps(groups, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    lines = []
+    for g in groups:
+        lines.append(f"WARNING {g['agent']} -> {g['target']}: opposite directions")
+        for f in g["findings"]:
+            marked = "" if "conflicting" in f["qualifiers"] else "  [not marked conflicting]"
+            lines.append(f"  {compact(f['finding'])}  {f['direction']}  [{f['context'] or 'no context'}]{marked}")
+            if f["quote"]:
+                lines.append(f"      \"{f['quote'][:150]}\"")
+    lines.append(f"({len(groups)} conflict group(s))")
+    emit("\n".join(lines) + "\n", output)

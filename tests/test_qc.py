@@ -1,0 +1,59 @@
+"""The QC report and the contradiction ledger, through the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tkiros.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def invoke(args):
+    import click
+
+    @click.command()
+    def entry():
+        main(list(args))
+
+    return CliRunner().invoke(entry, [], catch_exceptions=False)
+
+
+def test_qc_passes_on_the_data():
+    res = invoke(["qc", "--severity", "WARNING"])
+    assert res.exit_code == 0, res.output
+    assert "QC gate: passed" in res.output and "0 error(s)" in res.output
+
+
+def test_qc_fails_with_exit_1_on_an_error(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    for d in ("ontology", "instances", "seeds", "shapes", "queries"):
+        shutil.copytree(ROOT / d, home / d)
+    (home / "instances" / "orphan.ttl").write_text(
+        "@prefix tkiros: <https://w3id.org/tkiros/vocab/> . @prefix tkd: <https://w3id.org/tkiros/data/> .\n"
+        "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+        'tkd:orphan-s01 a tkiros:SeedSpan ; tkiros:inSeed tkd:seed-review ; oa:start 4776 ; oa:end 4801 ; oa:exact "Under gefitinib treatment" .\n')
+    monkeypatch.setenv("TKIROS_HOME", str(home))
+    res = invoke(["qc", "--format", "json"])
+    assert res.exit_code == 1
+    rows = json.loads(res.output)
+    assert [r["check"] for r in rows if r["severity"] == "ERROR"] == ["orphan-span-violation"]
+
+
+def test_conflicts_lists_the_imatinib_and_gefitinib_ledgers():
+    res = invoke(["conflicts", "--format", "json"])
+    assert res.exit_code == 0
+    groups = {(g["agent"], g["target"]): g for g in json.loads(res.output)}
+    imatinib = groups[("imatinib", "reactive oxygen species")]
+    directions = {f["direction"] for f in imatinib["findings"]}
+    assert directions == {"increases", "decreases"}
+    assert any("gastric cancer" in f["context"] for f in imatinib["findings"])
+    gefitinib = groups[("gefitinib", "reactive oxygen species")]
+    assert any("lowered ROS levels" in f["quote"] for f in gefitinib["findings"])
+    for g in groups.values():
+        for f in g["findings"]:
+            assert "conflicting" in f["qualifiers"], f"{f['finding']} is in the ledger but not marked conflicting"
