@@ -126,19 +126,24 @@ def queries_cmd(fmt, output):
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable); entities match label, synonym or CURIE.")
 @format_option(FORMATS, "table")
 @output_option
-def query_cmd(name_or_file, params, fmt, output):
-    """Run a saved query (by name) or a SPARQL file on the embedded store.
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True, help="Embedded SPARQL engine.")
+@click.option("--inferred", is_flag=True, help="Query the graph with the reasoner's inferences (built once, cached).")
+@click.option("--endpoint", metavar="URL", default=None, help="Send the query to this SPARQL 1.1 endpoint instead.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint.")
+def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, timeout):
+    """Run a saved query (by name) or a SPARQL file on the embedded store or an endpoint.
 
     \b
     Examples:
       tkiros query tkis-raising-ros
       tkiros query tkis-raising-ros --param tki=osimertinib --format csv
       tkiros query queries/tkis-raising-ros.rq -o rows.tsv -f tsv
+      tkiros query tkis-raising-ros --endpoint http://127.0.0.1:7878/query
     """
     from tkiros.output import emit
     from tkiros.queries import run_query
 
-    result = run_query(name_or_file, parse_params(params))
+    result = run_query(name_or_file, parse_params(params), engine=engine, endpoint=endpoint, timeout=timeout, inferred=inferred)
     emit(result.to(fmt), output)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tkiros.publish import (DCTERMS, LICENSE, CREATOR, RDF, RDFS, RELEASE_PREFIXES, TK, XSD, Release, _ox,
-                            prefixes, release_iri)
+                            _used_prefixes, prefixes, release_iri)
 
 NP = RELEASE_PREFIXES["np"]
 NPX = RELEASE_PREFIXES["npx"]
@@ -130,22 +130,10 @@ def nanopublications(main: list, release: Release):
         for graph, triples in ((assertion, claim), (provenance, prov), (pubinfo, info)):
             quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _sorted(triples)]
         local_pfx = {"this": this.value, "sub": this.value + "#"}
-        local_pfx.update(_used(quads, pfx))
+        local_pfx.update(_used_prefixes(quads, pfx))
         yield local, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=local_pfx), len(quads)
 
 
 def _sorted(triples):
     rdf_type = RDF + "type"
     return sorted(set(triples), key=lambda t: (str(t.subject), t.predicate.value != rdf_type, str(t.predicate), str(t.object)))
-
-
-def _used(quads, pfx):
-    ox = _ox()
-    iris = set()
-    for q in quads:
-        for term in (q.subject, q.predicate, q.object):
-            if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, ox.Literal):
-                iris.add(term.datatype.value)
-    return {k: v for k, v in pfx.items() if any(i.startswith(v) and len(i) > len(v) for i in iris)}

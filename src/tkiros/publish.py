@@ -20,7 +20,8 @@ import shutil
 import signal
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -132,21 +133,33 @@ def serialize(triples, ext: str, pfx: dict[str, str] | None = None) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=_used_prefixes(triples, pfx))
 
 
-def _used_prefixes(triples, pfx: dict[str, str]) -> dict[str, str]:
-    """Only the prefixes a file uses, so that each file declares what it needs and no more."""
+_CLEAN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def _used_prefixes(quads_or_triples, pfx: dict[str, str]) -> dict[str, str]:
+    """The prefixes a file uses, so that it declares what it needs and no more.
+
+    A prefix whose local names would mostly need backslash escapes in Turtle (a DOI's slash, a licence
+    URL) is left out: those IRIs read better written in full.
+    """
     ox = _ox()
     iris = set()
-    for t in triples:
+    for t in quads_or_triples:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode):
                 iris.add(term.value)
             elif isinstance(term, ox.Literal):
                 iris.add(term.datatype.value)
-    used = {}
-    for name, ns in pfx.items():
-        if any(i.startswith(ns) and len(i) > len(ns) for i in iris):
-            used[name] = ns
-    return used
+    by_length = sorted(pfx.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    clean: dict[str, int] = {}
+    dirty: dict[str, int] = {}
+    for iri in iris:
+        for name, ns in by_length:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                counter = clean if _CLEAN_LOCAL.match(iri[len(ns):]) else dirty
+                counter[name] = counter.get(name, 0) + 1
+                break
+    return {name: ns for name, ns in pfx.items() if name in clean and dirty.get(name, 0) * 10 < clean[name]}
 
 
 _GEN_DELIMS = tuple(":/?#[]@")
@@ -304,7 +317,7 @@ class Graphs:
     base: list
     full: list | None
     shapes: list
-    terms: list  # ontology terms only (for the HTML documentation)
+    terms: list  # our ontology terms, without instances and import modules (for the HTML documentation)
     reasoner: str | None = None
 
 
@@ -317,7 +330,7 @@ def build_graphs(release: Release, reasoner: str | None) -> Graphs:
     own = [p for p in everything if imports_dir not in p.resolve().parents]
     main_raw = _triples(_load(everything, root))
     base_raw = _triples(_load(own, root))
-    terms_files = sorted((root / "ontology").glob("*.ttl")) + sorted((root / "ontology" / "imports").glob("*.ttl"))
+    terms_files = sorted((root / "ontology").glob("*.ttl"))  # documented: our own terms, not the import modules
     terms_raw = _triples(_load(terms_files, root, rules=False))
     shapes_raw = _triples(_load(sorted((root / "shapes").glob("*.ttl")), root, rules=False))
     full, used = None, None
@@ -389,19 +402,28 @@ def keep_inferred(triples, asserted) -> list:
 
 
 def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
-    """Inferred triples of the graph, from tkiros.reason.run when it exists, else OWL RL (owlrl)."""
-    if reasoner != "owlrl":
-        try:
-            from tkiros import reason as reason_module
-        except ImportError:
-            reason_module = None
-        if reason_module is not None and hasattr(reason_module, "run"):
-            result = reason_module.run(reasoner)
-            if not result.consistent:
-                raise TkirosError(f"the ontology is inconsistent under {reasoner}; run `tkiros reason` to see why")
-            ox = _ox()
-            inferred = [ox.Triple(*(_to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
-            return keep_inferred(inferred, asserted), reasoner
+    """Inferred triples of the graph, from tkiros.reason.run when that module exists, else OWL RL (owlrl)."""
+    try:
+        from tkiros import reason as reason_module
+    except ImportError:
+        reason_module = None
+    if reason_module is not None and hasattr(reason_module, "run"):
+        import inspect
+
+        ox = _ox()
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
+        takes_graph = "graph" in inspect.signature(reason_module.run).parameters
+        result = reason_module.run(reasoner, graph=store) if takes_graph else reason_module.run(reasoner)
+        if not getattr(result, "ok", result.consistent):
+            inconsistency = getattr(result, "inconsistency", None)
+            why = "; ".join(inconsistency.text().splitlines()[:2]) if inconsistency else f"inconsistent under {reasoner}"
+            error = getattr(reason_module, "InconsistentError", TkirosError)
+            raise error(f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)")
+        inferred = [ox.Triple(*(_to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
+        return keep_inferred(inferred, asserted), reasoner
+    if reasoner not in ("hermit", "owlrl"):
+        raise TkirosError(f"--reasoner {reasoner}: only owlrl is available without tkiros.reason")
     return keep_inferred(owlrl_closure(asserted), asserted), "owlrl"
 
 
@@ -417,7 +439,9 @@ def owlrl_closure(asserted: list) -> list:
     errors = [str(o) for s, p, o in g if str(p).endswith("#error") and isinstance(s, rdflib.BNode)]
     if errors:
         raise TkirosError(f"the ontology is inconsistent under OWL RL: {sorted(errors)[0]}")
-    return [q.triple for q in ox.parse(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    # OWL RL yields generalised triples (literal subjects, ...); keep the RDF ones.
+    return [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in g
+            if isinstance(s, (rdflib.URIRef, rdflib.BNode)) and isinstance(p, rdflib.URIRef)]
 
 
 # --- Metadata -----------------------------------------------------------------------------------------
@@ -654,15 +678,19 @@ class _Writer:
     def __init__(self, folder: Path):
         self.folder = folder
         self.files: list[ReleaseFile] = []
+        self.sources: dict[str, list] = {}  # RDF file -> the triples it was written from
         env = os.environ.get(CRASH_ENV)
         self.crash_after = int(env) if env and env.isdigit() else None
 
-    def write(self, rel: str, data: bytes, media_type: str, title: str = "", triples: int | None = None) -> ReleaseFile:
+    def write(self, rel: str, data: bytes, media_type: str, title: str = "", triples: int | None = None,
+              source: list | None = None) -> ReleaseFile:
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         f = ReleaseFile(rel, len(data), hashlib.sha256(data).hexdigest(), media_type, title, triples)
         self.files.append(f)
+        if source is not None:
+            self.sources[rel] = source
         if self.crash_after is not None and len(self.files) >= self.crash_after:
             os.kill(os.getpid(), signal.SIGKILL)  # the test of atomicity: die as abruptly as a power cut
         return f
@@ -738,7 +766,7 @@ def make_release(out: Path, version: str | None, date: str | None, prior: str | 
     return release
 
 
-def write_release(folder: Path, release: Release, graphs: Graphs) -> list[ReleaseFile]:
+def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     """Write every file of the release into ``folder`` (a fresh, empty folder)."""
     from tkiros.kgx_export import kgx_tables
     from tkiros.nanopub import nanopublications
@@ -751,9 +779,9 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> list[Releas
         artifacts.append(("tkiros-full", graphs.full, f"with inferences ({graphs.reasoner})"))
     for name, triples, what in artifacts:
         for ext, (media, fmt) in RDF_FORMATS.items():
-            w.write(f"{name}.{ext}", serialize(triples, ext, pfx), media, f"{name}: {what}; {fmt}", len(triples))
+            w.write(f"{name}.{ext}", serialize(triples, ext, pfx), media, f"{name}: {what}; {fmt}", len(triples), triples)
     w.write("tkiros-shapes.ttl", serialize(graphs.shapes, "ttl", prefixes(extra=True)), "text/turtle",
-            "SHACL shapes: the contract a finding meets; Turtle", len(graphs.shapes))
+            "SHACL shapes: the contract a finding meets; Turtle", len(graphs.shapes), graphs.shapes)
     w.write("context.jsonld", (json.dumps({"@context": jsonld_context(pfx)}, indent=1) + "\n").encode("utf-8"),
             "application/ld+json", "JSON-LD @context of the tkiros prefixes")
 
@@ -771,8 +799,9 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> list[Releas
         w.write(f"queries/{rq.name}", rq.read_bytes(), "application/sparql-query", f"saved query {rq.stem}")
 
     w.write("ontology.html", ontology_html(graphs.terms), "text/html", "documentation of the ontology (pyLODE)")
-    void = void_triples(release, graphs, list(w.files))
-    w.write("void.ttl", serialize(void, "ttl", prefixes(extra=True)), "text/turtle", "dataset description: VoID and DCAT; Turtle", len(void))
+    # One distribution per top-level file; the nanopublications and queries are listed in index.html.
+    void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(("nanopubs/", "queries/"))])
+    w.write("void.ttl", serialize(void, "ttl", prefixes(extra=True)), "text/turtle", "dataset description: VoID and DCAT; Turtle", len(void), void)
     w.write("index.html", index_html(release, list(w.files)), "text/html", "this release: files, sizes, triples, checksums")
     manifest = {
         "version": release.version,
@@ -785,7 +814,7 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> list[Releas
     w.write("release.json", (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"), "application/json", "release manifest")
     sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(w.files, key=lambda f: f.path))
     w.write("SHA256SUMS", sums.encode("utf-8"), "text/plain", "SHA-256 of every file (sha256sum -c SHA256SUMS)")
-    return w.files
+    return w
 
 
 def _alive(pid: int) -> bool:
@@ -842,9 +871,19 @@ def _install(tmp: Path, out: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
+@dataclass
+class Published:
+    release: Release
+    files: list[ReleaseFile]
+    graphs: Graphs
+    sources: dict[str, list]  # each RDF file of the release -> the triples it was written from
+    seconds: float = 0.0
+
+
 def publish(out: Path, version: str | None = None, date: str | None = None, prior: str | None = None,
-            reasoner: str | None = "hermit", sparql_endpoint: str | None = None, root: Path | None = None) -> tuple[Release, list[ReleaseFile]]:
-    """Build a release into ``out`` atomically; returns the release and its files."""
+            reasoner: str | None = "hermit", sparql_endpoint: str | None = None, root: Path | None = None) -> Published:
+    """Build a release into ``out`` atomically; returns the release, its files and the graphs written."""
+    started = time.monotonic()
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():
         raise TkirosError(f"--out {out}: exists and is not a folder")
@@ -857,12 +896,12 @@ def publish(out: Path, version: str | None = None, date: str | None = None, prio
     graphs = build_graphs(release, reasoner)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     try:
-        files = write_release(tmp, release, graphs)
+        written = write_release(tmp, release, graphs)
         _install(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return release, files
+    return Published(release, written.files, graphs, written.sources, time.monotonic() - started)
 
 
 # --- Diff ---------------------------------------------------------------------------------------------
@@ -993,11 +1032,8 @@ def publish_cmd(out, version, date, prior, reasoner, no_reasoner, sparql_endpoin
     Example:
       tkiros publish --out release --version 0.1.0 --date 2026-11-21
     """
-    import time
-
-    started = time.monotonic()
-    release, files = publish(Path(out), version, date, prior, None if no_reasoner else reasoner, sparql_endpoint)
-    seconds = time.monotonic() - started
+    published = publish(Path(out), version, date, prior, None if no_reasoner else reasoner, sparql_endpoint)
+    release, files, seconds = published.release, published.files, published.seconds
     if fmt == "json":
         data = {"out": str(Path(out)), "version": release.version, "date": release.date, "prior_version": release.prior_version,
                 "seconds": round(seconds, 2), "files": [{"path": f.path, "bytes": f.size, "triples": f.triples, "sha256": f.sha256} for f in files]}

@@ -109,6 +109,10 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s\-_‐–—/]+", "", s.casefold())
 
 
+OWN_NAMESPACE = "https://w3id.org/tkiros/"
+DATA_NAMESPACE = "https://w3id.org/tkiros/data/"
+
+
 def entity_index(store) -> dict[str, set[str]]:
     """Normalised label, synonym and CURIE -> entity IRIs."""
     index: dict[str, set[str]] = {}
@@ -118,11 +122,12 @@ def entity_index(store) -> dict[str, set[str]]:
     )
     for row in rows:
         s = row["s"]
-        if isinstance(s, ox.NamedNode):
+        # Only our own terms: the imported external terms (ontology/imports/) carry the same labels.
+        if isinstance(s, ox.NamedNode) and s.value.startswith(OWN_NAMESPACE):
             index.setdefault(_norm(row["l"].value), set()).add(s.value)
     rows = store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }")
     for row in rows:
-        if isinstance(row["s"], ox.NamedNode) and isinstance(row["x"], ox.NamedNode):
+        if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(DATA_NAMESPACE) and isinstance(row["x"], ox.NamedNode):
             index.setdefault(_norm(compact(row["x"].value)), set()).add(row["s"].value)
     return index
 
@@ -135,7 +140,8 @@ def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
             iri = expand(value)
         except KeyError:
             iri = None
-        if iri and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
+        # An external CURIE (CHEBI:49668) names the entity that maps to it, resolved through the index.
+        if iri and iri.startswith(OWN_NAMESPACE) and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
             return ox.NamedNode(iri)
     index = entity_index(store)
     hits = index.get(_norm(value))
@@ -210,12 +216,22 @@ def check_read_only(text: str, where: str) -> None:
         raise TkirosError(f"{where}: SPARQL Update ({m.group(1).upper()}) is refused; tkiros queries are read-only")
 
 
+def syntax_message(where: str, message: str) -> str:
+    """'q.rq:4:1: SPARQL syntax error: expected ...' from Oxigraph's 'error at 4:1: expected ...'."""
+    first = message.splitlines()[0]
+    m = re.match(r"error at (\d+):(\d+): (.*)", first)
+    if m:
+        detail = m.group(3)
+        return f"{where}:{m.group(1)}:{m.group(2)}: SPARQL syntax error: {detail[:110] + ('...' if len(detail) > 110 else '')}"
+    return f"{where}: SPARQL syntax error: {first[:140]}"
+
+
 def execute(store, text: str, substitutions: dict | None = None, where: str = "query") -> Result:
     check_read_only(text, where)
     try:
         res = store.query(text, substitutions=substitutions or None)
     except SyntaxError as err:
-        raise TkirosError(f"{where}: SPARQL syntax error: {str(err).splitlines()[0]}") from None
+        raise TkirosError(syntax_message(where, str(err))) from None
     except (OSError, RuntimeError, ValueError) as err:
         raise TkirosError(f"{where}: query failed: {str(err).splitlines()[0]}") from None
     if isinstance(res, ox.QueryBoolean):
@@ -226,12 +242,40 @@ def execute(store, text: str, substitutions: dict | None = None, where: str = "q
     raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
 
 
-def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None) -> Result:
-    query = get_query(name_or_path)
-    if store is None:
-        from tkiros.store import open_store
+ENGINES = ("oxigraph", "rdflib")
 
-        store = open_store()
+
+def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None, engine: str = "oxigraph",
+              endpoint: str | None = None, timeout: float = 30.0, inferred: bool = False) -> Result:
+    """Run a saved query on the embedded store (Oxigraph), on rdflib, or on a remote SPARQL endpoint.
+
+    Parameters are resolved against the embedded store (labels, synonyms, CURIEs) in every case.
+    """
+    query = get_query(name_or_path)
+    if engine not in ENGINES:
+        raise TkirosError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    if store is None:
+        if inferred:
+            try:
+                from tkiros.reason import inferred_store
+            except ImportError:
+                raise TkirosError("--inferred: the reasoner module is not available") from None
+            store = inferred_store()
+        else:
+            from tkiros.store import open_store
+
+            store = open_store()
     raw = getattr(store, "store", store)
     subs = bind_params(query, params or {}, raw)
-    return execute(raw, query.text, subs, where=query.path.name)
+    where = query.path.name
+    if endpoint:
+        from tkiros.remote import run_remote
+
+        check_read_only(query.text, where)
+        return run_remote(endpoint, query.text, subs, timeout=timeout, where=where)
+    if engine == "rdflib":
+        from tkiros.naive import run_rdflib
+
+        check_read_only(query.text, where)
+        return run_rdflib(query.text, subs, root=getattr(store, "root", None), where=where)
+    return execute(raw, query.text, subs, where=where)

@@ -46,30 +46,85 @@ def parse_error(path: Path, root: Path, err: SyntaxError) -> SourceError:
     return SourceError(f"{where}: malformed Turtle: {msg}")
 
 
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
 def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = None) -> None:
-    """Load every source file into ``store``; a malformed file raises SourceError naming file:line:col."""
+    """Load every source file into ``store``.
+
+    A malformed file raises SourceError naming file:line:col; an IRI given two different labels in one
+    language (a copy-paste slip, or two curators naming one thing differently) names both files.
+    """
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
     for path in source_files(root, instances):
+        rel = _relative(path, root)
         try:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)
+            quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
         except SyntaxError as err:
             raise parse_error(path, root, err) from None
         except OSError as err:
-            raise TkirosError(f"{_relative(path, root)}: cannot read: {err.strerror or err}") from None
+            raise TkirosError(f"{rel}: cannot read: {err.strerror or err}") from None
+        except UnicodeDecodeError:
+            raise SourceError(f"{rel}: not UTF-8 text") from None
+        for q in quads:
+            if q.predicate == LABEL and isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
+                key = (q.subject.value, q.object.language or "")
+                seen = labels.get(key)
+                if seen and seen[0] != q.object.value:
+                    from tkiros.prefixes import compact
+
+                    raise SourceError(f"{rel}: {compact(q.subject.value)} has conflicting labels {seen[0]!r} ({seen[1]}) and {q.object.value!r} ({rel})")
+                labels.setdefault(key, (q.object.value, rel))
+        store.extend(quads)
 
 
 TK = "https://w3id.org/tkiros/vocab/"
 
 
 def add_seed_texts(store: ox.Store, root: Path) -> None:
-    """Attach each seed's full text (tkiros:text) so that span quotes can be checked in SPARQL anywhere."""
-    rows = store.query(f"SELECT ?seed ?file WHERE {{ ?seed <{TK}fileName> ?file }}")
+    """Attach each seed's full text (tkiros:text) so that span quotes can be checked in SPARQL anywhere,
+    after checking that the seed is the text the findings were curated on (its SHA-256) and that every
+    span lies inside it. Either failure is an input error (exit 2) naming the seed and the findings."""
+    import hashlib
+
+    from tkiros.prefixes import compact
+
+    rows = store.query(f"SELECT ?seed ?file ?sha WHERE {{ ?seed <{TK}fileName> ?file OPTIONAL {{ ?seed <{TK}sha256> ?sha }} }}")
     for row in list(rows):
         path = root / "seeds" / row["file"].value
+        rel = _relative(path, root)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
-            raise TkirosError(f"{_relative(path, root)}: cannot read seed text: {err}") from None
-        store.add(ox.Quad(row["seed"], ox.NamedNode(TK + "text"), ox.Literal(text)))
+            raise TkirosError(f"{rel}: cannot read seed text: {err}") from None
+        seed = row["seed"]
+        if row["sha"] is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() != row["sha"].value:
+            broken = [r["f"].value for r in store.query(f"""SELECT DISTINCT ?f WHERE {{
+                ?f <{TK}hasSpan> ?span . ?span <{TK}inSeed> {seed} ; <http://www.w3.org/ns/oa#start> ?s ;
+                <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}""") if not _span_matches(store, r["f"], text)]
+            names = ", ".join(compact(b) for b in sorted(broken)[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5 else "")
+            raise SourceError(f"{rel}: the seed changed after curation (SHA-256 differs from its .meta.ttl); "
+                              f"{len(broken)} finding(s) no longer match their quotes{': ' + names if broken else ''}")
+        for r in store.query(f"""SELECT ?span ?s ?e WHERE {{ ?span <{TK}inSeed> {seed} ;
+                <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }}"""):
+            try:
+                start, end = int(r["s"].value), int(r["e"].value)
+            except ValueError:
+                continue  # a non-integer offset is reported by the shapes (span-start / span-end)
+            if end > len(text) or start < 0:
+                raise SourceError(f"{compact(r['span'].value)}: span [{start}, {end}) exceeds {rel} ({len(text)} characters)")
+        store.add(ox.Quad(seed, ox.NamedNode(TK + "text"), ox.Literal(text)))
+
+
+def _span_matches(store: ox.Store, finding, text: str) -> bool:
+    for r in store.query(f"""SELECT ?s ?e ?q WHERE {{ {finding} <{TK}hasSpan> ?span . ?span <http://www.w3.org/ns/oa#start> ?s ;
+            <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}"""):
+        try:
+            if text[int(r["s"].value):int(r["e"].value)] != r["q"].value:
+                return False
+        except ValueError:
+            return False
+    return True
 
 
 def apply_rules(store: ox.Store, root: Path) -> int:

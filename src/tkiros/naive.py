@@ -1,0 +1,101 @@
+"""The naive path: rdflib parses every source file and runs the query itself.
+
+Kept for two reasons: it is the baseline the benchmarks compare the embedded store against, and running
+every saved query on a second, independent SPARQL engine proves the queries are plain SPARQL 1.1.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tkiros.errors import TkirosError
+from tkiros.paths import project_root, rule_files, source_files
+
+
+def _patch_rdflib_distinct_aggregates() -> None:
+    """rdflib 7 raises NotBoundError for GROUP_CONCAT(DISTINCT ?x) / COUNT(DISTINCT ?x) when ?x is unbound
+    in a row (an OPTIONAL that did not match). SPARQL 1.1 (18.5.1) says such rows are skipped by the
+    aggregate; this makes rdflib do so."""
+    from rdflib.plugins.sparql import aggregates
+    from rdflib.plugins.sparql.sparql import NotBoundError
+
+    original = aggregates.Accumulator.use_row
+    if getattr(original, "_tkiros_patched", False):
+        return
+
+    def use_row(self, row):
+        try:
+            return original(self, row)
+        except NotBoundError:
+            return False
+
+    use_row._tkiros_patched = True
+    aggregates.Accumulator.use_row = use_row
+
+
+@lru_cache(maxsize=2)
+def rdflib_graph(root: Path | None = None):
+    """All sources parsed by rdflib, with the direct edges of ontology/rules/ derived by rdflib too."""
+    import rdflib
+
+    root = Path(root) if root else project_root()
+    g = rdflib.Graph()
+    for path in source_files(root):
+        try:
+            g.parse(path, format="turtle")
+        except Exception as err:  # rdflib's parser errors have no common base class
+            raise TkirosError(f"{path.relative_to(root)}: malformed Turtle: {str(err).splitlines()[0]}") from None
+    for rule in rule_files(root):
+        derived = list(g.query(rule.read_text(encoding="utf-8")))
+        for t in derived:
+            g.add(t)
+    return g
+
+
+def to_ox(term):
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def to_rdflib(term):
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def run_rdflib(text: str, substitutions: dict, root=None, where: str = "query"):
+    from tkiros.queries import Result
+
+    _patch_rdflib_distinct_aggregates()
+    g = rdflib_graph(Path(root) if root else None)
+    bindings = {k.value: to_rdflib(v) for k, v in (substitutions or {}).items()}
+    try:
+        res = g.query(text, initBindings=bindings)
+    except Exception as err:  # pyparsing and rdflib raise many error types
+        raise TkirosError(f"{where}: rdflib could not run the query: {str(err).splitlines()[0]}") from None
+    if res.type == "ASK":
+        return Result(["ask"], [], bool(res.askAnswer))
+    if res.type != "SELECT":
+        raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
+    variables = [str(v) for v in res.vars]
+    return Result(variables, [[to_ox(row[i]) for i in range(len(variables))] for row in res])

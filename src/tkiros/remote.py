@@ -1,0 +1,79 @@
+"""Saved queries sent to any SPARQL 1.1 endpoint through SPARQLWrapper.
+
+A remote endpoint cannot take SEP-0007 substitutions, so bound parameters travel as a trailing SPARQL
+VALUES block whose terms are serialised as N-Triples terms (escaped by pyoxigraph), never as raw text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from tkiros.errors import TkirosError
+
+
+def values_block(substitutions: dict) -> str:
+    if not substitutions:
+        return ""
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())  # N-Triples syntax: <iri> or "escaped"^^<dt>
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+def _term(b: dict):
+    kind = b.get("type")
+    if kind == "uri":
+        return ox.NamedNode(b["value"])
+    if kind == "bnode":
+        return ox.BlankNode(b["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in b:
+            return ox.Literal(b["value"], language=b["xml:lang"])
+        if "datatype" in b:
+            return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+        return ox.Literal(b["value"])
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+def parse_results(raw: bytes, where: str):
+    from tkiros.queries import Result
+
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if "boolean" in data:
+            return Result(["ask"], [], bool(data["boolean"]))
+        variables = list(data["head"]["vars"])
+        rows = [[_term(b[v]) if v in b else None for v in variables] for b in data["results"]["bindings"]]
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        snippet = raw[:60].decode("utf-8", "replace").replace("\n", " ")
+        raise TkirosError(f"{where}: the endpoint did not answer with SPARQL JSON results ({type(err).__name__}; starts {snippet!r})") from None
+    return Result(variables, rows)
+
+
+def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 30.0, where: str = "query"):
+    from urllib.error import HTTPError, URLError
+
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    if not endpoint.startswith(("http://", "https://")):
+        raise TkirosError(f"--endpoint {endpoint}: not an http(s) URL")
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setTimeout(int(max(1, timeout)))
+    client.setQuery(text + values_block(substitutions))
+    try:
+        response = client.query()
+        raw = response.response.read()
+    except HTTPError as err:
+        raise TkirosError(f"--endpoint {endpoint}: HTTP {err.code} {err.reason}") from None
+    except SPARQLWrapperException as err:
+        raise TkirosError(f"--endpoint {endpoint}: the endpoint refused the query: {str(err).splitlines()[0]}") from None
+    except (URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise TkirosError(f"--endpoint {endpoint}: cannot reach the endpoint: {reason}") from None
+    except Exception as err:  # SPARQLWrapper wraps socket timeouts in several ways
+        raise TkirosError(f"--endpoint {endpoint}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'failed'}") from None
+    return parse_results(raw, f"--endpoint {endpoint}")

@@ -1,0 +1,536 @@
+"""Releases (`tkiros publish`, `tkiros diff`): every RDF file parses back isomorphic to its source, the KGX
+tables are valid Biolink, two runs are byte-identical, a killed run leaves the previous release intact,
+and diff finds added, removed and changed findings.
+
+The release is published once per session from a private copy of the sources (so that edits made while
+the suite runs cannot make two runs differ); timings are printed with ``pytest -s``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from tkiros.errors import TkirosError
+from tkiros.publish import (ARTIFACT_IRIS, CRASH_ENV, ONTOLOGY_IRI, canonical, changelog_date, diff_graphs,
+                            load_release_graph, make_release, publish)
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = "0.1.0"
+ENDPOINT = "http://localhost:7878/query"
+REASONER = "owlrl"
+TK = "https://w3id.org/tkiros/vocab/"
+TKD = "https://w3id.org/tkiros/data/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL = "http://www.w3.org/2002/07/owl#"
+RELEASE_IRI = f"https://w3id.org/tkiros/releases/{VERSION}/"
+
+# Every RDF file of a release (one test case each; a test checks that the release has no other).
+RDF_FILES = [f"{a}.{ext}" for a in ("tkiros", "tkiros-base", "tkiros-full") for ext in ("ttl", "nt", "jsonld", "owl")]
+RDF_FILES += ["tkiros-shapes.ttl", "void.ttl"]
+OX_FORMAT = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".owl": ox.RdfFormat.RDF_XML}
+RDFLIB_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".owl": "xml"}
+
+
+def copy_sources(target: Path, source: Path = ROOT) -> Path:
+    for d in ("ontology", "instances", "seeds", "shapes", "queries"):
+        shutil.copytree(source / d, target / d)
+    shutil.copy(source / "CHANGELOG.md", target / "CHANGELOG.md")
+    return target
+
+
+def cli(args, env=None, **kw):
+    """Run `tkiros` in a subprocess (another Python hash seed), as a user would."""
+    full_env = {**os.environ, "PYTHONHASHSEED": "12345", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "tkiros.cli", *args], capture_output=True, text=True, env=full_env, **kw)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def sha256sums_hold(folder: Path) -> bool:
+    lines = (folder / "SHA256SUMS").read_text().splitlines()
+    listed = {}
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    actual = {name: hashlib.sha256(data).hexdigest() for name, data in tree(folder).items() if name != "SHA256SUMS"}
+    return listed == actual
+
+
+def rdflib_graph(triples) -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    return g
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory):
+    return copy_sources(tmp_path_factory.mktemp("publish") / "home")
+
+
+@pytest.fixture(scope="session")
+def published(home):
+    """The 0.1.0 release of the copied sources, with the default reasoner (HermiT) and a SPARQL endpoint."""
+    out = home.parent / "release"
+    result = publish(out, version=VERSION, root=home, sparql_endpoint=ENDPOINT, reasoner=REASONER)
+    print(f"\npublish {VERSION} (reasoner {result.graphs.reasoner}): {result.seconds:.1f} s, {len(result.files)} files")
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def findings(published) -> list[str]:
+    _, result = published
+    return sorted(t.subject.value for t in result.graphs.main if t.predicate.value == RDF_TYPE and t.object.value == TK + "Finding")
+
+
+# --- The files --------------------------------------------------------------------------------------
+
+
+def test_release_has_every_artifact_and_checksums_hold(published, findings):
+    out, result = published
+    names = set(tree(out))
+    expected = set(RDF_FILES) | {"context.jsonld", "kgx/nodes.tsv", "kgx/edges.tsv", "ontology.html", "index.html",
+                                 "release.json", "SHA256SUMS"}
+    assert expected <= names
+    assert {n for n in names if n.startswith("nanopubs/")} == {f"nanopubs/{f.rsplit('/', 1)[-1]}.trig" for f in findings}
+    assert sha256sums_hold(out)
+    manifest = json.loads((out / "release.json").read_text())
+    assert manifest["version"] == VERSION and manifest["prior_version"] is None
+    assert set(manifest["files"]) == names - {"release.json", "SHA256SUMS"}
+
+
+def test_parametrized_rdf_files_are_all_the_rdf_files_of_the_release(published):
+    out, _ = published
+    rdf = {n for n in tree(out) if Path(n).suffix in OX_FORMAT and "/" not in n and n != "context.jsonld"}
+    assert len(RDF_FILES) == len(rdf) and set(RDF_FILES) == rdf
+
+
+@pytest.mark.parametrize("name", RDF_FILES)
+def test_rdf_file_parses_back_isomorphic_to_its_source(published, name):
+    out, result = published
+    source = result.sources[name]
+    data = (out / name).read_bytes()
+    suffix = Path(name).suffix
+    # pyoxigraph: RDFC-1.0 canonical forms are equal exactly when the graphs are isomorphic
+    parsed = [q.triple for q in ox.parse(data, format=OX_FORMAT[suffix])]
+    assert set(canonical(parsed)) == set(canonical(source))
+    g = rdflib.Graph()
+    g.parse(data=data, format=RDFLIB_FORMAT[suffix])
+    assert len(g) == len(source) and isomorphic(g, rdflib_graph(source))
+
+
+def test_jsonld_expands_with_pyld_to_the_same_graph(published):
+    from pyld import jsonld
+
+    out, result = published
+    doc = json.loads((out / "tkiros.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    g = rdflib.Graph()
+    g.parse(data=nquads, format="nt")
+    assert isomorphic(g, rdflib_graph(result.sources["tkiros.jsonld"]))
+
+
+def test_published_context_expands_project_curies(published):
+    from pyld import jsonld
+
+    out, _ = published
+    context = json.loads((out / "context.jsonld").read_text())["@context"]
+    doc = {"@context": context, "@id": "tkd:gefitinib", "@type": "tkiros:SmallMoleculeTKI", "skos:exactMatch": {"@id": "CHEBI:49668"}}
+    expanded = jsonld.expand(doc)[0]
+    assert expanded["@id"] == TKD + "gefitinib"
+    assert expanded["@type"] == [TK + "SmallMoleculeTKI"]
+    assert expanded["http://www.w3.org/2004/02/skos/core#exactMatch"] == [{"@id": "http://purl.obolibrary.org/obo/CHEBI_49668"}]
+
+
+@pytest.mark.parametrize("name", ["tkiros.owl", "tkiros-full.owl"])
+def test_owlready2_loads_the_rdfxml(published, findings, name):
+    import owlready2
+
+    out, _ = published
+    world = owlready2.World()
+    onto = world.get_ontology((out / name).as_uri()).load()
+    finding_class = world[TK + "Finding"]
+    assert finding_class is not None and len(list(world.classes())) > 100
+    assert {i.iri for i in finding_class.instances()} == set(findings)
+    gefitinib = world[TKD + "gefitinib"]
+    assert world[TK + "SmallMoleculeTKI"] in gefitinib.is_a
+    assert onto.base_iri.startswith(ARTIFACT_IRIS[Path(name).stem])
+    world.close()
+
+
+# --- Content and versioning ---------------------------------------------------------------------------
+
+
+def header(triples, iri):
+    return {(t.predicate.value, t.object.value) for t in triples if t.subject.value == iri}
+
+
+def test_artifacts_carry_version_iri_date_and_no_imports_statements(published):
+    out, result = published
+    date = result.release.date
+    assert date == changelog_date(VERSION, ROOT)  # the date comes from CHANGELOG.md, not the clock
+    for artifact, triples in (("tkiros", result.graphs.main), ("tkiros-base", result.graphs.base), ("tkiros-full", result.graphs.full)):
+        h = header(triples, ARTIFACT_IRIS[artifact])
+        assert (OWL + "versionIRI", f"{RELEASE_IRI}{artifact}") in h
+        assert (OWL + "versionInfo", VERSION) in h and ("http://purl.org/dc/terms/issued", date) in h
+        assert not any(p == OWL + "priorVersion" for p, _ in h)
+        assert not any(t.predicate.value == OWL + "imports" for t in triples)
+        ontologies = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"}
+        assert ontologies == {ARTIFACT_IRIS[artifact]}
+
+
+def test_main_has_derived_edges_and_no_seed_texts_base_has_no_imports(published, home):
+    _, result = published
+    main = {(t.subject.value, t.predicate.value, t.object.value) for t in result.graphs.main}
+    base = {(t.subject.value, t.predicate.value, t.object.value) for t in result.graphs.base}
+    assert (TKD + "gefitinib", TK + "increases", TKD + "ros") in main
+    assert not any(p == TK + "text" for _, p, _ in main)
+    imported = [q.triple for f in sorted((home / "ontology" / "imports").glob("*.ttl"))
+                for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+                if not q.subject.value.startswith("https://w3id.org/tkiros/imports/")]  # module headers are dropped
+    imported_only = {(t.subject.value, t.predicate.value, t.object.value) for t in imported
+                     if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)} - base
+    assert imported_only and imported_only <= main
+    assert not imported_only & base
+
+
+def test_full_adds_inferred_types(published):
+    _, result = published
+    main, full = set(result.graphs.main), set(result.graphs.full)
+    added = {t for t in full - main if t.subject.value != ARTIFACT_IRIS["tkiros-full"]}
+    assert main - full == {t for t in main if t.subject.value == ONTOLOGY_IRI}  # only the header is renamed
+    assert ox.Triple(ox.NamedNode(TKD + "gefitinib"), ox.NamedNode(RDF_TYPE), ox.NamedNode(TK + "Agent")) in added
+    assert all(not t.object.value.startswith(OWL) for t in added if t.predicate.value == RDF_TYPE)
+
+
+def test_shapes_blank_nodes_are_canonical(published):
+    out, _ = published
+    text = (out / "tkiros-shapes.ttl").read_text()
+    labels = set(re.findall(r"_:(\w+)", text))
+    assert labels and all(re.fullmatch(r"c14n\d+", label) for label in labels)
+
+
+def test_void_and_dcat_describe_every_distribution(published, findings):
+    out, result = published
+    g = rdflib.Graph()
+    g.parse(out / "void.ttl", format="turtle")
+    V, DCAT, SPDX = (rdflib.Namespace(n) for n in ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://spdx.org/rdf/terms#"))
+    DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+    ds = rdflib.URIRef(RELEASE_IRI)
+    assert (ds, rdflib.RDF.type, V.Dataset) in g and (ds, rdflib.RDF.type, DCAT.Dataset) in g
+    assert int(g.value(ds, V.triples)) == len(result.graphs.main)
+    assert str(g.value(ds, DCAT.version)) == VERSION and str(g.value(ds, DCT.issued)) == result.release.date
+    assert (ds, DCT.license, rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
+    assert (ds, DCT.source, rdflib.URIRef("https://doi.org/10.1186/s12935-024-03418-x")) in g
+    assert (ds, V.sparqlEndpoint, rdflib.URIRef(ENDPOINT)) in g
+    finding_partition = next(p for p in g.objects(ds, V.classPartition) if g.value(p, V["class"]) == rdflib.URIRef(TK + "Finding"))
+    assert int(g.value(finding_partition, V.entities)) == len(findings)
+    distributions = list(g.objects(ds, DCAT.distribution))
+    not_distributions = ("nanopubs/", "queries/", "void.ttl", "index.html", "release.json", "SHA256SUMS")
+    assert {str(d)[len(RELEASE_IRI):] for d in distributions} == {f.path for f in result.files if not f.path.startswith(not_distributions)}
+    for dist in distributions:
+        name = str(dist)[len(RELEASE_IRI):]
+        data = (out / name).read_bytes()
+        assert int(g.value(dist, DCAT.byteSize)) == len(data), name
+        checksum = g.value(dist, SPDX.checksum)
+        assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(g.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest(), name
+
+
+def test_index_html_lists_files_with_size_and_checksum(published):
+    out, result = published
+    page = (out / "index.html").read_text()
+    listed = [f for f in result.files if not f.path.startswith(("nanopubs/", "queries/")) and f.path not in ("index.html", "release.json", "SHA256SUMS")]
+    for f in listed:
+        assert f'href="{f.path}"' in page and f.sha256 in page and f'title="{f.size} bytes"' in page, f.path
+    assert f"{len([f for f in result.files if f.path.startswith('nanopubs/')])} nanopublications" in page
+
+
+def test_sssom_mappings_are_copied_when_present(published, home):
+    out, _ = published
+    source = home / "ontology" / "mappings" / "tkiros.sssom.tsv"
+    if source.is_file():
+        assert (out / "mappings" / "tkiros.sssom.tsv").read_bytes() == source.read_bytes()
+    else:
+        assert not (out / "mappings").exists()
+
+
+def test_ontology_html_documents_the_terms(published):
+    out, _ = published
+    page = (out / "ontology.html").read_text()
+    assert "<html" in page and TK + "Finding" in page and "has agent" in page
+
+
+# --- Nanopublications -----------------------------------------------------------------------------------
+
+
+def test_one_nanopublication_per_finding_with_four_graphs(published, findings):
+    out, _ = published
+    NP = "http://www.nanopub.org/nschema#"
+    for finding in findings:
+        local = finding.rsplit("/", 1)[-1]
+        this = f"{RELEASE_IRI}nanopubs/{local}"
+        quads = list(ox.parse(path=str(out / "nanopubs" / f"{local}.trig"), format=ox.RdfFormat.TRIG))
+        graphs = {q.graph_name.value for q in quads}
+        assert graphs == {this + "#Head", this + "#assertion", this + "#provenance", this + "#pubinfo"}, local
+        head = {(q.predicate.value, q.object.value) for q in quads if q.graph_name.value == this + "#Head"}
+        assert (RDF_TYPE, NP + "Nanopublication") in head and (NP + "hasAssertion", this + "#assertion") in head
+        assertion = {(q.subject.value, q.predicate.value, q.object.value) for q in quads if q.graph_name.value == this + "#assertion"}
+        assert (finding, RDF_TYPE, TK + "Finding") in assertion
+        prov = {(q.subject.value, q.predicate.value) for q in quads if q.graph_name.value == this + "#provenance"}
+        assert (this + "#assertion", "http://www.w3.org/ns/prov#wasDerivedFrom") in prov
+        pubinfo = {(q.predicate.value, q.object.value) for q in quads if q.graph_name.value == this + "#pubinfo"}
+        assert ("http://purl.org/pav/version", VERSION) in pubinfo
+        assert ("http://purl.org/dc/terms/license", "https://creativecommons.org/licenses/by/4.0/") in pubinfo
+
+
+# --- KGX ------------------------------------------------------------------------------------------------
+
+
+def test_kgx_is_valid_biolink(published):
+    from tkiros.kgx_export import biolink_problems
+
+    out, _ = published
+    problems = biolink_problems((out / "kgx" / "nodes.tsv").read_text(), (out / "kgx" / "edges.tsv").read_text())
+    assert problems == []
+
+
+def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings):
+    from tkiros.kgx_export import read_tsv
+
+    out, _ = published
+    nodes = {n["id"]: n for n in read_tsv((out / "kgx" / "nodes.tsv").read_text())}
+    edges = read_tsv((out / "kgx" / "edges.tsv").read_text())
+    assert nodes["tkd:gefitinib"]["category"] == ["biolink:SmallMolecule"]
+    assert nodes["tkd:egfr"]["category"] == ["biolink:Protein"]
+    assert nodes["tkd:apoptosis"]["category"] == ["biolink:BiologicalProcess"]
+    assert nodes["tkd:lung-cancer"]["category"] == ["biolink:Disease"]
+    assert nodes["tkd:cl-k562"]["category"] == ["biolink:CellLine"]
+    assert nodes["tkd:seed-review"]["category"] == ["biolink:Publication"]
+    assert "doi:10.1186/s12935-024-03418-x" in nodes["tkd:seed-review"]["xref"]
+    raise_ros = [e for e in edges if e["subject"] == "tkd:gefitinib" and e["object"] == "tkd:ros" and e["predicate"] == "biolink:affects"
+                 and e.get("object_direction_qualifier") == "increased"]
+    assert raise_ros
+    e = raise_ros[0]
+    assert e["object_aspect_qualifier"] == "activity_or_abundance"
+    assert e["qualified_predicate"] == "biolink:causes" and e["original_predicate"] == "tkiros:increases"
+    assert e["knowledge_level"] == "knowledge_assertion" and e["agent_type"] == "manual_agent"
+    assert e["publications"] == ["doi:10.1186/s12935-024-03418-x"] and e["tkiros_reference_numbers"]
+    assert e["tkiros_finding"].startswith("tkd:") and e["supporting_text"]
+    _, result = published
+    agents = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasAgent"}
+    targets = {t.subject.value for t in result.graphs.main if t.predicate.value in (TK + "hasTarget", TK + "hasOutcome")}
+    assert {e["tkiros_finding"] for e in edges} == {"tkd:" + f[len(TKD):] for f in findings if f in agents & targets}
+
+
+def test_biolink_check_catches_broken_tables(published):
+    from tkiros.kgx_export import biolink_problems
+
+    out, _ = published
+    nodes = (out / "kgx" / "nodes.tsv").read_text()
+    edges = (out / "kgx" / "edges.tsv").read_text()
+    nodes = nodes.replace("biolink:SmallMolecule", "biolink:SmallMolecul", 1).replace("tkd:abl1\t", "xyz:abl1\t", 1)
+    lines = edges.split("\n")
+    header = lines[0].split("\t")
+    row = lines[1].split("\t")
+    row[header.index("predicate")] = "biolink:increasesLevelOf"
+    row[header.index("knowledge_level")] = ""
+    second = lines[2].split("\t")
+    second[header.index("object_direction_qualifier")] = "up"
+    second[header.index("object")] = "tkd:no-such-node"
+    broken_edges = "\n".join([lines[0], "\t".join(row), "\t".join(second)] + lines[3:])
+    problems = "\n".join(biolink_problems(nodes, broken_edges))
+    assert "category biolink:SmallMolecul is not in the Biolink Model" in problems
+    assert "node xyz:abl1: id prefix is not in the Biolink Model prefix map" in problems
+    assert "biolink:increasesLevelOf is not snake_case" in problems
+    assert "required property 'knowledge_level' is missing" in problems
+    assert "object_direction_qualifier 'up' is not one of" in problems
+    assert "object tkd:no-such-node is not a node" in problems
+
+
+# --- Determinism, atomicity, versioning, diff -----------------------------------------------------------
+
+
+def test_two_publishes_are_byte_identical(published, home):
+    out, _ = published
+    again = home.parent / "release-again"
+    started = time.monotonic()
+    res = cli(["publish", "--out", str(again), "--version", VERSION, "--sparql-endpoint", ENDPOINT, "--reasoner", REASONER, "--format", "json"],
+              env={"TKIROS_HOME": str(home)})
+    assert res.returncode == 0, res.stderr
+    print(f"\nsecond publish (subprocess): {time.monotonic() - started:.1f} s")
+    summary = json.loads(res.stdout)
+    assert summary["version"] == VERSION and {f["path"] for f in summary["files"]} == set(tree(again))
+    first, second = tree(out), tree(again)
+    assert set(first) == set(second)
+    assert [n for n in first if first[n] != second[n]] == []
+
+
+def edit_sources(home: Path, target: Path) -> dict[str, str]:
+    """A copy of ``home`` with one finding removed, one relabelled and one added; returns their IRIs."""
+    copy_sources(target, home)
+    store = ox.Store()
+    for f in sorted((target / "instances").rglob("*.ttl")):
+        store.load(path=str(f), format=ox.RdfFormat.TURTLE)
+    finding_type = ox.NamedNode(TK + "Finding")
+    all_findings = sorted(q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), finding_type))
+    referenced = {q.object.value for q in store if isinstance(q.object, ox.NamedNode)}
+    removed = next(f for f in all_findings if f not in referenced)
+    changed = next(f for f in all_findings if f != removed)
+    label = next(store.quads_for_pattern(ox.NamedNode(changed), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)).object.value
+    cuts = 0
+    for f in sorted((target / "instances").rglob("*.ttl")):
+        text = f.read_text(encoding="utf-8")
+        local = removed[len(TKD):]
+        text, n = re.subn(rf"(?ms)^tkd:{re.escape(local)} a tkiros:Finding ;\n.*?\s\.\n", "", text)
+        cuts += n
+        if f"tkd:{changed[len(TKD):]} a tkiros:Finding" in text:
+            assert text.count(f'"{label}"@en') == 1
+            text = text.replace(f'"{label}"@en', f'"{label} (relabelled)"@en')
+            text += (f"\n<{TKD}zz-added-f01> a <{TK}Finding> ;\n"
+                     f'    <http://www.w3.org/2000/01/rdf-schema#label> "a finding added for the diff test"@en ;\n'
+                     f"    <{TK}hasAgent> <{TKD}gefitinib> ; <{TK}hasTarget> <{TKD}ros> ; <{TK}hasDirection> <{TK}increase> .\n")
+        f.write_text(text, encoding="utf-8")
+    assert cuts == 1
+    return {"removed": removed, "changed": changed, "added": TKD + "zz-added-f01"}
+
+
+@pytest.fixture(scope="session")
+def second_release(published, home):
+    """Release 0.2.0 of edited sources published over a copy of 0.1.0, after a first attempt was killed."""
+    out, _ = published
+    folder = home.parent / "crash" / "release"
+    shutil.copytree(out, folder)
+    edited = edit_sources(home, home.parent / "home2")
+    args = ["publish", "--out", str(folder), "--version", "0.2.0", "--date", "2026-12-01", "--no-reasoner"]
+    env = {"TKIROS_HOME": str(home.parent / "home2")}
+    killed = cli(args, env={**env, CRASH_ENV: "5"})
+    leftovers = {p.name: len([f for f in p.rglob("*") if f.is_file()]) for p in folder.parent.glob(".release.building-*")}
+    intact = tree(folder) == tree(out)
+    started = time.monotonic()
+    done = cli(args, env=env)
+    print(f"\npublish 0.2.0 --no-reasoner (subprocess): {time.monotonic() - started:.1f} s")
+    return {"folder": folder, "killed": killed, "leftovers": leftovers, "intact_after_kill": intact, "done": done,
+            "leftovers_after": sorted(folder.parent.glob(".release.*")), **edited}
+
+
+def test_a_killed_publish_leaves_the_previous_release_intact(second_release):
+    assert second_release["killed"].returncode == -signal.SIGKILL
+    # it died after writing 5 files of the new release beside the old one ...
+    assert list(second_release["leftovers"].values()) == [5]
+    # ... and the old release was untouched; the next run cleaned up and succeeded
+    assert second_release["intact_after_kill"]
+    assert second_release["done"].returncode == 0, second_release["done"].stderr
+    assert second_release["leftovers_after"] == []
+    folder = second_release["folder"]
+    assert sha256sums_hold(folder) and json.loads((folder / "release.json").read_text())["version"] == "0.2.0"
+    assert len(load_release_graph(folder)) > 10000
+
+
+def test_second_release_points_to_its_prior_version(second_release):
+    folder = second_release["folder"]
+    manifest = json.loads((folder / "release.json").read_text())
+    assert manifest["prior_version"] == VERSION and "tkiros-full.ttl" not in manifest["files"]
+    triples = load_release_graph(folder)
+    h = header(triples, ONTOLOGY_IRI)
+    assert (OWL + "priorVersion", f"{RELEASE_IRI}tkiros") in h
+    assert (OWL + "versionIRI", "https://w3id.org/tkiros/releases/0.2.0/tkiros") in h
+    void = rdflib.Graph().parse(folder / "void.ttl", format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/tkiros/releases/0.2.0/"), rdflib.URIRef("http://www.w3.org/ns/dcat#previousVersion"),
+            rdflib.URIRef(RELEASE_IRI)) in void
+
+
+def test_nanopublications_supersede_changed_findings(second_release, findings):
+    folder = second_release["folder"]
+
+    def pubinfo(iri):
+        local = iri[len(TKD):]
+        this = f"https://w3id.org/tkiros/releases/0.2.0/nanopubs/{local}"
+        path = folder / "nanopubs" / f"{local}.trig"
+        return {(q.predicate.value, q.object.value) for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+                if q.graph_name.value == this + "#pubinfo"}
+
+    changed, removed = second_release["changed"], second_release["removed"]
+    prior = f"{RELEASE_IRI}nanopubs/{changed[len(TKD):]}"
+    assert ("http://purl.org/nanopub/x/supersedes", prior) in pubinfo(changed)
+    unchanged = next(f for f in findings if f not in (changed, removed))
+    assert ("http://www.w3.org/ns/prov#alternateOf", f"{RELEASE_IRI}nanopubs/{unchanged[len(TKD):]}") in pubinfo(unchanged)
+    assert not any(p.startswith(("http://purl.org/nanopub/x/supersedes", "http://www.w3.org/ns/prov#alternateOf"))
+                   for p, _ in pubinfo(second_release["added"]))
+    assert not (folder / "nanopubs" / f"{removed[len(TKD):]}.trig").exists()
+
+
+def test_diff_finds_added_removed_and_changed_findings(published, second_release):
+    out, _ = published
+    report = diff_graphs(load_release_graph(out), load_release_graph(second_release["folder"]))
+    ids = {k: [e["id"] for e in report["findings"][k]] for k in ("added", "removed", "changed")}
+    assert ids["added"] == ["tkd:zz-added-f01"]
+    assert ids["removed"] == ["tkd:" + second_release["removed"][len(TKD):]]
+    changed = next(e for e in report["findings"]["changed"] if e["id"] == "tkd:" + second_release["changed"][len(TKD):])
+    assert any("(relabelled)" in s for s in changed["added"]) and any("rdfs:label" in s for s in changed["removed"])
+    assert report["axioms"]["changed"] == []  # the version header is not a change
+    assert report["triples"]["added"] > 0 and report["triples"]["removed"] > 0
+
+
+def test_diff_command_text_and_json(published, second_release):
+    from tkiros.cli import main
+
+    out, _ = published
+    new = second_release["folder"]
+    res = cli(["diff", str(out / "tkiros.ttl"), str(new), "--format", "json"])
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert [e["id"] for e in data["findings"]["added"]] == ["tkd:zz-added-f01"]
+    res = cli(["diff", str(out), str(new)])
+    assert res.returncode == 0
+    assert "findings: 1 added, 1 removed" in res.stdout and "+ tkd:zz-added-f01" in res.stdout
+    res = cli(["diff", str(out), str(out / "missing.ttl")])
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1 and "missing.ttl" in res.stderr
+
+
+# --- Errors ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, names", [
+    (["--version", "1.0"], "--version"),
+    (["--date", "2026-13-40"], "--date"),
+    (["--date", "21/11/2026"], "--date"),
+    (["--version", "9.9.9"], "--date"),  # no CHANGELOG entry, no --date
+    (["--prior", "not-a-version"], "--prior"),
+    (["--sparql-endpoint", "localhost"], "--sparql-endpoint"),
+])
+def test_bad_parameters_give_one_line_errors(tmp_path, args, names):
+    res = cli(["publish", "--out", str(tmp_path / "r"), *args], env={"TKIROS_HOME": str(ROOT)})
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1 and names in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_release(tmp_path):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "notes.txt").write_text("mine")
+    with pytest.raises(TkirosError, match="not a tkiros release"):
+        publish(tmp_path / "r", version=VERSION, date="2026-11-21", reasoner=None, root=ROOT)
+    assert (tmp_path / "r" / "notes.txt").read_text() == "mine"
+
+
+def test_changelog_gives_the_release_date(tmp_path):
+    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [1.2.3] - 2027-01-02\n- x\n")
+    assert changelog_date("1.2.3", tmp_path) == "2027-01-02" and changelog_date("1.2.4", tmp_path) is None
+    release = make_release(tmp_path / "out", "1.2.3", None, "1.2.2", root=tmp_path)
+    assert release.date == "2027-01-02" and release.prior_version == "1.2.2"
