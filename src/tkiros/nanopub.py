@@ -1,6 +1,6 @@
 """One nanopublication per finding, so that a single claim can be cited, shared and superseded on its own.
 
-Each is a TriG file of four named graphs (https://nanopub.net guidelines):
+Each is a TriG file of four named graphs, as nanopublications are:
 - Head: links the nanopublication to its three parts;
 - assertion: the finding's claim (agent, direction, target, context, qualifiers) and the direct edges
   derived from it;

@@ -4,7 +4,7 @@ A release is a folder of deterministic files (two runs on the same sources give 
 the graph in Turtle, N-Triples, JSON-LD and RDF/XML in three artifacts (tkiros: asserted; tkiros-base:
 without the import modules; tkiros-full: with the reasoner's inferences), the SHACL shapes, VoID and
 DCAT metadata with checksums, KGX tables for Biolink-model pipelines, one nanopublication per finding,
-the SSSOM mappings, pyLODE documentation and an index.html. It is built in a hidden sibling folder and
+the SSSOM mappings, HTML documentation of the terms and an index.html. It is built in a hidden sibling folder and
 renamed into place, so a failed or killed run leaves the previous release whole.
 """
 
@@ -221,14 +221,6 @@ def jsonld_bytes(triples, context: dict) -> bytes:
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def count_triples(data: bytes, ext: str) -> int:
-    """Parse a written file back (pyoxigraph) and count its triples."""
-    ox = _ox()
-    fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "owl": ox.RdfFormat.RDF_XML,
-           "jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG}[ext]
-    return sum(1 for _ in ox.parse(data, format=fmt))
-
-
 # --- The graphs ---------------------------------------------------------------------------------------
 
 
@@ -353,27 +345,18 @@ _BUILTIN = (RDF, RDFS, OWL, XSD)
 
 
 def _to_ox(term):
-    """A pyoxigraph term from a pyoxigraph, rdflib or N-Triples-string term (whatever the reasoner returns)."""
+    """A pyoxigraph term from a pyoxigraph or rdflib term (tkiros.reason gives the one, owlrl the other)."""
     ox = _ox()
     if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
         return term
-    cls = type(term).__name__
-    if cls == "URIRef":
+    kind = type(term).__name__
+    if kind == "URIRef":
         return ox.NamedNode(str(term))
-    if cls == "BNode":
+    if kind == "BNode":
         return ox.BlankNode(str(term))
-    if cls == "Literal":
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    text = str(term)
-    if text.startswith("<") and text.endswith(">"):
-        return ox.NamedNode(text[1:-1])
-    if text.startswith("_:"):
-        return ox.BlankNode(text[2:])
-    if re.match(r"^[a-z][a-z0-9+.-]*:", text):
-        return ox.NamedNode(text)
-    return ox.Literal(text)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
 
 def keep_inferred(triples, asserted) -> list:
@@ -401,6 +384,12 @@ def keep_inferred(triples, asserted) -> list:
     return out
 
 
+class InconsistentRelease(TkirosError):
+    """The reasoner finds the ontology and data inconsistent (or a class unsatisfiable): exit code 1."""
+
+    exit_code = 1
+
+
 def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
     """Inferred triples of the graph, from tkiros.reason.run when that module exists, else OWL RL (owlrl)."""
     try:
@@ -410,16 +399,17 @@ def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
     if reason_module is not None and hasattr(reason_module, "run"):
         import inspect
 
+        from tkiros.store import Graph
+
         ox = _ox()
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
         takes_graph = "graph" in inspect.signature(reason_module.run).parameters
-        result = reason_module.run(reasoner, graph=store) if takes_graph else reason_module.run(reasoner)
+        result = reason_module.run(reasoner, graph=Graph(store, root, "")) if takes_graph else reason_module.run(reasoner)
         if not getattr(result, "ok", result.consistent):
             inconsistency = getattr(result, "inconsistency", None)
             why = "; ".join(inconsistency.text().splitlines()[:2]) if inconsistency else f"inconsistent under {reasoner}"
-            error = getattr(reason_module, "InconsistentError", TkirosError)
-            raise error(f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)")
+            raise InconsistentRelease(f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)")
         inferred = [ox.Triple(*(_to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
         return keep_inferred(inferred, asserted), reasoner
     if reasoner not in ("hermit", "owlrl"):
@@ -438,7 +428,7 @@ def owlrl_closure(asserted: list) -> list:
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
     errors = [str(o) for s, p, o in g if str(p).endswith("#error") and isinstance(s, rdflib.BNode)]
     if errors:
-        raise TkirosError(f"the ontology is inconsistent under OWL RL: {sorted(errors)[0]}")
+        raise InconsistentRelease(f"cannot publish tkiros-full: the ontology is inconsistent under OWL RL: {sorted(errors)[0]}")
     # OWL RL yields generalised triples (literal subjects, ...); keep the RDF ones.
     return [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in g
             if isinstance(s, (rdflib.URIRef, rdflib.BNode)) and isinstance(p, rdflib.URIRef)]
@@ -641,34 +631,6 @@ property values a reasoner infers. Each comes as Turtle, N-Triples, JSON-LD and 
     return page.encode("utf-8")
 
 
-def ontology_html(terms: list) -> bytes:
-    """HTML documentation of the ontology terms, made by pyLODE (OntPub profile)."""
-    import logging
-
-    ox = _ox()
-    root_logger = logging.getLogger()
-    handlers, level = list(root_logger.handlers), root_logger.level
-    try:
-        import rdflib
-        from pylode import OntPub
-    except ImportError as err:
-        raise TkirosError(f"cannot make the HTML documentation: {err}; install pyLODE: pip install 'pylode>=3.3,<3.4'") from None
-    finally:  # pyLODE configures the root logger on import; keep the user's terminal quiet
-        for h in list(root_logger.handlers):
-            if h not in handlers:
-                root_logger.removeHandler(h)
-        root_logger.setLevel(level)
-    g = rdflib.Graph()
-    g.parse(data=ox.serialize(terms, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    previous = logging.root.manager.disable
-    logging.disable(logging.INFO)
-    try:
-        page = OntPub(g, sort_subjects=True).make_html()
-    finally:
-        logging.disable(previous)
-    return (page if page.endswith("\n") else page + "\n").encode("utf-8")
-
-
 # --- Writing a release --------------------------------------------------------------------------------
 
 
@@ -798,7 +760,9 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     for rq in sorted((release.root / "queries").glob("*.rq")):
         w.write(f"queries/{rq.name}", rq.read_bytes(), "application/sparql-query", f"saved query {rq.stem}")
 
-    w.write("ontology.html", ontology_html(graphs.terms), "text/html", "documentation of the ontology (pyLODE)")
+    from tkiros.ontodoc import ontology_html
+
+    w.write("ontology.html", ontology_html(graphs.terms, ONTOLOGY_IRI), "text/html", "documentation of the ontology's terms")
     # One distribution per top-level file; the nanopublications and queries are listed in index.html.
     void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(("nanopubs/", "queries/"))])
     w.write("void.ttl", serialize(void, "ttl", prefixes(extra=True)), "text/turtle", "dataset description: VoID and DCAT; Turtle", len(void), void)

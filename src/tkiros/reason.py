@@ -64,9 +64,17 @@ INFERENCES_ONTOLOGY = "http://inferrences/"  # owlready2's own name for the onto
 
 
 class InconsistentError(TkirosError):
-    """The ontology and data contradict each other (or a class can have no member): exit code 1."""
+    """The ontology and data contradict each other (or a class can have no member): exit code 1.
+
+    The message is one line; ``inconsistency`` holds the full report.
+    """
 
     exit_code = 1
+
+    def __init__(self, inconsistency: "Inconsistency"):
+        lines = inconsistency.text().splitlines()
+        super().__init__("; ".join(lines[:2]) + " (`tkiros reason` explains)")
+        self.inconsistency = inconsistency
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -201,7 +209,7 @@ def separable_import_triples(asserted: list, root: Path) -> set:
     skip = set()
     for path in files:
         try:
-            module = set(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
+            module = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)}
         except (SyntaxError, OSError):
             continue  # the store could not have loaded it either; nothing to leave out
         names = {t.subject.value for t in module if isinstance(t.subject, ox.NamedNode)}
@@ -242,7 +250,9 @@ def _run_dl(reasoner: str, data: bytes, asserted: list):
     owlready2.JAVA_EXE = java_executable(reasoner)
     world = owlready2.World()
     console = io.StringIO()  # owlready2 prints progress and warnings; keep them off the user's terminal
-    with contextlib.redirect_stdout(console), contextlib.redirect_stderr(console):
+    # owlready2 leaves its temporary copy of the graph behind when the reasoner fails: give it a folder
+    # of its own that is removed afterwards.
+    with contextlib.redirect_stdout(console), contextlib.redirect_stderr(console), _private_tempdir():
         world.get_ontology("https://w3id.org/tkiros/reasoning-input").load(fileobj=io.BytesIO(data), format="ntriples")
         try:
             if reasoner == "hermit":
@@ -255,8 +265,19 @@ def _run_dl(reasoner: str, data: bytes, asserted: list):
             raise TkirosError(f"--reasoner {reasoner}: the reasoner failed: {_java_error_line(str(err))}") from None
         buf = io.BytesIO()
         world.get_ontology(INFERENCES_ONTOLOGY).save(buf, format="ntriples")
-    raw = [t for t in ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES)]
+    raw = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES)]
     return True, raw, None
+
+
+@contextlib.contextmanager
+def _private_tempdir():
+    old = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="tkiros-reason-") as folder:
+        tempfile.tempdir = folder
+        try:
+            yield folder
+        finally:
+            tempfile.tempdir = old
 
 
 def _java_error_line(message: str) -> str:
@@ -536,7 +557,7 @@ def canonical_triples(triples: list) -> list:
         g = rdflib.Graph()
         g.parse(data=ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES), format="nt")
         canon = to_canonical_graph(g).serialize(format="nt", encoding="utf-8")
-        plain += list(ox.parse(canon, format=ox.RdfFormat.N_TRIPLES))
+        plain += [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(canon, format=ox.RdfFormat.N_TRIPLES)]
     return sorted(plain, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
@@ -577,11 +598,11 @@ def cached_run(reasoner: str = "hermit", root: Path | None = None) -> ReasoningR
     if meta_path.is_file() and (target / "inferred.nt").is_file():
         meta = json.loads(meta_path.read_text())
         asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-        inferred = list(ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES))
+        inferred = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
         return ReasoningResult(reasoner, True, asserted, inferred, None, meta["seconds"])
     result = run(reasoner, graph=graph)
     if not result.ok:
-        raise InconsistentError(result.inconsistency.text().rstrip())
+        raise InconsistentError(result.inconsistency)
     _write_cache(target, result)
     return result
 
@@ -931,7 +952,7 @@ def reason_cmd(reasoner, fmt, output, inferred_only, instances, no_cache):
         try:
             result = cached_run(reasoner)
         except InconsistentError as err:
-            click.echo(err.message, err=True)
+            click.echo(err.inconsistency.text(), err=True, nl=False)
             sys.exit(1)
     emit(result.serialize(fmt, inferred_only=inferred_only), output)
     click.echo(f"tkiros: {result.summary()}", err=True)

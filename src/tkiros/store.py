@@ -26,7 +26,8 @@ BASE_IRI = "https://w3id.org/tkiros/data/"
 def sources_digest(root: Path | None = None) -> str:
     root = root or project_root()
     h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
-    for path in source_files(root) + rule_files(root):
+    seeds = sorted((root / "seeds").glob("*.txt"))  # a seed edit must invalidate the store (integrity checks)
+    for path in source_files(root) + rule_files(root) + seeds:
         h.update(str(path.relative_to(root)).encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -70,7 +71,7 @@ def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = Non
             if q.predicate == LABEL and isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
                 key = (q.subject.value, q.object.language or "")
                 seen = labels.get(key)
-                if seen and seen[0] != q.object.value:
+                if seen and seen[0] != q.object.value and seen[1] != rel:  # within one file: the shapes say it
                     from tkiros.prefixes import compact
 
                     raise SourceError(f"{rel}: {compact(q.subject.value)} has conflicting labels {seen[0]!r} ({seen[1]}) and {q.object.value!r} ({rel})")

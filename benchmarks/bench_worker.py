@@ -1,0 +1,153 @@
+"""Worker processes for benchmarks/query_bench.py (each measured step runs in a process of its own, so that
+its peak memory is its own and a runaway step can be killed at a cap).
+
+    python benchmarks/bench_worker.py scale-data FACTOR OUT.nt      # the instances, FACTOR times, fresh IRIs
+    python benchmarks/bench_worker.py build OUT.nt STORE_DIR        # compile a store: ontology + seeds + OUT.nt + rules
+    python benchmarks/bench_worker.py queries oxigraph STORE_DIR REPEATS [NAME...]
+    python benchmarks/bench_worker.py queries rdflib DATA.nt REPEATS [NAME...]
+
+Each prints JSON lines on stdout; `queries` prints one line per query as soon as it is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+DATA = "https://w3id.org/tkiros/data/"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def scale_data(factor: int, out: Path) -> None:
+    """Write the instance triples ``factor`` times as N-Triples; copy k renames every individual that the
+    instance files describe (IRI + '-xK'), so each copy is a fresh, disconnected knowledge graph over the
+    one ontology and the same seeds."""
+    import pyoxigraph as ox
+
+    from tkiros.paths import source_files
+
+    started = time.perf_counter()
+    files = [p for p in source_files(ROOT) if "instances" in p.relative_to(ROOT).parts]
+    triples = [q.triple for f in files for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE, base_iri=DATA)]
+    own = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(DATA)}
+
+    def term(t, suffix):
+        if isinstance(t, ox.NamedNode) and t.value in own:
+            return f"<{t.value}{suffix}>"
+        if isinstance(t, ox.BlankNode):
+            return f"_:{t.value}{suffix.replace('-', '_')}"
+        return str(t)
+
+    with open(out, "w", encoding="utf-8") as fh:
+        for k in range(factor):
+            suffix = "" if k == 0 else f"-x{k}"
+            fh.write("".join(f"{term(t.subject, suffix)} {term(t.predicate, suffix)} {term(t.object, suffix)} .\n" for t in triples))
+    print(json.dumps({"triples": len(triples) * factor, "seconds": time.perf_counter() - started, "peak_mb": peak_mb()}))
+
+
+def build(data: Path, store_dir: Path) -> None:
+    """Compile a store as tkiros.store does, from the ontology, the seeds and the (scaled) instance data."""
+    import pyoxigraph as ox
+
+    from tkiros.paths import source_files
+    from tkiros.store import BASE_IRI, add_seed_texts, apply_rules
+
+    started = time.perf_counter()
+    store = ox.Store(str(store_dir))
+    for f in source_files(ROOT):
+        if "instances" not in f.relative_to(ROOT).parts:
+            store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)
+    store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
+    loaded = time.perf_counter() - started
+    add_seed_texts(store, ROOT)
+    derived = apply_rules(store, ROOT)
+    store.flush()
+    store.optimize()
+    print(json.dumps({"triples": len(store), "derived": derived, "load_s": loaded, "seconds": time.perf_counter() - started,
+                      "peak_mb": peak_mb()}))
+
+
+def example_params() -> dict[str, dict[str, str]]:
+    """The test suite's example parameters, resolved to IRIs on the unscaled graph (copy 0 keeps its IRIs;
+    a label would be ambiguous once the graph is copied)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_queries import EXAMPLE_PARAMS
+
+    from tkiros.queries import get_query, resolve_entity
+    from tkiros.store import open_store
+
+    store = open_store(ROOT).store
+
+    out = {}
+    for name, params in EXAMPLE_PARAMS.items():
+        q = get_query(name)
+        out[name] = {k: (resolve_entity(store, v, k).value if q.params[k].kind == "entity" else v) for k, v in params.items()}
+    return out
+
+
+def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None:
+    from tkiros.queries import bind_params, execute, list_queries
+
+    saved = [q for q in list_queries() if not names or q.name in names]
+    started = time.perf_counter()
+    if engine == "oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store.read_only(str(location))
+
+        def run(q, subs):
+            return execute(store, q.text, subs)
+    else:
+        import pyoxigraph as ox
+        import rdflib
+
+        from tkiros.naive import _patch_rdflib_distinct_aggregates, to_ox, to_rdflib
+        from tkiros.paths import source_files
+        from tkiros.queries import Result
+
+        _patch_rdflib_distinct_aggregates()
+        g = rdflib.Graph()
+        for f in source_files(ROOT):
+            if "instances" not in f.relative_to(ROOT).parts:
+                g.parse(f, format="turtle")
+        g.parse(location, format="nt")
+        for rule in sorted((ROOT / "ontology" / "rules").glob("*.rq")):
+            for t in list(g.query(rule.read_text(encoding="utf-8"))):
+                g.add(t)
+        store = ox.Store()  # parameters are resolved on a pyoxigraph copy, as tkiros does
+        store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+        def run(q, subs):
+            res = g.query(q.text, initBindings={k.value: to_rdflib(v) for k, v in subs.items()})
+            return Result([str(v) for v in res.vars], [[to_ox(row[i]) for i in range(len(res.vars))] for row in res])
+    print(json.dumps({"loaded": True, "load_s": time.perf_counter() - started, "peak_mb": peak_mb()}), flush=True)
+    params = example_params()
+    for q in saved:
+        subs = bind_params(q, params.get(q.name, {}), store)
+        times, rows = [], 0
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            rows = len(run(q, subs).rows)
+            times.append(time.perf_counter() - t0)
+        print(json.dumps({"query": q.name, "median_s": statistics.median(times), "rows": rows, "peak_mb": peak_mb()}), flush=True)
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "scale-data":
+        scale_data(int(args[0]), Path(args[1]))
+    elif cmd == "build":
+        build(Path(args[0]), Path(args[1]))
+    elif cmd == "queries":
+        queries(args[0], Path(args[1]), int(args[2]), args[3:])
+    else:
+        sys.exit(f"unknown worker command {cmd!r}")

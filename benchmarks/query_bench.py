@@ -1,0 +1,331 @@
+"""Query benchmarks: prints tables with the targets beside the figures. A benchmark, never a test.
+
+    python benchmarks/query_bench.py                       # everything: cold, scale-up x10 x100 x1000, served
+    python benchmarks/query_bench.py --sections cold,served
+    python benchmarks/query_bench.py --scales 10,100 --json results.json
+
+1. cold: `tkiros query tkis-raising-ros` as a whole new process (median of repeated runs) on the compiled
+   store, beside the naive path (`--engine rdflib`: rdflib parses every source file, then runs the query).
+2. scale: the instances copied x10, x100, x1000 with fresh IRIs; store build time and peak memory, then
+   the median time of every saved query per engine (rdflib only at the scales where it loads in time).
+   Every step runs in a process of its own (benchmarks/bench_worker.py) and is killed at a cap.
+3. served: `tkiros serve` under 8 concurrent keep-alive clients on loopback for a bounded time: queries
+   per second, p50/p99 latency and errors. The clients share the machine's cores with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = [sys.executable, str(ROOT / "benchmarks" / "bench_worker.py")]
+COLD_QUERY = "tkis-raising-ros"
+SERVED_QUERY = "source-errata"
+TARGETS = {
+    "cold_s": 0.3, "cold_speedup": 5.0,
+    "x100_query_s": 1.0, "x100_peak_gb": 4.0,
+    "x1000_build_s": 600.0, "x1000_query_s": 5.0,
+    "served_qps": 500.0,
+}
+
+
+def tkiros_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "tkiros"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "tkiros.cli"]
+
+
+def median_run(cmd: list[str], repeats: int, timeout: float) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        times.append(time.perf_counter() - t0)
+        if res.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed: {res.stderr.strip()}")
+    return statistics.median(times), times
+
+
+# --- 1. Cold -------------------------------------------------------------------------------------------
+
+
+def cold(repeats: int) -> dict:
+    cmd = tkiros_cmd() + ["query", COLD_QUERY, "--format", "tsv"]
+    subprocess.run(cmd, capture_output=True, timeout=600)  # build the compiled store once, if the sources changed
+    ox_median, ox_times = median_run(cmd, repeats, 120)
+    rdf_median, rdf_times = median_run(cmd + ["--engine", "rdflib"], max(3, repeats // 2), 600)
+    return {"query": COLD_QUERY, "oxigraph_s": ox_median, "rdflib_s": rdf_median, "speedup": rdf_median / ox_median,
+            "oxigraph_runs": ox_times, "rdflib_runs": rdf_times}
+
+
+# --- 2. Scale-up ---------------------------------------------------------------------------------------
+
+
+def worker_json(args: list[str], timeout: float) -> dict:
+    res = subprocess.run(WORKER + args, capture_output=True, text=True, timeout=timeout)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def query_times(engine: str, location: Path, names: list[str], repeats: int, cap: float, load_cap: float) -> tuple[dict, dict]:
+    """Median seconds per query (None when over the cap), and the worker's load figures."""
+    results: dict[str, float | None] = {}
+    load: dict = {}
+    todo = list(names)
+    while todo:
+        proc = subprocess.Popen(WORKER + ["queries", engine, str(location), str(repeats), *todo],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + load_cap
+        waiting_for = None  # None: the load line
+        try:
+            while todo:
+                remaining = deadline - time.monotonic()
+                ready = select.select([proc.stdout], [], [], max(0.0, remaining))[0] if remaining > 0 else []
+                if not ready:
+                    if waiting_for is None:  # could not even load within its cap: every query is over
+                        load = {"load_s": None}
+                        results.update({n: None for n in todo})
+                        todo = []
+                    else:
+                        results[todo.pop(0)] = None
+                    break
+                line = proc.stdout.readline()
+                if not line:
+                    err = proc.stderr.read().strip().splitlines()
+                    raise RuntimeError(f"{engine} worker died: {err[-1] if err else proc.poll()}")
+                data = json.loads(line)
+                if "loaded" in data:
+                    load = load or data
+                    waiting_for = todo[0]
+                else:
+                    results[data["query"]] = data["median_s"]
+                    load["peak_mb"] = max(load.get("peak_mb", 0), data["peak_mb"])
+                    todo.remove(data["query"])
+                deadline = time.monotonic() + cap * repeats
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+    return results, load
+
+
+def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib_load_cap: float, work: Path,
+          rdflib_cap: float = 10.0, rdflib: bool = True, base: bool = True, rdflib_max_scale: int = 10) -> list[dict]:
+    rows = []
+    rdflib_ok = rdflib
+    for factor in ([1] if base else []) + factors:
+        data = work / f"x{factor}.nt"
+        store = work / f"x{factor}.db"
+        made = worker_json(["scale-data", str(factor), str(data)], 3600)
+        shutil.rmtree(store, ignore_errors=True)
+        t0 = time.perf_counter()
+        built = worker_json(["build", str(data), str(store)], 3600)
+        build_wall = time.perf_counter() - t0
+        q_cap = cap * (2 if factor >= 1000 else 1)
+        ox_times, ox_load = query_times("oxigraph", store, names, repeats, q_cap, 120)
+        row = {"factor": factor, "instance_triples": made["triples"], "store_triples": built["triples"],
+               "build_s": build_wall, "build_peak_mb": built["peak_mb"], "oxigraph": ox_times,
+               "oxigraph_peak_mb": ox_load.get("peak_mb"), "rdflib": None}
+        if rdflib_ok and factor <= rdflib_max_scale:
+            rdf_times, rdf_load = query_times("rdflib", data, names, 1, rdflib_cap, rdflib_load_cap)
+            row.update(rdflib=rdf_times, rdflib_load_s=rdf_load.get("load_s"), rdflib_peak_mb=rdf_load.get("peak_mb"))
+            # rdflib loads linearly: skip the next scale when this one's load x10 would pass the cap.
+            rdflib_ok = rdf_load.get("load_s") is not None and rdf_load["load_s"] * 10 < rdflib_load_cap
+        rows.append(row)
+        print(f"  x{factor}: {built['triples']} triples, build {build_wall:.1f} s, peak {built['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
+        data.unlink(missing_ok=True)
+        shutil.rmtree(store, ignore_errors=True)
+    return rows
+
+
+# --- 3. Served -----------------------------------------------------------------------------------------
+
+
+def served(clients: int, seconds: float) -> dict:
+    from urllib.parse import urlsplit
+
+    from tkiros.queries import get_query
+    from tkiros.serve import Server
+
+    def cpu_seconds(pid: int) -> float:
+        """User + system CPU seconds a process has used (Linux /proc), to tell the server's cost from the load."""
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    body = get_query(SERVED_QUERY).text.encode("utf-8")
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[str] = []
+    with Server(port=0) as server:
+        endpoint = server.local_endpoint
+        parts = urlsplit(endpoint)
+        expected = None
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        conn.request("POST", parts.path, body, headers)
+        expected = len(json.loads(conn.getresponse().read())["results"]["bindings"])
+        conn.close()
+        server_cpu0, client_cpu0 = cpu_seconds(server.process.pid), time.process_time()
+        start = time.monotonic()
+        deadline = start + seconds
+
+        def client(i: int) -> None:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            while time.monotonic() < deadline:
+                t0 = time.perf_counter()
+                try:
+                    conn.request("POST", parts.path, body, headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                    if resp.status != 200 or len(json.loads(data)["results"]["bindings"]) != expected:
+                        errors.append(f"HTTP {resp.status}")
+                        continue
+                except (OSError, http.client.HTTPException, ValueError, KeyError) as err:
+                    errors.append(type(err).__name__)
+                    conn.close()
+                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                    continue
+                latencies[i].append(time.perf_counter() - t0)
+            conn.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(seconds + 60)
+        elapsed = time.monotonic() - start
+        server_cpu = cpu_seconds(server.process.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
+    all_lat = sorted(x for lat in latencies for x in lat)
+    n = len(all_lat)
+    return {"query": SERVED_QUERY, "clients": clients, "seconds": elapsed, "queries": n, "qps": n / elapsed,
+            "p50_ms": 1000 * all_lat[n // 2] if n else None, "p99_ms": 1000 * all_lat[min(n - 1, int(n * 0.99))] if n else None,
+            "errors": len(errors), "rows": expected,
+            "server_cpu_ms_per_query": 1000 * server_cpu / n if n else None, "client_cpu_ms_per_query": 1000 * client_cpu / n if n else None,
+            "load_average": os.getloadavg()[0]}
+
+
+# --- Report --------------------------------------------------------------------------------------------
+
+
+def fmt_s(v) -> str:
+    return "> cap" if v is None else (f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s")
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def report(results: dict, names: list[str]) -> str:
+    out = []
+    if "cold" in results:
+        c = results["cold"]
+        out += ["## Cold query (whole process, median)", "",
+                "| query | oxigraph (compiled store) | rdflib (naive) | ratio | target | verdict |", "|---|---|---|---|---|---|",
+                f"| {c['query']} | {fmt_s(c['oxigraph_s'])} | {fmt_s(c['rdflib_s'])} | {c['speedup']:.1f}x | <= 0.3 s and >= 5x "
+                f"| {verdict(c['oxigraph_s'] <= TARGETS['cold_s'] and c['speedup'] >= TARGETS['cold_speedup'])} |", ""]
+    if "scale" in results:
+        rows = results["scale"]
+        out += ["## Scale-up (instances copied with fresh IRIs)", "",
+                "| scale | store triples | build | build peak | query peak (oxigraph) | rdflib load | rdflib peak | slowest query (oxigraph) |",
+                "|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            slowest = max(((v if v is not None else float("inf"), k) for k, v in r["oxigraph"].items()), default=(0, ""))
+            out.append(f"| x{r['factor']} | {r['store_triples']:,} | {fmt_s(r['build_s'])} | {r['build_peak_mb']:.0f} MB "
+                       f"| {r['oxigraph_peak_mb'] or 0:.0f} MB | {fmt_s(r.get('rdflib_load_s')) if r['rdflib'] is not None else 'not run'} "
+                       f"| {(str(round(r['rdflib_peak_mb'])) + ' MB') if r.get('rdflib_peak_mb') else '-'} "
+                       f"| {slowest[1]} {fmt_s(None if slowest[0] == float('inf') else slowest[0])} |")
+        out += ["", "Median time per saved query:", ""]
+        header = "| query | " + " | ".join(f"x{r['factor']} oxigraph" + (f" | x{r['factor']} rdflib" if r["rdflib"] is not None else "") for r in rows) + " |"
+        out += [header, "|" + "---|" * (header.count("|") - 1)]
+        for n in names:
+            cells = []
+            for r in rows:
+                cells.append(fmt_s(r["oxigraph"].get(n)))
+                if r["rdflib"] is not None:
+                    cells.append(fmt_s(r["rdflib"].get(n)))
+            out.append(f"| {n} | " + " | ".join(cells) + " |")
+        out.append("")
+        by = {r["factor"]: r for r in rows}
+        if 100 in by:
+            r = by[100]
+            over = [n for n, v in r["oxigraph"].items() if v is None or v > TARGETS["x100_query_s"]]
+            peak_gb = max(r["build_peak_mb"], r["oxigraph_peak_mb"] or 0) / 1024
+            out.append(f"- x100: every saved query <= 1 s median: {verdict(not over)}"
+                       + (f" (over: {', '.join(over)})" if over else "") + f"; peak memory {peak_gb:.2f} GB <= 4 GB: {verdict(peak_gb <= TARGETS['x100_peak_gb'])}")
+        if 1000 in by:
+            r = by[1000]
+            over = [n for n, v in r["oxigraph"].items() if v is None or v > TARGETS["x1000_query_s"]]
+            out.append(f"- x1000: store builds in {fmt_s(r['build_s'])} <= 10 min: {verdict(r['build_s'] <= TARGETS['x1000_build_s'])}; "
+                       f"every saved query <= 5 s: {verdict(not over)}" + (f" (over: {', '.join(over)})" if over else ""))
+        out.append("")
+    if "served" in results:
+        s = results["served"]
+        out += ["## Served endpoint under load (loopback)", "",
+                "| query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |", "|---|---|---|---|---|---|---|---|---|---|",
+                f"| {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms "
+                f"| {s['errors']} | >= 500/s, 0 errors | {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0)} |", "",
+                f"CPU per query: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; so the server alone on "
+                f"{os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} queries/s, and server plus "
+                f"these Python clients about {os.cpu_count() * 1000 / (s['server_cpu_ms_per_query'] + s['client_cpu_ms_per_query']):.0f}/s "
+                f"(load average during the run {s['load_average']:.1f}).", ""]
+    load = os.getloadavg()
+    out.append(f"Machine: {os.cpu_count()} cores; load average when done {load[0]:.1f} (other work on the machine slows every figure).")
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served")
+    parser.add_argument("--scales", default="10,100,1000", help="copy factors for the scale-up")
+    parser.add_argument("--repeats", type=int, default=7, help="runs per cold measurement (median)")
+    parser.add_argument("--query-repeats", type=int, default=3, help="runs per query at each scale (median)")
+    parser.add_argument("--cap", type=float, default=30.0, help="seconds one query may take at a scale before it is reported '> cap' (doubled at x1000)")
+    parser.add_argument("--rdflib-load-cap", type=float, default=300.0, help="seconds rdflib may take to load a scale")
+    parser.add_argument("--rdflib-cap", type=float, default=10.0, help="seconds one query may take on rdflib")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib in the scale-up")
+    parser.add_argument("--rdflib-max-scale", type=int, default=10, help="largest copy factor rdflib is tried at")
+    parser.add_argument("--no-base", action="store_true", help="skip the unscaled x1 row of the scale-up")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of the served load")
+    parser.add_argument("--queries", default="", help="comma-separated saved query names for the scale-up [default: all]")
+    parser.add_argument("--json", default=None, metavar="FILE", help="also write the raw figures as JSON")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from tkiros.queries import list_queries
+
+    names = [n for n in args.queries.split(",") if n] or [q.name for q in list_queries()]
+    sections = set(args.sections.split(","))
+    results: dict = {}
+    if "cold" in sections:
+        print("cold ...", file=sys.stderr, flush=True)
+        results["cold"] = cold(args.repeats)
+    if "scale" in sections:
+        print("scale-up ...", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(prefix="tkiros-bench-") as work:
+            factors = [int(f) for f in args.scales.split(",") if f]
+            results["scale"] = scale(factors, names, args.query_repeats, args.cap, args.rdflib_load_cap, Path(work),
+                                     rdflib_cap=args.rdflib_cap, rdflib=not args.no_rdflib, base=not args.no_base,
+                                     rdflib_max_scale=args.rdflib_max_scale)
+    if "served" in sections:
+        print("served ...", file=sys.stderr, flush=True)
+        results["served"] = served(args.clients, args.seconds)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
+    sys.stdout.write(report(results, names))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Mechanism diagrams: deterministic DOT (golden files), colours by arm, reference labels, SVG/PNG rendering.
+
+Regenerate the golden DOT files after a curation change with: pytest tests/test_diagram.py --regen-goldens
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tkiros.diagram import EDGE_COLOURS, diagram_cmd, diagram_for_entity, diagram_for_query, render, renderer, to_dot
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+# golden file stem -> how the diagram is asked for
+CASES = {
+    "diagram-gefitinib": ("entity", "gefitinib"),
+    "diagram-ho-1": ("entity", "HO-1"),
+    "diagram-query-nrf2-keap1-findings": ("query", "nrf2-keap1-findings"),
+}
+
+
+def _dot(case: str, graph) -> str:
+    kind, what = CASES[case]
+    diagram = diagram_for_entity(what, graph) if kind == "entity" else diagram_for_query(what, {}, graph)
+    return to_dot(diagram)
+
+
+def test_every_golden_diagram_is_a_case():
+    assert sorted(p.stem for p in GOLDEN.glob("diagram-*.dot")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_dot_matches_golden(case, graph, regen):
+    golden = GOLDEN / f"{case}.dot"
+    text = _dot(case, graph)
+    if regen:
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"{golden.name} is missing: run pytest --regen-goldens and review it"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_dot_is_deterministic(graph):
+    assert _dot("diagram-gefitinib", graph) == _dot("diagram-gefitinib", graph)
+    lines = [l for l in _dot("diagram-gefitinib", graph).splitlines() if " -> " in l and "legend" not in l]
+    assert lines == sorted(lines)
+
+
+def _edges(dot: str) -> dict[tuple[str, str], list[str]]:
+    edges: dict[tuple[str, str], list[str]] = {}
+    for m in re.finditer(r"^  (\w+) -> (\w+) \[label=\"([^\"]*)\", color=\"(#[0-9a-f]{6})\"", dot, re.M):
+        edges.setdefault((m[1], m[2]), []).append(f"{m[3]}|{m[4]}")
+    return edges
+
+
+def test_chain_edges_carry_direction_and_references(graph):
+    """Gefitinib in glioma [14]: gefitinib -via-> NOX2 -increases-> ROS -induces-> ER stress; lung [13]."""
+    edges = _edges(_dot("diagram-gefitinib", graph))
+    assert any(e.startswith("via\\n[14]") for e in edges[("n_gefitinib", "n_nox2")])
+    assert f"increases\\n[14]|{EDGE_COLOURS['kill']}" in edges[("n_nox2", "n_ros")]
+    assert any(e.startswith("induces\\n[14, 108]") for e in edges[("n_ros", "n_er_stress")])
+    assert f"increases\\n[13]|{EDGE_COLOURS['kill']}" in edges[("n_gefitinib", "n_ros")]
+
+
+def test_resistance_and_resensitization_arms_have_their_colours(graph):
+    edges = _edges(_dot("diagram-gefitinib", graph))
+    assert f"confers resistance\\n[93]|{EDGE_COLOURS['resistance']}" in edges[("n_glutathione", "n_gefitinib")]
+    assert f"reverses resistance\\n[124, 125]|{EDGE_COLOURS['resensitization']}" in edges[("c_gefitinib_vorinostat", "n_gefitinib")]
+    assert f"via\\n[108]|{EDGE_COLOURS['via']}" in edges[("n_6_shogaol", "n_nox4")]
+    assert f"decreases\\n[103]|{EDGE_COLOURS['resistance']}" in edges[("n_prdx2", "n_ros")]
+
+
+def test_combinations_are_one_node(graph):
+    dot = _dot("diagram-query-nrf2-keap1-findings", graph)
+    assert re.search(r'^  c_lapatinib_siramesine \[label="lapatinib \+ siramesine"', dot, re.M)
+    assert "n_siramesine" not in dot
+
+
+@pytest.fixture(scope="module")
+def gefitinib_dot(graph):
+    return _dot("diagram-gefitinib", graph)
+
+
+def test_a_renderer_is_installed():
+    """graphviz-pure (PyPI) renders SVG and PNG; the test dependencies install it."""
+    assert renderer() is not None
+
+
+def test_svg_rendering_shows_the_nodes(gefitinib_dot):
+    svg = render(gefitinib_dot, "svg")
+    root = ET.fromstring(svg)
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    for label in ("gefitinib", "reactive oxygen", "NOX2", "apoptosis", "Legend"):
+        assert label in texts
+
+
+def test_png_rendering_is_an_image(gefitinib_dot):
+    png = render(gefitinib_dot, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 800 and height > 600
+
+
+@pytest.mark.parametrize("name", ["nrf2-keap1-resistance.png", "gefitinib-mechanisms.png"])
+def test_docs_pictures_are_checked_in(name):
+    png = (ROOT / "docs" / name).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24])[0] > 800
+
+
+def test_cli_writes_each_format(tmp_path):
+    runner = CliRunner()
+    for suffix in ("dot", "svg", "png"):
+        out = tmp_path / f"ho1.{suffix}"
+        res = runner.invoke(diagram_cmd, ["HO-1", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert out.stat().st_size > 200
+    assert (tmp_path / "ho1.dot").read_text().startswith("digraph tkiros {")
+    assert b"<svg" in (tmp_path / "ho1.svg").read_bytes()
+
+
+@pytest.mark.parametrize("args,message", [
+    ([], "give either an ENTITY or --query"),
+    (["gefitinib", "--query", "nrf2-keap1-findings"], "give either an ENTITY or --query"),
+    (["gefitinib", "--format", "png"], "needs -o FILE.png"),
+    (["gefitinib", "-o", "x.pdf"], "unknown suffix"),
+    (["no-such-entity-here"], "no entity has this label"),
+    (["--query", "tki-kinase-targets"], "nothing to draw"),
+])
+def test_cli_errors_are_one_line(args, message):
+    from tkiros.cli import main
+
+    runner = CliRunner()
+    import click
+
+    @click.command()
+    def entry():
+        main(["diagram", *args])
+
+    res = runner.invoke(entry, [], catch_exceptions=False)
+    assert res.exit_code == 2 and message in res.output
+    assert len(res.output.strip().splitlines()) == 1 and "Traceback" not in res.output
