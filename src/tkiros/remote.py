@@ -7,6 +7,7 @@ VALUES block whose terms are serialised as N-Triples terms (escaped by pyoxigrap
 from __future__ import annotations
 
 import json
+import math
 
 import pyoxigraph as ox
 
@@ -39,6 +40,8 @@ def _term(b: dict):
 def parse_results(raw: bytes, where: str):
     from tkiros.queries import Result
 
+    if b"operation has been cancelled" in raw[:2000] or b"Timeout" in raw[:200]:
+        raise TkirosError(f"{where}: the endpoint cut the query (its time limit?)")
     try:
         data = json.loads(raw.decode("utf-8"))
         if "boolean" in data:
@@ -62,7 +65,7 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setReturnFormat(JSON)
-    client.setTimeout(int(max(1, timeout)))
+    client.setTimeout(max(1, math.ceil(timeout)))
     client.setQuery(text + values_block(substitutions))
     try:
         response = client.query()
@@ -70,7 +73,10 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
     except HTTPError as err:
         raise TkirosError(f"--endpoint {endpoint}: HTTP {err.code} {err.reason}") from None
     except SPARQLWrapperException as err:
-        raise TkirosError(f"--endpoint {endpoint}: the endpoint refused the query: {str(err).splitlines()[0]}") from None
+        # SPARQLWrapper puts the server's own explanation (e.g. Virtuoso's "SQ074 ...") after the first line
+        lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+        detail = " ".join(lines[:3])[:200]
+        raise TkirosError(f"--endpoint {endpoint}: the endpoint refused the query: {detail}") from None
     except (URLError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise TkirosError(f"--endpoint {endpoint}: cannot reach the endpoint: {reason}") from None
