@@ -13,13 +13,8 @@ from tkiros.cli import cli, main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args, **kw):
-    """Invoke through main() so that errors are turned into one line and an exit code, as for users."""
-    runner = CliRunner()
-    return runner.invoke(lambda: main(args), [], catch_exceptions=False, **kw) if False else _invoke(args)
-
-
 def _invoke(args):
+    """Invoke through main() so that errors are turned into one line and an exit code, as for users."""
     runner = CliRunner()
     import click
 
