@@ -8,21 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tkiros.cli import cli, main
+from cli_helpers import copy_project, invoke
+from tkiros.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _invoke(args):
-    """Invoke through main() so that errors are turned into one line and an exit code, as for users."""
-    runner = CliRunner()
-    import click
-
-    @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def entry():
-        main(list(args))
-
-    return runner.invoke(entry, [], catch_exceptions=False)
 
 
 def test_help_has_examples_for_every_command():
@@ -34,20 +23,20 @@ def test_help_has_examples_for_every_command():
 
 
 def test_queries_lists_titles():
-    res = _invoke(["queries"])
+    res = invoke(["queries"])
     assert res.exit_code == 0
     assert "tkis-raising-ros" in res.output and "TKIs that raise ROS" in res.output
 
 
 def test_queries_json():
-    res = _invoke(["queries", "--format", "json"])
+    res = invoke(["queries", "--format", "json"])
     data = json.loads(res.output)
     assert {q["name"] for q in data} >= {"tkis-raising-ros", "resistance-mechanisms", "resensitizing-agents"}
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "md"])
 def test_query_formats(fmt):
-    res = _invoke(["query", "tkis-raising-ros", "--param", "tki=osimertinib", "--format", fmt])
+    res = invoke(["query", "tkis-raising-ros", "--param", "tki=osimertinib", "--format", fmt])
     assert res.exit_code == 0, res.output
     assert "osimertinib" in res.output
     if fmt == "json":
@@ -56,106 +45,97 @@ def test_query_formats(fmt):
 
 
 def test_query_by_file_path():
-    res = _invoke(["query", str(ROOT / "queries" / "tkis-raising-ros.rq"), "-f", "csv"])
+    res = invoke(["query", str(ROOT / "queries" / "tkis-raising-ros.rq"), "-f", "csv"])
     assert res.exit_code == 0
     assert res.output.startswith("finding,tki,tkiLabel")
 
 
 def test_query_output_file_is_written(tmp_path):
     out = tmp_path / "rows.tsv"
-    res = _invoke(["query", "resistance-mechanisms", "-f", "tsv", "-o", str(out)])
+    res = invoke(["query", "resistance-mechanisms", "-f", "tsv", "-o", str(out)])
     assert res.exit_code == 0 and res.output == ""
     assert out.read_text().startswith("finding\ttki\tmechanismLabel")
 
 
 def test_unknown_query_suggests_close_names():
-    res = _invoke(["query", "tkis-raising-rso"])
+    res = invoke(["query", "tkis-raising-rso"])
     assert res.exit_code == 2
     assert "did you mean tkis-raising-ros" in res.output
     assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
 
 
 def test_unknown_parameter_is_an_error():
-    res = _invoke(["query", "tkis-raising-ros", "--param", "drug=imatinib"])
+    res = invoke(["query", "tkis-raising-ros", "--param", "drug=imatinib"])
     assert res.exit_code == 2 and "--param drug" in res.output and "no such parameter" in res.output
 
 
 def test_unknown_entity_value_is_an_error():
-    res = _invoke(["query", "tkis-raising-ros", "--param", "tki=notadrug"])
+    res = invoke(["query", "tkis-raising-ros", "--param", "tki=notadrug"])
     assert res.exit_code == 2 and "no entity has this label" in res.output
 
 
 def test_missing_required_parameter():
-    res = _invoke(["query", "finding-evidence"])
+    res = invoke(["query", "finding-evidence"])
     assert res.exit_code == 2 and "required" in res.output
 
 
 def test_sparql_syntax_error_names_file(tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT ?x WHERE { ?x ?y }")
-    res = _invoke(["query", str(bad)])
+    res = invoke(["query", str(bad)])
     assert res.exit_code == 2 and "bad.rq" in res.output and "syntax error" in res.output
 
 
 def test_update_is_refused(tmp_path):
     upd = tmp_path / "drop.rq"
     upd.write_text("DROP ALL")
-    res = _invoke(["query", str(upd)])
+    res = invoke(["query", str(upd)])
     assert res.exit_code == 2 and "read-only" in res.output
 
 
 def test_validate_conforms():
-    res = _invoke(["validate"])
+    res = invoke(["validate"])
     assert res.exit_code == 0, res.output
     assert "Conforms" in res.output
 
 
 def test_validate_json_format():
-    res = _invoke(["validate", "--format", "json"])
+    res = invoke(["validate", "--format", "json"])
     assert json.loads(res.output)["conforms"] is True
 
 
 def test_validate_broken_data_exits_1(tmp_path, monkeypatch):
-    home = _copy_project(tmp_path)
+    home = copy_project(tmp_path / "home")
     (home / "instances" / "broken.ttl").write_text((ROOT / "tests" / "fixtures" / "invalid" / "finding-direction.ttl").read_text())
     monkeypatch.setenv("TKIROS_HOME", str(home))
-    res = _invoke(["validate"])
+    res = invoke(["validate"])
     assert res.exit_code == 1
     assert "finding-direction" in res.output and "Does not conform" in res.output
 
 
 def test_malformed_turtle_exits_2_with_file_line(tmp_path, monkeypatch):
-    home = _copy_project(tmp_path)
+    home = copy_project(tmp_path / "home")
     (home / "instances" / "typo.ttl").write_text("@prefix tkd: <https://w3id.org/tkiros/data/> .\ntkd:a tkd:b tkd:c ;\n")
     monkeypatch.setenv("TKIROS_HOME", str(home))
     for args in (["validate"], ["query", "tkis-raising-ros"], ["stats"]):
-        res = _invoke(args)
+        res = invoke(args)
         assert res.exit_code == 2, args
         assert "instances/typo.ttl:" in res.output and "malformed Turtle" in res.output
         assert "Traceback" not in res.output
 
 
 def test_stats_counts():
-    res = _invoke(["stats", "--format", "json"])
+    res = invoke(["stats", "--format", "json"])
     counts = json.loads(res.output)
     assert counts["findings"] > 0 and counts["triples"] > counts["findings"] and counts["classes"] > 50
 
 
 def test_span_prints_offsets():
-    res = _invoke(["span", "review", "x-s01", "Under gefitinib treatment"])
+    res = invoke(["span", "review", "x-s01", "Under gefitinib treatment"])
     assert res.exit_code == 0
     assert "oa:start 4776" in res.output and "oa:end 4801" in res.output
 
 
 def test_span_missing_quote_is_an_error():
-    res = _invoke(["span", "review", "x-s01", "no such words in the review"])
+    res = invoke(["span", "review", "x-s01", "no such words in the review"])
     assert res.exit_code == 2 and "quote not found" in res.output
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    import shutil
-
-    home = tmp_path / "home"
-    for d in ("ontology", "instances", "seeds", "shapes", "queries"):
-        shutil.copytree(ROOT / d, home / d)
-    return home

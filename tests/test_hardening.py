@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tkiros.cli import main
+from cli_helpers import copy_project, invoke
 from tkiros.errors import TkirosError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def invoke(args, env=None):
-    import click
-
-    @click.command()
-    def entry():
-        main(list(args))
-
-    return CliRunner().invoke(entry, [], catch_exceptions=False, env=env)
-
-
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    h = tmp_path / "home"
-    for d in ("ontology", "instances", "seeds", "shapes", "queries"):
-        shutil.copytree(ROOT / d, h / d)
+    h = copy_project(tmp_path / "home")
     monkeypatch.setenv("TKIROS_HOME", str(h))
     return h
 

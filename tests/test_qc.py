@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
 
-from tkiros.cli import main
+from cli_helpers import copy_project, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def invoke(args):
-    import click
-
-    @click.command()
-    def entry():
-        main(list(args))
-
-    return CliRunner().invoke(entry, [], catch_exceptions=False)
 
 
 def test_qc_passes_on_the_data():
@@ -30,9 +18,7 @@ def test_qc_passes_on_the_data():
 
 
 def test_qc_fails_with_exit_1_on_an_error(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    for d in ("ontology", "instances", "seeds", "shapes", "queries"):
-        shutil.copytree(ROOT / d, home / d)
+    home = copy_project(tmp_path / "home")
     (home / "instances" / "orphan.ttl").write_text(
         "@prefix tkiros: <https://w3id.org/tkiros/vocab/> . @prefix tkd: <https://w3id.org/tkiros/data/> .\n"
         "@prefix oa: <http://www.w3.org/ns/oa#> .\n"

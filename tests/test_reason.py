@@ -8,13 +8,14 @@ Each reasoner runs once per session on the full graph (session-scoped fixtures t
 
 from __future__ import annotations
 
+from cli_helpers import invoke
+
 import json
 import re
 from pathlib import Path
 
 import pytest
 import rdflib
-from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,19 +81,6 @@ def defined_classes() -> list[str]:
     g = rdflib.Graph()
     g.parse(project_root() / "ontology" / "mechanisms.ttl")
     return sorted(str(c)[len(TK):] for c in g.subjects(rdflib.OWL.equivalentClass, None) if isinstance(c, rdflib.URIRef))
-
-
-def invoke(args):
-    """Run the CLI as users do (through main), so errors become one line and an exit code."""
-    import click
-
-    from tkiros.cli import main
-
-    @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def entry():
-        main(list(args))
-
-    return CliRunner().invoke(entry, [], catch_exceptions=False)
 
 
 # ---- the real data, with both DL reasoners ---------------------------------------------------------------

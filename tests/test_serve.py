@@ -7,6 +7,8 @@ HTML-speaking or truncating endpoint gives one line and exit 2 (local http.serve
 
 from __future__ import annotations
 
+from cli_helpers import invoke
+
 import http.server
 import json
 import os
@@ -21,11 +23,8 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-import click
 import pytest
-from click.testing import CliRunner
 
-from tkiros.cli import main
 from tkiros.errors import TkirosError
 from tkiros.queries import list_queries
 from tkiros.serve import Server, free_port, oxigraph_binary, serving
@@ -37,16 +36,6 @@ COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # Two copies of the whole graph joined with nothing in common: about 470 million rows to count.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 SERVER_TIME_LIMIT = 2
-
-
-def invoke(args: list[str]):
-    """Run the CLI in this process through main(), as a user would (one-line errors, exit codes)."""
-
-    @click.command()
-    def entry():
-        main(list(args))
-
-    return CliRunner().invoke(entry, [], catch_exceptions=False)
 
 
 def sparql(endpoint: str, query: str, timeout: float = 30) -> dict:
@@ -253,19 +242,24 @@ def test_serve_prints_url_on_stdout(tmp_path, graph):
     assert proc.returncode == 0
 
 
+def wait_until_back(endpoint: str, triples: int, seconds: float = 30) -> None:
+    """Poll until the endpoint answers with the whole graph again (after its server was restarted)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if count_triples(endpoint) == triples:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "the endpoint did not come back"
+        time.sleep(0.2)
+
+
 def test_serve_restarts_a_crashed_server(tmp_path, graph):
     proc, info = start_cli_server(tmp_path, graph)
     try:
         os.kill(info["pid"], signal.SIGKILL)  # as when Oxigraph aborts on a Rust panic
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if count_triples(info["endpoint"]) == len(graph):
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the endpoint did not come back"
-            time.sleep(0.2)
+        wait_until_back(info["endpoint"], len(graph))
         proc.terminate()
         out, err = proc.communicate(timeout=30)
     finally:
@@ -284,15 +278,7 @@ def test_endpoint_survives_a_query_that_aborts_oxigraph(tmp_path, graph):
             sparql(info["endpoint"], "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", timeout=60)
         except OSError:
             pass  # the aborted server closed the connection
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if count_triples(info["endpoint"]) == len(graph):
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the endpoint did not come back"
-            time.sleep(0.2)
+        wait_until_back(info["endpoint"], len(graph))
         proc.terminate()
         out, err = proc.communicate(timeout=30)
     finally:

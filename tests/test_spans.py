@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 TK = "https://w3id.org/tkiros/vocab/"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 from pathlib import Path
 
 import pytest
 
+from cli_helpers import copy_project
 from tkiros.errors import SourceError
 from tkiros.store import open_store, sources_digest
 
@@ -16,10 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def home(tmp_path):
-    h = tmp_path / "home"
-    for d in ("ontology", "instances", "seeds", "shapes", "queries"):
-        shutil.copytree(ROOT / d, h / d)
-    return h
+    return copy_project(tmp_path / "home")
 
 
 def test_cache_is_reused(home, tmp_path, monkeypatch):

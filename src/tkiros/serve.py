@@ -157,6 +157,7 @@ def load_rdf_file(rdf: Path) -> Path:
     import pyoxigraph as ox
 
     from tkiros.paths import cache_dir
+    from tkiros.store import build_atomically
 
     fmt = RDF_EXTENSIONS.get(rdf.suffix.lower())
     if fmt is None:
@@ -169,27 +170,14 @@ def load_rdf_file(rdf: Path) -> Path:
     target = cache_dir() / f"served-{digest[:24]}"
     if (target / ".complete").is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".loading-", dir=target.parent))
-    try:
-        store = ox.Store(str(tmp / "db"))
+    def fill(store) -> None:
         try:
             store.bulk_load(data, format=getattr(ox.RdfFormat, fmt), base_iri=rdf.resolve().as_uri())
         except SyntaxError as err:
             line = getattr(err, "lineno", None)
             raise TkirosError(f"{rdf}{f':{line}' if line else ''}: malformed RDF: {str(err).splitlines()[0]}") from None
-        store.flush()
-        store.optimize()
-        del store  # close RocksDB before the rename
-        (tmp / "db" / ".complete").write_text("ok\n")
-        try:
-            os.rename(tmp / "db", target)
-        except OSError:
-            if not (target / ".complete").is_file():  # a broken copy from a killed run: replace it
-                shutil.rmtree(target, ignore_errors=True)
-                os.rename(tmp / "db", target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    build_atomically(target, fill, prefix=".loading-")
     _prune_loaded(target)
     return target
 

@@ -142,20 +142,20 @@ def apply_rules(store: ox.Store, root: Path) -> int:
     return added
 
 
-def build_store(root: Path | None = None, path: Path | None = None, instances: list[Path] | None = None) -> ox.Store:
-    """Compile the sources into a fresh store (on disk at ``path`` or in memory).
-
-    ``instances`` replaces instances/ (fixtures, drafts); such a store is never cached.
-    """
-    root = root or project_root()
-    store = ox.Store(str(path)) if path else ox.Store()
+def compile_into(store: ox.Store, root: Path, instances: list[Path] | None = None) -> ox.Store:
+    """Load the sources, attach the seed texts (after the integrity checks) and derive the rule triples."""
     load_sources(store, root, instances)
     add_seed_texts(store, root)
     apply_rules(store, root)
-    if path:
-        store.flush()
-        store.optimize()
     return store
+
+
+def build_store(root: Path | None = None, instances: list[Path] | None = None) -> ox.Store:
+    """Compile the sources into a fresh in-memory store.
+
+    ``instances`` replaces instances/ (fixtures, drafts); such a store is never cached.
+    """
+    return compile_into(ox.Store(), root or project_root(), instances)
 
 
 @dataclass
@@ -192,11 +192,19 @@ def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
     return Graph(store, root, digest, target)
 
 
-def _build_into(root: Path, target: Path) -> None:
+def build_atomically(target: Path, fill, prefix: str = ".building-") -> Path:
+    """Build an on-disk store at ``target`` without a reader ever seeing it half-built.
+
+    ``fill(store)`` loads the data into a fresh store in a temporary sibling folder, which is then
+    renamed into place; a racing builder that already won leaves its copy, a broken copy is replaced.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:
-        store = build_store(root, tmp / "db")
+        store = ox.Store(str(tmp / "db"))
+        fill(store)
+        store.flush()
+        store.optimize()
         del store  # close RocksDB before the rename
         (tmp / "db" / ".complete").write_text("ok\n")
         try:
@@ -207,6 +215,11 @@ def _build_into(root: Path, target: Path) -> None:
                 os.rename(tmp / "db", target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _build_into(root: Path, target: Path) -> None:
+    build_atomically(target, lambda store: compile_into(store, root))
     _prune(target)
 
 

@@ -92,7 +92,6 @@ def split_sparql_constraints(shapes):
     milliseconds. The shapes files stay standard SHACL-SPARQL, so any SHACL engine can use them.
     """
     import rdflib
-    from rdflib.namespace import RDF
 
     ns = rdflib.Namespace(SH)
     core = rdflib.Graph()
@@ -116,8 +115,6 @@ def split_sparql_constraints(shapes):
             "classes": [str(c) for c in shapes.objects(shape, ns.targetClass)],
             "nodes": [n for n in shapes.objects(shape, ns.targetNode)],
         })
-    # a node shape left with no constraint at all is harmless to pySHACL
-    _ = RDF
     return core, sorted(records, key=lambda r: r["name"])
 
 
