@@ -853,12 +853,16 @@ def publish(out: Path, version: str | None = None, date: str | None = None, prio
         raise TkirosError(f"--out {out}: exists and is not a folder")
     if not out.parent.is_dir():
         raise TkirosError(f"--out {out}: folder {out.parent} does not exist")
+
     _tidy(out)
     if out.is_dir() and any(out.iterdir()) and not (out / "release.json").is_file():
         raise TkirosError(f"--out {out}: not empty and not a tkiros release (no release.json); choose a new folder")
     release = make_release(out, version, date, prior, sparql_endpoint, root)
     graphs = build_graphs(release, reasoner)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+    except OSError as err:
+        raise TkirosError(f"--out {out}: cannot write in folder {out.parent}: {err.strerror or err}") from None
     try:
         written = write_release(tmp, release, graphs)
         _install(tmp, out)
