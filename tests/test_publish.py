@@ -252,7 +252,9 @@ def test_full_adds_inferred_types(published):
     main, full = set(result.graphs.main), set(result.graphs.full)
     added = {t for t in full - main if t.subject.value != ARTIFACT_IRIS["tkiros-full"]}
     assert main - full == {t for t in main if t.subject.value == ONTOLOGY_IRI}  # only the header is renamed
-    assert ox.Triple(ox.NamedNode(TKD + "gefitinib"), ox.NamedNode(RDF_TYPE), ox.NamedNode(TK + "Agent")) in added
+    gefitinib_is = lambda cls: ox.Triple(ox.NamedNode(TKD + "gefitinib"), ox.NamedNode(RDF_TYPE), ox.NamedNode(TK + cls))  # noqa: E731
+    assert gefitinib_is("ROSInducingTKI") in added  # a defined class: only a reasoner classifies into it
+    assert gefitinib_is("Agent") in main  # a superclass: ontology/rules/instance-types.rq already types it
     assert all(not t.object.value.startswith(OWL) for t in added if t.predicate.value == RDF_TYPE)
 
 
@@ -431,6 +433,59 @@ def test_biolink_check_catches_broken_tables(published):
     assert "required property 'knowledge_level' is missing" in problems
     assert "object_direction_qualifier 'up' is not one of" in problems
     assert "object tkd:no-such-node is not a node" in problems
+
+
+# kgx itself, in a venv of its own in the pytest cache (it pins old Sphinx and pyarrow): made once, about a
+# minute on a fresh machine; tests/tools/kgx_validate.py points it at the biolink-model package's YAML.
+KGX_PINS = ("kgx==2.6.0", "biolink-model==4.4.6")
+
+
+@pytest.fixture(scope="session")
+def kgx_python(request) -> Path:
+    folder = Path(request.config.cache.mkdir("kgx-" + "-".join(p.split("==")[1] for p in KGX_PINS)))
+    python, ready = folder / "bin" / "python", folder / "installed.txt"
+    if not ready.is_file():
+        shutil.rmtree(folder)
+        made = subprocess.run([sys.executable, "-m", "venv", str(folder)], capture_output=True, text=True)
+        assert made.returncode == 0, f"python -m venv failed: {made.stderr[-500:]}"
+        started = time.monotonic()
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *KGX_PINS],
+                              capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0, f"pip install {' '.join(KGX_PINS)} failed: {done.stderr[-800:]}"
+        ready.write_text(f"{' '.join(KGX_PINS)} installed in {time.monotonic() - started:.0f} s\n")
+    return python
+
+
+def kgx_report(python: Path, nodes: Path, edges: Path) -> dict:
+    done = subprocess.run([str(python), str(ROOT / "tests" / "tools" / "kgx_validate.py"), str(nodes), str(edges)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"kgx_validate.py failed: {done.stderr[-800:]}"
+    return json.loads(done.stdout)
+
+
+def test_kgx_library_validates_the_release(published, kgx_python):
+    out, _ = published
+    report = kgx_report(kgx_python, out / "kgx" / "nodes.tsv", out / "kgx" / "edges.tsv")
+    assert report == {"errors": 0, "messages": []}
+
+
+def test_kgx_library_catches_broken_tables(published, kgx_python, tmp_path):
+    """The last node and the last edge are broken, so a pass above means kgx read every row."""
+    out, _ = published
+    nodes = (out / "kgx" / "nodes.tsv").read_text().rstrip("\n").split("\n")
+    edges = (out / "kgx" / "edges.tsv").read_text().rstrip("\n").split("\n")
+    last = nodes[-1].split("\t")
+    last[nodes[0].split("\t").index("category")] = "biolink:NoSuchCategory"
+    header = edges[0].split("\t")
+    edge = edges[-1].split("\t")
+    edge[header.index("predicate")] = "biolink:increasesLevelOf"
+    (tmp_path / "nodes.tsv").write_text("\n".join(nodes[:-1] + ["\t".join(last)]) + "\n")
+    (tmp_path / "edges.tsv").write_text("\n".join(edges[:-1] + ["\t".join(edge)]) + "\n")
+    report = kgx_report(kgx_python, tmp_path / "nodes.tsv", tmp_path / "edges.tsv")
+    messages = "\n".join(report["messages"])
+    assert f"INVALID_CATEGORY: Category 'NoSuchCategory' is unknown in the current Biolink Model ({last[0]})" in messages
+    subject, obj = edge[header.index("subject")], edge[header.index("object")]
+    assert f"INVALID_EDGE_PREDICATE: Edge predicate 'increasesLevelOf' is not in snake_case form ({subject}->{obj})" in messages
 
 
 # --- Determinism, atomicity, versioning, diff -----------------------------------------------------------

@@ -128,8 +128,19 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
         if t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode):
             superclasses.setdefault(t.subject.value, []).append(t.object.value)
 
+    def ancestors(c: str) -> set[str]:
+        found, todo = set(), list(superclasses.get(c, []))
+        while todo:
+            sup = todo.pop()
+            if sup not in found:
+                found.add(sup)
+                todo.extend(superclasses.get(sup, []))
+        return found
+
     def category_of(s) -> str | None:
-        frontier = [t.object.value for t in by_subject.get(s, []) if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode)]
+        types = {t.object.value for t in by_subject.get(s, []) if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode)}
+        # start from the most specific types: the graph also types each individual with every superclass
+        frontier = sorted(types - {a for c in types for a in ancestors(c)})
         seen = set()
         while frontier:
             mapped = [CATEGORY_BY_CLASS[c[len(TK):]] for c in frontier if c.startswith(TK) and c[len(TK):] in CATEGORY_BY_CLASS]

@@ -43,6 +43,6 @@ def source_files(root: Path | None = None, instances: list[Path] | None = None) 
 
 
 def rule_files(root: Path | None = None) -> list[Path]:
-    """SPARQL CONSTRUCT rules whose results are added to the graph (derived direct edges)."""
+    """SPARQL CONSTRUCT rules whose results are added to the graph (direct edges, superclass types)."""
     root = root or project_root()
     return sorted((root / "ontology" / "rules").glob("*.rq"))

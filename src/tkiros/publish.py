@@ -616,7 +616,7 @@ code {{ font-size: 0.8em; }}
 Licence: <a href="{LICENSE}">CC BY 4.0</a>. Documentation of the ontology: <a href="ontology.html">ontology.html</a>.
 Dataset description (VoID, DCAT): <a href="void.ttl">void.ttl</a>.</p>
 {prior}{endpoint}
-<p><b>tkiros</b> is the ontology with the knowledge graph (asserted, with the derived direct edges);
+<p><b>tkiros</b> is the ontology with the knowledge graph (asserted, with the direct edges and superclass types the rules derive);
 <b>tkiros-base</b> is our own axioms without the import modules; <b>tkiros-full</b> adds the types and
 property values a reasoner infers. Each comes as Turtle, N-Triples, JSON-LD and OWL (RDF/XML).</p>
 <table>
