@@ -255,16 +255,21 @@ def wait_until_back(endpoint: str, triples: int, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
-def test_serve_restarts_a_crashed_server(tmp_path, graph):
-    proc, info = start_cli_server(tmp_path, graph)
+def stop_after_restart(proc: subprocess.Popen, endpoint: str, triples: int) -> str:
+    """Wait until the restarted server answers again, stop tkiros serve and return its stderr."""
     try:
-        os.kill(info["pid"], signal.SIGKILL)  # as when Oxigraph aborts on a Rust panic
-        wait_until_back(info["endpoint"], len(graph))
+        wait_until_back(endpoint, triples)
         proc.terminate()
-        out, err = proc.communicate(timeout=30)
+        return proc.communicate(timeout=30)[1]
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_serve_restarts_a_crashed_server(tmp_path, graph):
+    proc, info = start_cli_server(tmp_path, graph)
+    os.kill(info["pid"], signal.SIGKILL)  # as when Oxigraph aborts on a Rust panic
+    err = stop_after_restart(proc, info["endpoint"], len(graph))
     assert "killed by SIGKILL" in err and "restarting" in err
     assert proc.returncode == 0
 
@@ -274,16 +279,10 @@ def test_endpoint_survives_a_query_that_aborts_oxigraph(tmp_path, graph):
     Whether or not a later Oxigraph still aborts, the endpoint must answer afterwards."""
     proc, info = start_cli_server(tmp_path, graph)
     try:
-        try:
-            sparql(info["endpoint"], "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", timeout=60)
-        except OSError:
-            pass  # the aborted server closed the connection
-        wait_until_back(info["endpoint"], len(graph))
-        proc.terminate()
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        sparql(info["endpoint"], "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", timeout=60)
+    except OSError:
+        pass  # the aborted server closed the connection
+    err = stop_after_restart(proc, info["endpoint"], len(graph))
     assert proc.returncode == 0 and "Traceback" not in err
 
 
