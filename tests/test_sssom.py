@@ -34,7 +34,7 @@ def test_sssom_parses_and_validates_with_sssom_py():
     checks = [SchemaValidationType.JsonSchema, SchemaValidationType.PrefixMapCompleteness, SchemaValidationType.StrictCurieFormat]
     reports = validate(msdf, checks, fail_on_error=False)
     assert all(not r.results for r in reports.values()), reports
-    assert set(msdf.df["predicate_id"]) <= {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch"}
+    assert set(msdf.df["predicate_id"]) <= {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch"}
     assert set(msdf.df["mapping_justification"]) == {"semapv:ManualMappingCuration"}
 
 

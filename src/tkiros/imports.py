@@ -37,7 +37,8 @@ OWL = "http://www.w3.org/2002/07/owl#"
 TK = "https://w3id.org/tkiros/vocab/"
 TKD = "https://w3id.org/tkiros/data/"
 MODULE_BASE = "https://w3id.org/tkiros/imports/"
-MATCH_PREDICATES = {SKOS + "exactMatch": "skos:exactMatch", SKOS + "closeMatch": "skos:closeMatch", SKOS + "broadMatch": "skos:broadMatch"}
+MATCH_PREDICATES = {SKOS + p: "skos:" + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}
+MATCH_FILTER = ", ".join(f"<{p}>" for p in MATCH_PREDICATES)  # for SPARQL FILTER(?p IN (...))
 NO_IDENTIFIER = "no public identifier: "
 
 # Annotation vocabulary every OBO ontology uses (like rdfs:comment): not a domain identifier to verify.
@@ -60,7 +61,7 @@ MODULES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "RO": ("ro_import.ttl", "Relation Ontology", ("obo",)),
 }
 OBO_PREFIXES = {"ECO", "RO"}
-CONFIDENCE = {"skos:exactMatch": 0.95, "skos:closeMatch": 0.8, "skos:broadMatch": 0.7}
+CONFIDENCE = {"skos:exactMatch": 0.95, "skos:closeMatch": 0.8, "skos:broadMatch": 0.7, "skos:narrowMatch": 0.7}
 
 
 @dataclass
@@ -665,7 +666,7 @@ def entity_identifiers(graph) -> dict[str, dict]:
         PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}> PREFIX tkiros: <{TK}>
         SELECT ?e ?label ?p ?o ?note WHERE {{
           ?e a ?c . ?c rdfs:subClassOf* tkiros:Entity . ?e rdfs:label ?label .
-          OPTIONAL {{ ?e ?p ?o . FILTER(?p IN (skos:exactMatch, skos:closeMatch, skos:broadMatch)) }}
+          OPTIONAL {{ ?e ?p ?o . FILTER(?p IN ({MATCH_FILTER})) }}
           OPTIONAL {{ ?e skos:note ?note }}
         }}""")
     out: dict[str, dict] = {}
@@ -697,7 +698,7 @@ def sssom_rows(graph) -> list[dict[str, str]]:
     rows = graph.query(f"""
         PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}>
         SELECT ?s ?sl ?p ?o ?ol WHERE {{
-          ?s ?p ?o . FILTER(?p IN (skos:exactMatch, skos:closeMatch, skos:broadMatch))
+          ?s ?p ?o . FILTER(?p IN ({MATCH_FILTER}))
           FILTER(STRSTARTS(STR(?s), "https://w3id.org/tkiros/"))
           OPTIONAL {{ ?s rdfs:label ?sl }} OPTIONAL {{ ?o rdfs:label ?ol }}
         }}""")
@@ -744,7 +745,7 @@ def sssom_text(graph) -> str:
         *[f'  {p}: "{PREFIXES[p]}"' for p in sorted(used, key=str.casefold)],
         "mapping_set_id: https://w3id.org/tkiros/mappings/tkiros.sssom.tsv",
         'mapping_set_title: "Mappings of tkiros entities and classes to external ontologies"',
-        'mapping_set_description: "Every skos:exactMatch, skos:closeMatch and skos:broadMatch of instances/identifiers.ttl'
+        'mapping_set_description: "Every skos:exactMatch, closeMatch, broadMatch and narrowMatch of instances/identifiers.ttl'
         ' and ontology/tkiros-xrefs.ttl, each object verified against its source by tkiros imports refresh."',
         f'mapping_set_version: "{__version__}"',
         "license: https://creativecommons.org/licenses/by/4.0/",
