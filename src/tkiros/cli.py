@@ -47,6 +47,10 @@ LAZY_COMMANDS = {
     "publish": "tkiros.publish:publish_cmd",
     "diff": "tkiros.publish:diff_cmd",
     "serve": "tkiros.serve:serve_cmd",
+    "ingest": "tkiros.ingest.commands:ingest_cmd",
+    "candidates": "tkiros.ingest.commands:candidates_cmd",
+    "accept": "tkiros.ingest.curation:accept_cmd",
+    "reject": "tkiros.ingest.curation:reject_cmd",
 }
 
 

@@ -1,0 +1,146 @@
+"""Grounding: entity mentions found with a dictionary of the project's own labels and skos:altLabel
+synonyms, plus the labels of the verified external terms of ontology/imports/ that our entities match
+(skos:exactMatch/closeMatch), so a ChEBI or HGNC synonym grounds to our entity.
+
+A hand-written longest-match dictionary rather than gilda: see docs/ingest.md for why (figures)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tkiros.paths import project_root
+
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+TK = "https://w3id.org/tkiros/vocab/"
+TKD = "https://w3id.org/tkiros/data/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+NAME_PREDICATES = {RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"}
+MATCH_PREDICATES = {SKOS + "exactMatch", SKOS + "closeMatch"}
+CONTEXT_CLASSES = {"cancer": TK + "CancerType", "cell_line": TK + "CellLine", "mutation": TK + "Mutation"}
+TOKEN = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+|[^\sA-Za-z0-9α-ωΑ-Ω]")
+SKIP_PUNCT = {"-", "/", "–"}  # "Nrf2-TrxR" and "Nrf2 TrxR" are one token sequence
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    iri: str
+    text: str
+    kind: str  # "cancer", "cell_line", "mutation" or "entity"
+
+
+@dataclass
+class Dictionary:
+    names: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # normalised tokens -> IRIs
+    exact_case: set[tuple[str, ...]] = field(default_factory=set)  # short all-capital names: match case
+    kinds: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    longest: int = 1
+
+    def without(self, iris: set[str]) -> "Dictionary":
+        """A copy that no longer knows ``iris`` (for leave-one-section-out)."""
+        d = Dictionary(kinds=self.kinds, labels=self.labels, exact_case=self.exact_case, longest=self.longest)
+        for key, targets in self.names.items():
+            kept = targets - iris
+            if kept:
+                d.names[key] = kept
+        return d
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    """(token, start, end) over text[start:end]; hyphens and slashes are dropped so that spellings meet."""
+    end = len(text) if end is None else end
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, start, end) if m.group(0) not in SKIP_PUNCT]
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t, _, _ in tokens(name))
+
+
+def _files(root: Path) -> list[Path]:
+    return ([root / "ontology" / "tkiros.ttl"] + sorted((root / "ontology" / "imports").glob("*.ttl"))
+            + sorted((root / "instances").glob("*.ttl")))
+
+
+def build_dictionary(root: Path | None = None) -> Dictionary:
+    root = root or project_root()
+    names: dict[str, set[str]] = {}
+    types: dict[str, set[str]] = {}
+    supers: dict[str, set[str]] = {}
+    matches: dict[str, set[str]] = {}  # external IRI -> our entities
+    for path in _files(root):
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            s, p, o = t.subject, t.predicate.value, t.object
+            if not isinstance(s, ox.NamedNode):
+                continue
+            if p in NAME_PREDICATES and isinstance(o, ox.Literal) and (o.language in (None, "en")):
+                names.setdefault(s.value, set()).add(o.value)
+            elif p == RDF_TYPE and isinstance(o, ox.NamedNode):
+                types.setdefault(s.value, set()).add(o.value)
+            elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
+                supers.setdefault(s.value, set()).add(o.value)
+            elif p in MATCH_PREDICATES and isinstance(o, ox.NamedNode) and s.value.startswith(TKD):
+                matches.setdefault(o.value, set()).add(s.value)
+
+    def ancestors(cls: str) -> set[str]:
+        seen, todo = set(), [cls]
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo += supers.get(c, ())
+        return seen
+
+    d = Dictionary()
+    entities = {s for s in names if s.startswith(TKD) and any(TK + "Entity" in ancestors(c) for c in types.get(s, ()))}
+    for iri in sorted(entities):
+        classes = set().union(*(ancestors(c) for c in types[iri]))
+        d.kinds[iri] = next((k for k, c in CONTEXT_CLASSES.items() if c in classes), "entity")
+        d.labels[iri] = sorted(names[iri])[0]
+        for n in names[iri]:
+            _add(d, n, iri)
+    for ext, ours in matches.items():  # external synonyms reach our entities
+        for n in names.get(ext, ()):
+            for iri in ours & entities:
+                _add(d, n, iri)
+    return d
+
+
+def _add(d: Dictionary, name: str, iri: str) -> None:
+    key = _key(name)
+    if not key or (len(key) == 1 and len(key[0]) < 2):
+        return
+    d.names.setdefault(key, set()).add(iri)
+    if len(name) <= 4 and name.isalpha() and name.isupper():
+        d.exact_case.add(key)  # "ROS", "GSH": not the word "ros"
+    d.longest = max(d.longest, len(key))
+
+
+def mentions(d: Dictionary, text: str, start: int, end: int) -> list[Mention]:
+    """Longest-first, non-overlapping dictionary matches in text[start:end]."""
+    toks = tokens(text, start, end)
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        for n in range(min(d.longest, len(toks) - i), 0, -1):
+            key = tuple(t.lower() for t, _, _ in toks[i:i + n])
+            iris = d.names.get(key)
+            if not iris:
+                continue
+            s, e = toks[i][1], toks[i + n - 1][2]
+            if key in d.exact_case and not text[s:e].isupper():
+                continue
+            if e < len(text) and text[e].isalnum():
+                continue
+            for iri in sorted(iris)[:1]:  # an ambiguous name grounds to one IRI, stably
+                out.append(Mention(s, e, iri, text[s:e], d.kinds.get(iri, "entity")))
+            i += n - 1
+            break
+        i += 1
+    return out
