@@ -224,3 +224,19 @@ def test_query_pays_nothing_for_ingest():
             "print('accept' in names, sorted(m for m in sys.modules if m.startswith('tkiros.ingest.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "True []"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Apoptosis is induced by gefitinib.", {("gefitinib", "induction", ("apoptosis",))}),
+    ("Gefitinib and erlotinib increase ROS.", {("gefitinib", "increase", ("ros",)), ("erlotinib", "increase", ("ros",))}),
+    ("Gefitinib induces ROS.", {("gefitinib", "increase", ("ros",))}),  # a molecule is increased, not induced
+    ("Neratinib induces ferroptosis by increasing ROS.", {("neratinib", "induction", ("ferroptosis",)), ("neratinib", "increase", ("ros",))}),
+    ("ZZQ7 inhibits ROS.", {("zzq7", "inhibition", ("ros",))}),  # an unknown symbol is proposed with its slug
+])
+def test_extraction_patterns(sentence, expected, dictionary):
+    from tkiros.ingest.candidates import DocInfo
+    from tkiros.ingest.commands import ingest_text
+
+    cands, _ = ingest_text(sentence, DocInfo("x.txt", ""), dictionary)
+    got = {(c.agent.removeprefix(TKD), c.direction, tuple(t.removeprefix(TKD) for t in c.targets)) for c in cands}
+    assert got == expected

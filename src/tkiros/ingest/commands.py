@@ -31,8 +31,12 @@ def ingest_text(text: str, info: DocInfo, d: Dictionary, start: int = 0, end: in
     """Candidates of text[start:end] (all of it before the reference list when end is None)."""
     sents = sentences(text, start, end)
     out: list[Candidate] = []
+    previous = None
     for s in sents:
-        out += extract(d, text, s, info.section_at(s.start))
+        found = extract(d, text, s, info.section_at(s.start), previous)
+        out += found
+        if found:
+            previous = found[0].agent_mention
     for c in out:  # the contract every candidate keeps: its quote is the text at its offsets
         if text[c.start:c.end] != c.quote:
             raise TkirosError(f"internal error: candidate quote differs from the text at [{c.start}, {c.end})")

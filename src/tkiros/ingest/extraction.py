@@ -32,9 +32,38 @@ class Candidate:
     resistant_to: list[str] = field(default_factory=list)
     citations: list[int] = field(default_factory=list)
     section: str | None = None
+    agent_mention: Mention | None = field(default=None, repr=False, compare=False)  # for "It ..." in the next sentence
 
 
 COORDINATED = re.compile(r"(?:\s*[\w-]+){0,2}\s*(?:,|and|,\s*and)\s*")
+
+
+PARTICIPLE = re.compile(r"(?:\s*[\w-]+){0,3}\s*,\s*", re.I)
+PRONOUN = re.compile(r"\s*(?:It|This\s+(?:drug|inhibitor|compound|agent)|They|These\s+(?:drugs|inhibitors))\b")
+APPOSITION = re.compile(r",\s+(?:a|an|the)\s+[^,;]*$", re.I)
+
+
+def _appositions(s_text: str, base: int, before: list[Mention]) -> list[Mention]:
+    """Drop a mention that only renames the one before it ("Nilotinib, a second-generation TKI")."""
+    kept = list(before)
+    while len(kept) > 1 and APPOSITION.search(s_text[kept[-2].end - base:kept[-1].start - base]):
+        kept.pop()
+    return kept
+
+
+MEANS = re.compile(r"\b(?:by|through|via|thereby)\s*$", re.I)
+PASSIVE = re.compile(r"\s+(?:\w+\s+)?by\s+", re.I)
+SUBJECT_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s*", re.I)
+
+
+def _subjects(s_text: str, base: int, before: list[Mention]) -> list[Mention]:
+    """The nearest mention before a cue, and those joined to it by "and", "or" or commas."""
+    subj = [before[-1]]
+    for m in reversed(before[:-1]):
+        if not SUBJECT_JOIN.fullmatch(s_text[m.end - base:subj[0].start - base]):
+            break
+        subj.insert(0, m)
+    return subj
 
 
 def _words(words: list[str]) -> re.Pattern:
@@ -83,9 +112,11 @@ def _until_stop(s_text: str, base: int, after: list[Mention]) -> list[Mention]:
     return kept
 
 
-def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = None) -> list[Candidate]:
+def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = None, previous: Mention | None = None) -> list[Candidate]:
+    """Candidates of one sentence; ``previous`` is the first agent of the sentence before (for "It ...")."""
     cues_rx, _ = _compiled()
-    found = mentions(d, text, sentence.start, sentence.end)
+    found = sorted(mentions(d, text, sentence.start, sentence.end), key=lambda m: m.start)
+    natures = {**d.natures, **{m.iri: m.proposed for m in found if m.proposed}}
     # "imatinib-resistant K562 cells": the drug is context (resistant to), not an actor
     as_context = [m for m in found if m.kind == "entity" and re.match(r"[\s-]?resistant", text[m.end:m.end + 11])]
     actors = [m for m in found if m.kind == "entity" and m not in as_context]
@@ -102,32 +133,48 @@ def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = Non
     seen = set()
     for i, (cs, ce, direction, how, weight) in enumerate(cues):
         before = [m for m in actors if m.end - base <= cs]
+        if not before and previous is not None and PRONOUN.match(s_text) and i == 0:
+            before = [previous]  # "It increases ROS": the agent of the sentence before
         if not before:
             continue
-        agent = before[-1]
-        if out and COORDINATED.fullmatch(s_text[agent.end - base:cs]) and i > 0:
-            agent = next(m for m in actors if m.iri == out[-1].agent)  # "X enhanced A, suppressed B and increased C"
+        agents = _subjects(s_text, base, _appositions(s_text, base, before))
+        gap = s_text[before[-1].end - base:cs]
+        prev_agents = out[-1].agent if out else None
+        if prev_agents and i > 0 and (COORDINATED.fullmatch(gap) or MEANS.search(gap)
+                                      or (PARTICIPLE.fullmatch(gap) and s_text[cs:ce].lower().endswith("ing"))):
+            # "X enhanced A, suppressed B" / "X kills by raising B" / "X raises A, enhancing B": X acts each time
+            agents = [m for m in actors if m.iri == prev_agents][:1]
         stop = cues[i + 1][0] if i + 1 < len(cues) else len(s_text)
-        after = [m for m in actors if cs < m.start - base and m.end - base <= stop and m.iri != agent.iri]
-        if how == "resisted_drug":
-            targets = _resisted(s_text, base, [m for m in actors if m.start - base > cs]) or [m.iri for m in after[:1]]
-        else:
-            targets = list(dict.fromkeys(m.iri for m in _until_stop(s_text, base, after)[:3]))
-        targets = [t for t in targets if t != agent.iri]
-        if not targets:
-            continue
-        key = (agent.iri, direction, tuple(targets))
-        if key in seen:
-            continue
-        seen.add(key)
-        window = s_text[max(agent.end - base, cs - 30):cs]
-        negated = bool(cues_rx["negation"].search(cues_rx["pseudo_negation"].sub(" ", window)))
-        distance = cs - (agent.end - base)
-        confidence = weight * (1.0 if distance <= 60 else 0.75) * (0.8 if hedged else 1.0) * (0.9 if negated else 1.0)
-        out.append(Candidate(
-            start=sentence.start, end=sentence.end, quote=sentence.text, agent=agent.iri, direction=direction,
-            targets=targets, cue=s_text[cs:ce], confidence=round(confidence, 2), negated=negated, hedged=hedged,
-            co_treatments=[c for c in co if c != agent.iri], cancers=context["cancer"], cell_lines=context["cell_line"],
-            mutations=context["mutation"], resistant_state=resistant and bool(resisted_all or how == "resisted_drug"),
-            resistant_to=resisted_all if how != "resisted_drug" else targets, citations=refs, section=section))
+        after = [m for m in actors if cs < m.start - base and m.end - base <= stop]
+        passive = PASSIVE.match(s_text, ce)
+        if passive and how == "next":
+            by_agent = [m for m in after if m.start - base >= passive.end()][:1]
+            if by_agent:  # "A is induced by X": X acts on A
+                agents, after = by_agent, [before[-1]]
+        for agent in agents:
+            if how == "resisted_drug":
+                later = sorted([m for m in actors + as_context if m.start - base > cs], key=lambda m: m.start)
+                targets = _resisted(s_text, base, later) or [m.iri for m in after[:1]]
+            else:
+                targets = list(dict.fromkeys(m.iri for m in _until_stop(s_text, base, after)[:3]))
+            targets = [t for t in targets if t != agent.iri]
+            by_target = rules()["direction_by_target"].get(direction, {})
+            groups: dict[str, list[str]] = {}
+            for t in targets:
+                groups.setdefault(by_target.get(natures.get(t, ""), direction), []).append(t)
+            for dirn, group in groups.items():
+                key = (agent.iri, dirn, tuple(group))
+                if key in seen:
+                    continue
+                seen.add(key)
+                window = s_text[max(0, agent.end - base, cs - 30):cs]
+                negated = bool(cues_rx["negation"].search(cues_rx["pseudo_negation"].sub(" ", window)))
+                distance = abs(cs - (agent.end - base))
+                confidence = weight * (1.0 if distance <= 60 else 0.75) * (0.8 if hedged else 1.0) * (0.9 if negated else 1.0)
+                out.append(Candidate(
+                    start=sentence.start, end=sentence.end, quote=sentence.text, agent=agent.iri, direction=dirn,
+                    targets=group, cue=s_text[cs:ce], confidence=round(confidence, 2), negated=negated, hedged=hedged,
+                    co_treatments=[c for c in co if c != agent.iri], cancers=context["cancer"], cell_lines=context["cell_line"],
+                    mutations=context["mutation"], resistant_state=resistant and bool(resisted_all or how == "resisted_drug"),
+                    resistant_to=resisted_all if how != "resisted_drug" else group, citations=refs, section=section, agent_mention=agent))
     return out

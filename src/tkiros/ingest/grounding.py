@@ -22,6 +22,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NAME_PREDICATES = {RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"}
 MATCH_PREDICATES = {SKOS + "exactMatch", SKOS + "closeMatch"}
 CONTEXT_CLASSES = {"cancer": TK + "CancerType", "cell_line": TK + "CellLine", "mutation": TK + "Mutation"}
+NATURE_CLASSES = {"process": TK + "BiologicalProcess", "protein": TK + "Protein"}
 TOKEN = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+|[^\sA-Za-z0-9α-ωΑ-Ω]")
 SKIP_PUNCT = {"-", "/", "–"}  # "Nrf2-TrxR" and "Nrf2 TrxR" are one token sequence
 
@@ -33,6 +34,7 @@ class Mention:
     iri: str
     text: str
     kind: str  # "cancer", "cell_line", "mutation" or "entity"
+    proposed: str | None = None  # the nature of a name the dictionary does not know ("protein", "chemical")
 
 
 @dataclass
@@ -41,11 +43,12 @@ class Dictionary:
     exact_case: set[tuple[str, ...]] = field(default_factory=set)  # short all-capital names: match case
     kinds: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    natures: dict[str, str] = field(default_factory=dict)  # "process", "protein" or "chemical": picks the direction word
     longest: int = 1
 
     def without(self, iris: set[str]) -> "Dictionary":
         """A copy that no longer knows ``iris`` (for leave-one-section-out)."""
-        d = Dictionary(kinds=self.kinds, labels=self.labels, exact_case=self.exact_case, longest=self.longest)
+        d = Dictionary(kinds=self.kinds, labels=self.labels, exact_case=self.exact_case, natures=self.natures, longest=self.longest)
         for key, targets in self.names.items():
             kept = targets - iris
             if kept:
@@ -103,6 +106,7 @@ def build_dictionary(root: Path | None = None) -> Dictionary:
         classes = set().union(*(ancestors(c) for c in types[iri]))
         d.kinds[iri] = next((k for k, c in CONTEXT_CLASSES.items() if c in classes), "entity")
         d.labels[iri] = sorted(names[iri])[0]
+        d.natures[iri] = next((n for n, c in NATURE_CLASSES.items() if c in classes), "chemical")
         for n in names[iri]:
             _add(d, n, iri)
     for ext, ours in matches.items():  # external synonyms reach our entities
@@ -143,4 +147,21 @@ def mentions(d: Dictionary, text: str, start: int, end: int) -> list[Mention]:
             i += n - 1
             break
         i += 1
-    return out
+    return out + unknown_mentions(text, start, end, out)
+
+
+def unknown_mentions(text: str, start: int, end: int, known: list[Mention]) -> list[Mention]:
+    """Names the dictionary does not know (rules.toml [unknown_names]), as proposed tkd: entities."""
+    from tkiros.ingest import rules
+
+    r = rules()["unknown_names"]
+    out: list[Mention] = []
+    for nature in ("protein", "chemical", "process"):
+        for m in re.compile(r[nature]).finditer(text, start, end):
+            if m.group(0) in r["stop"]:
+                continue
+            if any(m.start() < k.end and k.start < m.end() for k in known + out):
+                continue
+            slug = re.sub(r"[^a-z0-9]+", "-", m.group(0).lower()).strip("-")
+            out.append(Mention(m.start(), m.end(), TKD + slug, m.group(0), "entity", nature))
+    return sorted(out, key=lambda x: x.start)
