@@ -240,3 +240,20 @@ def test_extraction_patterns(sentence, expected, dictionary):
     cands, _ = ingest_text(sentence, DocInfo("x.txt", ""), dictionary)
     got = {(c.agent.removeprefix(TKD), c.direction, tuple(t.removeprefix(TKD) for t in c.targets)) for c in cands}
     assert got == expected
+
+
+def test_done_when_flow_from_the_project_folder(project, monkeypatch):
+    """As the issue states it: ingest -o candidates.ttl in the project folder, then accept and reject by id alone."""
+    monkeypatch.chdir(project)
+    assert invoke(["ingest", "seeds/002_173859a5a6e9b201.txt", "-o", "candidates.ttl"]).exit_code == 0
+    stored = read_candidates(project / "candidates.ttl")
+    title = next(s for s in stored if s.one("start") == "0")
+    r = invoke(["accept", title.id])
+    assert r.exit_code == 0, r.output
+    fid = re.search(r"tkd:(\S+)", r.output).group(1)
+    text = (project / "instances" / "preprint-nrf2-trxr.ttl").read_text(encoding="utf-8")
+    label = re.search(rf"tkd:{fid} a tkiros:Finding ;\n    rdfs:label \"([^\"]+)\"@en", text).group(1)
+    assert label.endswith(" reverses resistance to imatinib"), label
+    assert invoke(["validate"]).exit_code == 0
+    r = invoke(["reject", stored[-1].id, "--why", "a correlation, not an effect"])
+    assert r.exit_code == 0 and "a correlation, not an effect" in (project / "candidates.ttl").read_text(encoding="utf-8")

@@ -157,7 +157,9 @@ def read_candidates(path: Path) -> list[Stored]:
 
 
 def candidate_files(root: Path) -> list[Path]:
-    return sorted((root / "candidates").glob("*.ttl"))
+    """candidates/*.ttl of the project, and candidates files in the current folder (`ingest -o FILE`)."""
+    here = [p for p in sorted(Path.cwd().glob("*.ttl")) if f"<{TKC}>" in p.read_text(encoding="utf-8", errors="replace")[:2000]]
+    return list(dict.fromkeys(sorted((root / "candidates").glob("*.ttl")) + here))
 
 
 def find_candidate(root: Path, cid: str, files: list[Path] | None = None) -> Stored:

@@ -17,6 +17,7 @@ import click
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
+from tkiros.ingest import rules
 from tkiros.ingest.candidates import RDFS, TK, TKC, TKD, Stored, curie, find_candidate, lit
 from tkiros.ingest.commands import status
 from tkiros.output import write_atomic
@@ -109,7 +110,9 @@ def finding_turtle(cand: Stored, values: dict, fid: str, sid: str, seed: str, qu
     name = lambda iri: labels.get(iri, iri.rsplit("/", 1)[-1])  # noqa: E731
     direction = values["hasDirection"][0].rsplit("/", 1)[-1]
     neg = values.get("negated", ["false"])[0] == "true"
-    label = values.get("edited-label", [None])[0] or f"{', '.join(map(name, values['hasAgent']))} {'does not ' if neg else ''}{direction} {', '.join(map(name, values['hasTarget']))}"
+    stated, base = rules()["direction_verbs"].get(direction, [direction, direction])
+    verb = f"does not {base}" if neg else stated
+    label = values.get("edited-label", [None])[0] or f"{', '.join(map(name, values['hasAgent']))} {verb} {', '.join(map(name, values['hasTarget']))}"
     if not values.get("hasEvidenceType") or values["hasEvidenceType"][0].endswith("ECO_0007669"):
         values["hasEvidenceType"] = ["http://purl.obolibrary.org/obo/ECO_000030" + ("4" if values.get("citesAsEvidence") else "3")]
     lines = [f"tkd:{fid} a tkiros:Finding ;", f"    rdfs:label {lit(label)}@en ;", f"    tkiros:inSection {curie(values['inSection'][0])} ;"]
