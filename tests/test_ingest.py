@@ -257,3 +257,14 @@ def test_done_when_flow_from_the_project_folder(project, monkeypatch):
     assert invoke(["validate"]).exit_code == 0
     r = invoke(["reject", stored[-1].id, "--why", "a correlation, not an effect"])
     assert r.exit_code == 0 and "a correlation, not an effect" in (project / "candidates.ttl").read_text(encoding="utf-8")
+
+
+def test_a_document_defines_its_own_abbreviations(dictionary):
+    from tkiros.ingest.grounding import with_abbreviations
+
+    text = "Zebra kinase inhibitor (ZKI) raises ROS. Later, ZKI inhibits AKT."
+    d = with_abbreviations(dictionary, text)
+    found = [(m.text, m.iri.removeprefix(TKD)) for m in mentions(d, text, 0, len(text))]
+    assert ("kinase inhibitor", "zki") not in found  # the long form starts at the word with the first initial
+    assert ("Zebra kinase inhibitor", "zki") in found and ("ZKI", "zki") in found
+    assert found.count(("ZKI", "zki")) == 2 and ("ROS", "ros") in found

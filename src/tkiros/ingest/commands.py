@@ -10,7 +10,7 @@ import click
 from tkiros.errors import TkirosError
 from tkiros.ingest.candidates import DocInfo, candidate_files, candidates_turtle, curie, read_candidates
 from tkiros.ingest.extraction import Candidate, extract
-from tkiros.ingest.grounding import Dictionary, build_dictionary
+from tkiros.ingest.grounding import Dictionary, build_dictionary, with_abbreviations
 from tkiros.ingest.meta import doc_info, known_meta, skeleton
 from tkiros.ingest.sentences import reference_list, sentences, read_document
 from tkiros.output import write_atomic
@@ -30,6 +30,7 @@ class Ingested:
 def ingest_text(text: str, info: DocInfo, d: Dictionary, start: int = 0, end: int | None = None) -> tuple[list[Candidate], int]:
     """Candidates of text[start:end] (all of it before the reference list when end is None)."""
     sents = sentences(text, start, end)
+    d = with_abbreviations(d, text, start, end)
     out: list[Candidate] = []
     previous = None
     for s in sents:

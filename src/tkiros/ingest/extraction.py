@@ -39,7 +39,7 @@ COORDINATED = re.compile(r"(?:\s*[\w-]+){0,2}\s*(?:,|and|,\s*and)\s*")
 
 
 PARTICIPLE = re.compile(r"(?:\s*[\w-]+){0,3}\s*,\s*", re.I)
-PRONOUN = re.compile(r"\s*(?:It|This\s+(?:drug|inhibitor|compound|agent)|They|These\s+(?:drugs|inhibitors))\b")
+PRONOUN = re.compile(r"(?:^|,\s*)(?:[Ii]t|[Tt]his\s+(?:drug|inhibitor|compound|agent)|[Tt]hey|[Tt]hese\s+(?:drugs|inhibitors))\b")
 APPOSITION = re.compile(r",\s+(?:a|an|the)\s+[^,;]*$", re.I)
 
 
@@ -133,17 +133,16 @@ def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = Non
     seen = set()
     for i, (cs, ce, direction, how, weight) in enumerate(cues):
         before = [m for m in actors if m.end - base <= cs]
-        if not before and previous is not None and PRONOUN.match(s_text) and i == 0:
+        if not before and previous is not None and PRONOUN.search(s_text[:cs]) and i == 0:
             before = [previous]  # "It increases ROS": the agent of the sentence before
         if not before:
             continue
         agents = _subjects(s_text, base, _appositions(s_text, base, before))
         gap = s_text[before[-1].end - base:cs]
-        prev_agents = out[-1].agent if out else None
-        if prev_agents and i > 0 and (COORDINATED.fullmatch(gap) or MEANS.search(gap)
-                                      or (PARTICIPLE.fullmatch(gap) and s_text[cs:ce].lower().endswith("ing"))):
-            # "X enhanced A, suppressed B" / "X kills by raising B" / "X raises A, enhancing B": X acts each time
-            agents = [m for m in actors if m.iri == prev_agents][:1]
+        if out and i > 0 and (COORDINATED.fullmatch(gap) or MEANS.search(gap)
+                              or (PARTICIPLE.fullmatch(gap) and s_text[cs:ce].lower().endswith("ing"))):
+            # "X enhanced A, suppressed B" / "X kills by raising B" / "X raises A, enhancing B": the subject acts each time
+            agents = [out[0].agent_mention]
         stop = cues[i + 1][0] if i + 1 < len(cues) else len(s_text)
         after = [m for m in actors if cs < m.start - base and m.end - base <= stop]
         passive = PASSIVE.match(s_text, ce)
@@ -153,7 +152,7 @@ def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = Non
                 agents, after = by_agent, [before[-1]]
         for agent in agents:
             if how == "resisted_drug":
-                later = sorted([m for m in actors + as_context if m.start - base > cs], key=lambda m: m.start)
+                later = sorted([m for m in actors + as_context if cs < m.start - base < stop], key=lambda m: m.start)
                 targets = _resisted(s_text, base, later) or [m.iri for m in after[:1]]
             else:
                 targets = list(dict.fromkeys(m.iri for m in _until_stop(s_text, base, after)[:3]))

@@ -165,3 +165,32 @@ def unknown_mentions(text: str, start: int, end: int, known: list[Mention]) -> l
             slug = re.sub(r"[^a-z0-9]+", "-", m.group(0).lower()).strip("-")
             out.append(Mention(m.start(), m.end(), TKD + slug, m.group(0), "entity", nature))
     return sorted(out, key=lambda x: x.start)
+
+
+ABBREVIATION = re.compile(r"((?:[\w-]+\s+){1,8})\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+
+
+def with_abbreviations(d: Dictionary, text: str, start: int = 0, end: int | None = None) -> Dictionary:
+    """``d`` plus the document's own definitions it does not know: "thioredoxin reductase (TrxR)" makes
+    TrxR and its long form a proposed entity tkd:trxr, found in every later sentence too."""
+    added: dict[tuple[str, ...], set[str]] = {}
+    for m in ABBREVIATION.finditer(text, start, len(text) if end is None else end):
+        abbr = m.group(2)
+        if _key(abbr) in d.names or sum(c.isupper() for c in abbr) < 2:
+            continue
+        words = m.group(1).split()
+        initials = [w for w in words if w[0].lower() == abbr[0].lower()]
+        if not initials:
+            continue
+        first = max(i for i, w in enumerate(words) if w[0].lower() == abbr[0].lower())
+        long_form = " ".join(words[first:])
+        iri = TKD + re.sub(r"[^a-z0-9]+", "-", abbr.lower()).strip("-")
+        for name in (abbr, long_form):
+            if _key(name) not in d.names:
+                added.setdefault(_key(name), set()).add(iri)
+    if not added:
+        return d
+    out = d.without(set())
+    out.names.update(added)
+    out.longest = max(out.longest, *(len(k) for k in added))
+    return out
