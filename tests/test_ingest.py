@@ -213,6 +213,13 @@ def test_a_new_seed_gets_its_metadata_skeleton(project):
     # once written, the metadata is read back (not rewritten), and candidates cite its references
     assert invoke(["ingest", str(doc), "-o", str(project / "c2.ttl")]).exit_code == 0
     assert "tkd:new-seed-ref-001" in (project / "c2.ttl").read_text(encoding="utf-8")
+    neg = next(c for c in read_candidates(project / "c2.ttl") if c.one("negated") == "true")
+    r = invoke(["accept", neg.id, "--file", str(project / "c2.ttl")])
+    assert r.exit_code == 2 and "--into" in r.output  # no instances/ file holds this new seed's sections yet
+    r = invoke(["accept", neg.id, "--file", str(project / "c2.ttl"), "--into", "instances/background.ttl", "--edit", "reference="])
+    assert r.exit_code == 0, r.output
+    assert "does not increase reactive oxygen species" in (project / "instances" / "background.ttl").read_text(encoding="utf-8")
+    assert invoke(["validate"]).exit_code == 0  # the new seed's metadata and its accepted finding keep the project valid
 
 
 def test_query_pays_nothing_for_ingest():

@@ -75,7 +75,11 @@ def candidates_turtle(doc: DocInfo, cands: list[Candidate]) -> str:
            f"{run} a prov:Activity ;\n    rdfs:label {lit('ingest of ' + doc.file_name)} ;\n"
            f"    prov:wasAssociatedWith tkc:extractor ;\n    tkc:sourceFile {lit(doc.file_name)} ;\n"
            f"    tkc:sourceSha256 {lit(doc.sha256)} .\n",
-           f"tkc:extractor a prov:SoftwareAgent ;\n    rdfs:label {lit(r['extractor_version'])} .\n"]
+           f"tkc:extractor a prov:SoftwareAgent ;\n    rdfs:label {lit(r['extractor_version'])} .\n",
+           "tkc:CandidateFinding a <http://www.w3.org/2002/07/owl#Class> ;\n"
+           "    rdfs:label \"candidate finding\"@en ;\n"
+           "    rdfs:comment \"A claim text-mined from a document by tkiros ingest, not curated: it becomes a "
+           "tkiros:Finding only when a curator accepts it.\"@en .\n"]
     for n, c in enumerate(cands, 1):
         lines = [f"tkc:{slug}-c{n:04d} a tkc:CandidateFinding , prov:Entity ;",
                  f"    rdfs:label {lit(_label(c))}@en ;",

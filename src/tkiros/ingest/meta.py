@@ -1,6 +1,6 @@
 """What the project knows about a document (its seeds/*.meta.ttl: seed, sections, references), and the
 metadata skeleton written for a new seed: SHA-256, character count, sections with offsets, and one
-reference publication per line of its reference list."""
+reference publication (bibo:Document with its span) per line of its reference list."""
 
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def doc_info(root: Path, file_name: str, text: str, meta: Path | None) -> DocInf
     for r in store.query(f"""SELECT ?sec ?l ?s ?e WHERE {{ ?sec <{TK}inSeed> <{info.seed}> ; <{TK}startOffset> ?s ;
             <{TK}endOffset> ?e OPTIONAL {{ ?sec <{RDFS}label> ?l }} }} ORDER BY ?s"""):
         info.sections.append((r["sec"].value, r["l"].value if r["l"] else "", int(r["s"].value), int(r["e"].value)))
-    for r in store.query(f"""SELECT ?ref ?n WHERE {{ ?ref <{TK}referenceNumber> ?n ; <{TK}hasSpan>/<{TK}inSeed> <{info.seed}> }}"""):
+    for r in store.query(f"""SELECT ?ref ?n WHERE {{ ?ref <{TK}referenceNumber>|<http://purl.org/dc/terms/identifier> ?n ;
+            <{TK}hasSpan>/<{TK}inSeed> <{info.seed}> }}"""):
         info.refs[int(r["n"].value)] = r["ref"].value
     return info
 
@@ -89,8 +90,10 @@ tkd:seed-{slug} a owl:NamedIndividual, tkiros:SeedDocument, bibo:Document ;
     for n, ref in enumerate(refs, 1):
         iri = f"{TKD}{slug}-ref-{n:03d}"
         info.refs[n] = iri
-        out.append(f"tkd:{slug}-ref-{n:03d} a owl:NamedIndividual, tkiros:Reference, bibo:Document ;\n"
-                   f"    tkiros:referenceNumber {n} ;\n    tkiros:citationText {lit(ref.text)} ;\n"
+        # bibo:Document, not tkiros:Reference: the reference shapes number one document's list (1-157, unique)
+        out.append(f"tkd:{slug}-ref-{n:03d} a owl:NamedIndividual, bibo:Document ;\n"
+                   f"    rdfs:label {lit(f'reference {n} of {file_name}')}@en ;\n"
+                   f"    dcterms:identifier \"{n}\" ;\n    dcterms:bibliographicCitation {lit(ref.text)} ;\n"
                    f"    tkiros:hasSpan tkd:{slug}-ref-{n:03d}-span .\n\n"
                    f"tkd:{slug}-ref-{n:03d}-span a tkiros:SeedSpan ;\n    tkiros:inSeed tkd:seed-{slug} ;\n"
                    f"    oa:start {ref.start} ;\n    oa:end {ref.end} ;\n    oa:exact {lit(ref.text)} .\n")
