@@ -275,3 +275,13 @@ def test_a_document_defines_its_own_abbreviations(dictionary):
     assert ("kinase inhibitor", "zki") not in found  # the long form starts at the word with the first initial
     assert ("Zebra kinase inhibitor", "zki") in found and ("ZKI", "zki") in found
     assert found.count(("ZKI", "zki")) == 2 and ("ROS", "ros") in found
+
+
+def test_outcome_and_study_system_come_from_the_sentence(dictionary):
+    from tkiros.ingest.candidates import DocInfo
+    from tkiros.ingest.commands import ingest_text
+
+    cands, _ = ingest_text("Gefitinib raises ROS levels in vivo, leading to apoptosis.", DocInfo("x.txt", ""), dictionary)
+    first = cands[0]
+    assert (first.agent, first.direction, first.targets) == (TKD + "gefitinib", "increase", [TKD + "ros"])
+    assert first.outcomes == [TKD + "apoptosis"] and first.study_system == "inVivo"

@@ -35,7 +35,7 @@ PREFIXES = f"""@prefix tkiros: <{TK}> .
 """
 
 # Turtle property -> Candidate field, for lists of entity IRIs (written as tkd: names)
-LIST_FIELDS = {"hasTarget": "targets", "hasCoTreatment": "co_treatments", "inCancerType": "cancers",
+LIST_FIELDS = {"hasTarget": "targets", "hasOutcome": "outcomes", "hasCoTreatment": "co_treatments", "inCancerType": "cancers",
                "inCellLine": "cell_lines", "withMutation": "mutations", "resistantTo": "resistant_to"}
 
 
@@ -91,6 +91,8 @@ def candidates_turtle(doc: DocInfo, cands: list[Candidate]) -> str:
                 lines.append(f"    tkiros:{prop} {' , '.join(curie(v) for v in vals)} ;")
         if c.resistant_state:
             lines.append("    tkiros:inCellState tkiros:resistantState ;")
+        if c.study_system:
+            lines.append(f"    tkiros:inStudySystem tkiros:{c.study_system} ;")
         if c.negated:
             lines.append("    tkiros:negated true ;")
         if c.hedged:

@@ -25,11 +25,12 @@ from tkiros.paths import project_root
 
 # --edit KEY -> the finding property it sets (lists are comma-separated tkd: names or IRIs)
 EDIT_KEYS = {"agent": "hasAgent", "target": "hasTarget", "direction": "hasDirection", "cotreatment": "hasCoTreatment",
+             "outcome": "hasOutcome", "study-system": "inStudySystem",
              "cancer": "inCancerType", "cell-line": "inCellLine", "mutation": "withMutation", "resistant-to": "resistantTo",
              "cell-state": "inCellState", "reference": "citesAsEvidence", "qualifier": "hasQualifier", "section": "inSection",
              "label": "label", "evidence": "hasEvidenceType", "negated": "negated", "start": "start", "end": "end"}
-ORDER = ["hasAgent", "hasCoTreatment", "hasTarget", "hasDirection", "inCancerType", "inCellLine", "inCellState",
-         "resistantTo", "withMutation", "citesAsEvidence", "hasEvidenceType", "hasQualifier"]
+ORDER = ["hasAgent", "hasCoTreatment", "hasTarget", "hasDirection", "hasOutcome", "inCancerType", "inCellLine", "inCellState",
+         "resistantTo", "withMutation", "inStudySystem", "citesAsEvidence", "hasEvidenceType", "hasQualifier"]
 
 
 def _now() -> str:
@@ -57,7 +58,7 @@ def apply_edits(values: dict[str, list], edits: tuple[str, ...]) -> dict[str, li
         prop = EDIT_KEYS[key]
         if prop in ("label", "start", "end", "negated"):
             values["edited-label" if prop == "label" else prop] = [value]
-        elif prop in ("hasDirection", "inCellState", "hasQualifier"):
+        elif prop in ("hasDirection", "inCellState", "hasQualifier", "inStudySystem"):
             values[prop] = [TK + v.strip().removeprefix("tkiros:") for v in value.split(",") if v.strip() and v.strip() != "none"]
         else:
             values[prop] = [_expand(v) for v in value.split(",") if v.strip()]

@@ -31,6 +31,8 @@ class Candidate:
     resistant_state: bool = False
     resistant_to: list[str] = field(default_factory=list)
     citations: list[int] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+    study_system: str | None = None
     section: str | None = None
     agent_mention: Mention | None = field(default=None, repr=False, compare=False)  # for "It ..." in the next sentence
 
@@ -128,6 +130,7 @@ def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = Non
     co_match = cues_rx["co_treatment"].search(s_text)
     co = [m.iri for m in actors if co_match and m.start - base >= co_match.end()][:1]
     refs = citations(sentence)
+    system = "inVivo" if cues_rx["in_vivo"].search(s_text) else "inVitro" if cues_rx["in_vitro"].search(s_text) else None
     cues = _cues(s_text)
     out: list[Candidate] = []
     seen = set()
@@ -175,5 +178,9 @@ def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = Non
                     targets=group, cue=s_text[cs:ce], confidence=round(confidence, 2), negated=negated, hedged=hedged,
                     co_treatments=[c for c in co if c != agent.iri], cancers=context["cancer"], cell_lines=context["cell_line"],
                     mutations=context["mutation"], resistant_state=resistant and bool(resisted_all or how == "resisted_drug"),
-                    resistant_to=resisted_all if how != "resisted_drug" else group, citations=refs, section=section, agent_mention=agent))
+                    resistant_to=resisted_all if how != "resisted_drug" else group, citations=refs, section=section, agent_mention=agent,
+                    # the cell fate the sentence says follows (curators give it to the first step of a chain too)
+                    outcomes=list(dict.fromkeys(m.iri for m in actors if m.start - base > cs and natures.get(m.iri) == "fate"
+                                                and m.iri not in group)),
+                    study_system=system))
     return out

@@ -22,7 +22,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NAME_PREDICATES = {RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"}
 MATCH_PREDICATES = {SKOS + "exactMatch", SKOS + "closeMatch"}
 CONTEXT_CLASSES = {"cancer": TK + "CancerType", "cell_line": TK + "CellLine", "mutation": TK + "Mutation"}
-NATURE_CLASSES = {"process": TK + "BiologicalProcess", "protein": TK + "Protein"}
+NATURE_CLASSES = {"fate": TK + "CellFate", "process": TK + "BiologicalProcess", "protein": TK + "Protein"}
 TOKEN = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+|[^\sA-Za-z0-9α-ωΑ-Ω]")
 SKIP_PUNCT = {"-", "/", "–"}  # "Nrf2-TrxR" and "Nrf2 TrxR" are one token sequence
 
