@@ -172,7 +172,10 @@ def extract(d: Dictionary, text: str, sentence: Piece, section: str | None = Non
                 window = s_text[max(0, agent.end - base, cs - 30):cs]
                 negated = bool(cues_rx["negation"].search(cues_rx["pseudo_negation"].sub(" ", window)))
                 distance = abs(cs - (agent.end - base))
-                confidence = weight * (1.0 if distance <= 60 else 0.75) * (0.8 if hedged else 1.0) * (0.9 if negated else 1.0)
+                proposed = agent.proposed or any(t not in d.natures for t in group)  # a name the dictionary does not know
+                borrowed = agent.start < base  # "It ...": the agent of the sentence before
+                confidence = (weight * (1.0 if distance <= 60 else 0.75) * (0.8 if hedged else 1.0) * (0.9 if negated else 1.0)
+                              * (0.7 if proposed else 1.0) * (0.8 if borrowed else 1.0))
                 out.append(Candidate(
                     start=sentence.start, end=sentence.end, quote=sentence.text, agent=agent.iri, direction=dirn,
                     targets=group, cue=s_text[cs:ce], confidence=round(confidence, 2), negated=negated, hedged=hedged,
