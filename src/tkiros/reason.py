@@ -44,7 +44,7 @@ REASONERS = ("fast", "hermit", "pellet", "owlrl")
 DEFAULT_REASONER = "fast"
 DL_REASONERS = ("hermit", "pellet")
 # Part of the cache key: bump when the shape of the inferred graph changes.
-PIPELINE_VERSION = "reason v2"
+PIPELINE_VERSION = "reason v3"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -679,8 +679,11 @@ def cached_run(reasoner: str = DEFAULT_REASONER, root: Path | None = None, warn=
     meta_path = target / "result.json"
     if meta_path.is_file() and (target / "inferred.nt").is_file():
         meta = json.loads(meta_path.read_text())
-        asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-        inferred = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
+        # Loaded only when used: a warm `tkiros reason` writes the cached text and needs neither.
+        asserted = _Lazy(lambda: [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())],
+                         meta["asserted"])
+        inferred = _Lazy(lambda: [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)],
+                         meta["inferred"])
         return ReasoningResult(meta.get("ran", reasoner), True, asserted, inferred, None, meta["seconds"],
                                meta.get("fallback", ""), meta.get("computed_on", "an unknown date"), target)
     result = run(reasoner, graph=graph, warn=warn)
@@ -689,6 +692,38 @@ def cached_run(reasoner: str = DEFAULT_REASONER, root: Path | None = None, warn=
     _write_cache(target, result, reasoner)
     result.cache = target
     return result
+
+
+class _Lazy(list):
+    """A list filled on first use, whose length is known before."""
+
+    def __init__(self, load, length: int):
+        super().__init__()
+        self._load, self._length = load, length
+
+    def _fill(self) -> "_Lazy":
+        if self._load is not None:
+            load, self._load = self._load, None
+            self.extend(load())
+        return self
+
+    def __len__(self):
+        return self._length if self._load is not None else super().__len__()
+
+    def __iter__(self):
+        return super(_Lazy, self._fill()).__iter__()
+
+    def __getitem__(self, i):
+        return super(_Lazy, self._fill()).__getitem__(i)
+
+    def __contains__(self, x):
+        return super(_Lazy, self._fill()).__contains__(x)
+
+    def __add__(self, other):
+        return list(self) + list(other)
+
+    def __radd__(self, other):
+        return list(other) + list(self)
 
 
 def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:

@@ -1,0 +1,101 @@
+"""Goal 3 of issue 17: `tkiros reason` in seconds and still complete. A benchmark that prints figures, never a test.
+
+    python benchmarks/reasoning_speed.py                      # fast path and HermiT at x1 and x10, warm reason
+    python benchmarks/reasoning_speed.py --scales 1 --hermit-scales 1
+
+For each scale (the instance data copied N times under fresh IRIs, see benchmarks/reasoners.py) it times
+the fast path (`tkiros reason`'s default) and HermiT on the same graph, compares their class memberships
+pair by pair, and prints the ratio. Then, on the real data in a private cache: a warm `tkiros reason`
+(a new process reading the cached result) and `tkiros query --inferred` after the reasoned graph is
+dropped (what a source change costs once the sources' store is rebuilt). The TBox hierarchy is computed
+once (HermiT on the TBox alone) and cached by its digest, as in normal use; its cost is printed apart.
+The machine is shared: wall times are upper bounds, rerun when the load is high.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TARGETS = {1: 5.0, 10: 30.0}  # seconds for the default reasoner (issue 17, goal 3)
+
+
+def memberships(result) -> set[tuple[str, str]]:
+    return {(t.subject.value, t.object.value) for t in result.triples() if t.predicate.value == TYPE and hasattr(t.object, "value")}
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def cli(*args: str, env: dict) -> float:
+    exe = Path(sys.executable).with_name("tkiros")
+    t0 = time.perf_counter()
+    subprocess.run([str(exe), *args], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10", help="copy factors for the fast path (default 1,10)")
+    parser.add_argument("--hermit-scales", default="1,10", help="copy factors HermiT also runs at (x10 takes minutes)")
+    args = parser.parse_args()
+    cache = Path(tempfile.mkdtemp(prefix="tkiros-bench-reason-"))
+    os.environ["TKIROS_CACHE"] = str(cache)
+    from reasoners import scaled_graph
+
+    from tkiros.fastpath import Ontology, tbox_hierarchy
+    from tkiros.reason import reasoner_triples, run
+
+    rows = []
+    try:
+        for factor in [int(s) for s in args.scales.split(",")]:
+            graph = scaled_graph(factor)
+            asserted = list(graph.store)
+            if factor == 1:
+                onto = Ontology(reasoner_triples([__import__("pyoxigraph").Triple(q.subject, q.predicate, q.object) for q in asserted], graph.root))
+                seconds, _ = timed(lambda: tbox_hierarchy(onto))
+                print(f"TBox hierarchy (HermiT on the TBox alone, once per TBox digest): {seconds:.1f} s", flush=True)
+            fast_s, fast = timed(lambda: run("fast", graph=graph))
+            verdict = "≤ target" if fast_s <= TARGETS.get(factor, float("inf")) else "OVER target"
+            print(f"  ... fast x{factor}: {fast_s:.1f} s ({'fall-back: ' + fast.fallback if fast.fallback else 'exact'})", flush=True)
+            hermit_s, agree = None, "—"
+            if str(factor) in args.hermit_scales.split(","):
+                hermit_s, hermit = timed(lambda: run("hermit", graph=graph))
+                agree = "identical" if memberships(fast) == memberships(hermit) else \
+                    f"DIFFER ({len(memberships(fast) ^ memberships(hermit))} pairs)"
+                print(f"  ... hermit x{factor}: {hermit_s:.1f} s", flush=True)
+            rows.append((f"x{factor}", len(asserted), len(memberships(fast)), f"{fast_s:.1f}",
+                         f"{hermit_s:.1f}" if hermit_s else "—", f"{hermit_s / fast_s:.0f}×" if hermit_s else "—",
+                         agree, f"{verdict} ({TARGETS.get(factor, '-')} s)"))
+        env = dict(os.environ)
+        cli("reason", "-o", os.devnull, env=env)  # fill the cache
+        warm = min(cli("reason", "-o", os.devnull, env=env) for _ in range(3))
+        for p in cache.glob("inferred-fast-*"):
+            shutil.rmtree(p)
+        after_change = cli("query", "tkis-raising-ros", "--inferred", env=env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    head = ("scale", "triples", "memberships", "fast s", "hermit s", "ratio", "memberships fast vs hermit", "verdict")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    print()
+    for r in [head, tuple("-" * w for w in widths)] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    print(f"\nwarm `tkiros reason -o FILE` (new process, best of 3): {warm:.2f} s  "
+          f"({'≤' if warm <= 1 else 'OVER'} target 1 s)")
+    print(f"`tkiros query tkis-raising-ros --inferred` with the reasoned graph dropped: {after_change:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
