@@ -377,7 +377,8 @@ def test_explain_always_gives_a_reason(fast):
     """Every member of every defined class: no empty "because", no bare or unexplained inferred type."""
     import pyoxigraph as ox
 
-    from tkiros.reason import EQUIVALENT, explain, explanation_text, inferred_store
+    from tkiros.explain import explain, explanation_text
+    from tkiros.reason import EQUIVALENT, inferred_store
 
     store = inferred_store().store
     defined = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())

@@ -37,7 +37,7 @@ def parse_params(values) -> dict[str, str]:
 LAZY_COMMANDS = {
     "imports": "tkiros.imports:imports_cmd",
     "reason": "tkiros.reason:reason_cmd",
-    "explain": "tkiros.reason:explain_cmd",
+    "explain": "tkiros.explain:explain_cmd",
     "conflicts": "tkiros.qc:conflicts_cmd",
     "qc": "tkiros.qc:qc_cmd",
     "tables": "tkiros.tables:tables_cmd",
