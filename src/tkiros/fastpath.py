@@ -60,9 +60,11 @@ class Ontology:
     def __init__(self, triples: list):
         self.out: dict = {}
         self.declared: dict[str, set[str]] = {}
+        meta = (RDF, RDFS, OWL)
         for t in triples:
-            self.out.setdefault(t.subject, []).append(t)
-            if t.predicate.value == TYPE and isinstance(t.object, ox.NamedNode) and isinstance(t.subject, ox.NamedNode):
+            if isinstance(t.subject, ox.BlankNode):  # the parts of class expressions and axioms
+                self.out.setdefault(t.subject, []).append(t)
+            elif t.predicate.value == TYPE and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(meta):
                 self.declared.setdefault(t.object.value, set()).add(t.subject.value)
         self.object_props = self.declared.get(OWL + "ObjectProperty", set())
         self.data_props = self.declared.get(OWL + "DatatypeProperty", set())
@@ -126,9 +128,10 @@ class Ontology:
         for t in self.tbox:
             if t.predicate.value == OWL + "oneOf":
                 nominals.update(m for m in self.items(t.object) if isinstance(m, ox.NamedNode))
-        facts = [t for n in sorted(nominals, key=str) for t in self.out.get(n, ())
-                 if (t.predicate.value == TYPE and t.object.value in self.types and n.value in self.types[t.object.value])
-                 or (t.predicate.value in self.object_props and isinstance(t.object, ox.NamedNode))]
+        names = {n.value for n in nominals}
+        facts = [ox.Triple(ox.NamedNode(n), ox.NamedNode(TYPE), ox.NamedNode(c))
+                 for c, xs in sorted(self.types.items()) for n in sorted(names & xs)]
+        facts += [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(self.edges) if s in names]
         return self.tbox + facts
 
     # ---- class expressions -------------------------------------------------------------------------
@@ -374,22 +377,29 @@ def _closure(parents: dict) -> dict[str, set[str]]:
 
 
 def _close_edges(onto: Ontology, sub_props: dict, inverse: dict) -> set:
-    """Object property assertions closed under sub-properties, inverses, symmetry and transitivity."""
-    symmetric = onto.declared.get(OWL + "SymmetricProperty", set())
-    transitive = onto.declared.get(OWL + "TransitiveProperty", set())
-    supers = {p: {p} | _closure(sub_props).get(p, set()) for p in onto.object_props}
-    edges = set(onto.edges)
+    return close_edges(onto.edges, sub_props, inverse, onto.declared.get(OWL + "SymmetricProperty", set()),
+                       onto.declared.get(OWL + "TransitiveProperty", set()))
+
+
+def close_edges(edges: set, sub_props: dict, inverse: dict, symmetric: set, transitive: set) -> set:
+    """Property assertions (s, p, o) closed under sub-properties, inverses, symmetry and transitivity."""
+    up = _closure(sub_props)
+    supers: dict[str, set[str]] = {}
+    edges = set(edges)
     todo = list(edges)
-    while todo:
+    while todo:  # only what the last round added is propagated again
         new = set()
         for s, p, o in todo:
-            for q in supers.get(p, {p}):
+            if p not in supers:
+                supers[p] = {p} | up.get(p, set())
+            for q in supers[p]:
                 new.add((s, q, o))
-                new |= {(o, r, s) for r in inverse.get(q, ())}
+                for r in inverse.get(q, ()):
+                    new.add((o, r, s))
                 if q in symmetric:
                     new.add((o, q, s))
         for p in transitive:
-            step = {}
+            step: dict[str, set[str]] = {}
             for s, q, o in edges | new:
                 if q == p:
                     step.setdefault(s, set()).add(o)

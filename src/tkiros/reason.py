@@ -38,7 +38,7 @@ import click
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
-from tkiros.fastpath import OutsideFragment, reachable
+from tkiros.fastpath import OutsideFragment, close_edges, reachable
 
 REASONERS = ("fast", "hermit", "pellet", "owlrl")
 DEFAULT_REASONER = "fast"
@@ -254,25 +254,32 @@ def separable_import_triples(asserted: list, root: Path) -> set:
         return set()
     annotation = ANNOTATIONS | {t.subject.value for t in asserted if t.predicate.value == TYPE
                                 and t.object.value == OWL + "AnnotationProperty" and isinstance(t.subject, ox.NamedNode)}
-    skip = set()
+    modules: list[set] = []
     for path in files:
         try:
-            module = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)}
+            modules.append({ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)})
         except (SyntaxError, OSError):
             continue  # the store could not have loaded it either; nothing to leave out
-        names = {t.subject.value for t in module if isinstance(t.subject, ox.NamedNode)}
-        linked = False
-        for t in asserted:
-            if t in module:
-                continue
-            p = t.predicate.value
-            if p in names or (p not in annotation and ((isinstance(t.subject, ox.NamedNode) and t.subject.value in names)
-                                                      or (isinstance(t.object, ox.NamedNode) and t.object.value in names))):
-                linked = True
-                break
-        if not linked:
-            skip |= module
-    return skip
+    named_in: dict[str, set[int]] = {}
+    for i, module in enumerate(modules):
+        for t in module:
+            if isinstance(t.subject, ox.NamedNode):
+                named_in.setdefault(t.subject.value, set()).add(i)
+    # One pass: a triple that names a module's term (as predicate, or as subject or object of a logical
+    # triple) links that module, unless the triple is the module's own.
+    linked: set[int] = set()
+    for t in asserted:
+        p = t.predicate.value
+        touched = set(named_in.get(p, ()))
+        if p not in annotation:
+            if isinstance(t.subject, ox.NamedNode):
+                touched |= named_in.get(t.subject.value, set())
+            if isinstance(t.object, ox.NamedNode):
+                touched |= named_in.get(t.object.value, set())
+        touched -= linked
+        if touched:
+            linked |= {i for i in touched if t not in modules[i]}
+    return set().union(*(m for i, m in enumerate(modules) if i not in linked))
 
 
 def java_executable(reasoner: str) -> str:
@@ -529,35 +536,37 @@ def _inferred_graph(asserted: list, raw: list) -> list:
     sub_props: dict[str, set[str]] = {}
     inverse: dict[str, set[str]] = {}
     symmetric, transitive = set(), set()
-    for s, p, o in _iri_triples(asserted):
+    asserted_keys = [(s.value, p, o) for s, p, o in _iri_triples(asserted)]
+    for s, p, o in asserted_keys:
         if p == TYPE:
             if o == OWL + "Class":
-                classes.add(s.value)
+                classes.add(s)
             elif o == OWL + "ObjectProperty":
-                object_props.add(s.value)
+                object_props.add(s)
             elif o == OWL + "SymmetricProperty":
-                symmetric.add(s.value)
+                symmetric.add(s)
             elif o == OWL + "TransitiveProperty":
-                transitive.add(s.value)
+                transitive.add(s)
         elif p == RDFS + "subPropertyOf":
-            sub_props.setdefault(s.value, set()).add(o)
+            sub_props.setdefault(s, set()).add(o)
         elif p == OWL + "equivalentProperty":
-            sub_props.setdefault(s.value, set()).add(o)
-            sub_props.setdefault(o, set()).add(s.value)
+            sub_props.setdefault(s, set()).add(o)
+            sub_props.setdefault(o, set()).add(s)
         elif p == OWL + "inverseOf":
-            inverse.setdefault(s.value, set()).add(o)
-            inverse.setdefault(o, set()).add(s.value)
-    both = list(_iri_triples(asserted)) + list(_iri_triples(raw))
+            inverse.setdefault(s, set()).add(o)
+            inverse.setdefault(o, set()).add(s)
+    both = asserted_keys + [(s.value, p, o) for s, p, o in _iri_triples(raw)]
+    targets = classes | {THING, NOTHING}
     for s, p, o in both:
-        if p in (SUBCLASS, EQUIVALENT) and s.value in classes and o in classes | {THING, NOTHING}:
-            parents.setdefault(s.value, set()).add(o)
-            if p == EQUIVALENT and s.value != NOTHING and o != NOTHING:
-                parents.setdefault(o, set()).add(s.value)
+        if p in (SUBCLASS, EQUIVALENT) and s in classes and o in targets:
+            parents.setdefault(s, set()).add(o)
+            if p == EQUIVALENT and s != NOTHING and o != NOTHING:
+                parents.setdefault(o, set()).add(s)
     individuals = set()
     for s, p, o in both:
-        if p == TYPE and o in classes and s.value not in classes and s.value not in object_props:
-            types.setdefault(s.value, set()).add(o)
-            individuals.add(s.value)
+        if p == TYPE and o in classes and s not in classes and s not in object_props:
+            types.setdefault(s, set()).add(o)
+            individuals.add(s)
 
     ancestors: dict[str, set[str]] = {}
 
@@ -578,49 +587,13 @@ def _inferred_graph(asserted: list, raw: list) -> list:
             if d != c and d not in (THING, NOTHING) and c in up(d):
                 out.add((c, EQUIVALENT, d))
     for x, cs in types.items():
-        for c in cs:
-            out.add((x, TYPE, c))
-            for d in up(c):
-                if d != THING:
-                    out.add((x, TYPE, d))
+        above = set().union(*(up(c) for c in cs)) - {THING}
+        out.update((x, TYPE, c) for c in cs | above)
     # Object property values among named individuals, closed under the property axioms.
-    edges = {(s.value, p, o) for s, p, o in both if p in object_props and s.value in individuals and o in individuals}
-    super_of = {}
-
-    def supers(p: str) -> set[str]:
-        if p not in super_of:
-            seen, todo = {p}, [p]
-            while todo:
-                for q in sub_props.get(todo.pop(), ()):
-                    if q not in seen:
-                        seen.add(q)
-                        todo.append(q)
-            super_of[p] = seen
-        return super_of[p]
-
-    changed = True
-    while changed:
-        new = set()
-        for s, p, o in edges:
-            for q in supers(p):
-                new.add((s, q, o))
-                for r in inverse.get(q, ()):
-                    new.add((o, r, s))
-                if q in symmetric:
-                    new.add((o, q, s))
-        for p in transitive:
-            pairs = {(s, o) for s, q, o in edges | new if q == p}
-            by_subject: dict[str, set[str]] = {}
-            for s, o in pairs:
-                by_subject.setdefault(s, set()).add(o)
-            for s, o in pairs:
-                for o2 in by_subject.get(o, ()):
-                    new.add((s, p, o2))
-        changed = not new <= edges
-        edges |= new
+    edges = close_edges({(s, p, o) for s, p, o in both if p in object_props and s in individuals and o in individuals},
+                        sub_props, inverse, symmetric, transitive)
     out |= edges
-    asserted_keys = {(s.value, p, o) for s, p, o in _iri_triples(asserted)}
-    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(out - asserted_keys)]
+    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(out - set(asserted_keys))]
 
 
 # --------------------------------------------------------------------------------------------------------
