@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,303 @@ def test_entity_parameter_values_resolve_or_fail_cleanly(value, graph):
         assert res.variables[1] == "tki"
     except TkirosError as err:
         assert err.message.startswith("--param tki=")
+
+
+# --- Issue 15: one test per case of the catalogue (docs: README "Errors") --------------------------------
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+TKIROS = [sys.executable, "-c", "from tkiros.cli import main; main()"]
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
+
+
+def rq(tmp_path, text, name="q.rq"):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# 1. -o never replaces a symlink, a device, a read-only file, the query being run; keeps a file's mode
+def test_case01_output_writes_through_a_symlink_and_keeps_modes(tmp_path):
+    target = tmp_path / "real.tsv"
+    target.write_text("old")
+    link = tmp_path / "link.tsv"
+    link.symlink_to(target)
+    assert invoke(["queries", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink() and "tkis-raising-ros" in target.read_text()
+    private = tmp_path / "private.txt"
+    private.write_text("old")
+    private.chmod(0o600)
+    assert invoke(["queries", "-o", str(private)]).exit_code == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and "tkis-raising-ros" in private.read_text()
+
+
+def test_case01_output_onto_a_device_is_written_through(tmp_path):
+    link = tmp_path / "null"
+    link.symlink_to("/dev/null")
+    assert invoke(["queries", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    if os.path.exists("/dev/full"):
+        one_line_error(invoke(["queries", "-o", "/dev/full"]), "-o /dev/full", "No space left")
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_case01_output_refuses_read_only_files_and_the_query_file(tmp_path):
+    ro = tmp_path / "ro.txt"
+    ro.write_text("keep")
+    ro.chmod(0o444)
+    one_line_error(invoke(["queries", "-o", str(ro)]), "read-only")
+    assert ro.read_text() == "keep"
+    q = rq(tmp_path, "SELECT (1 AS ?one) WHERE {}\n")
+    one_line_error(invoke(["query", q, "-o", q]), "query file being run")
+    assert Path(q).read_text().startswith("SELECT")
+
+
+# 2. a missing or empty source folder is an input error, never an empty graph that conforms
+def test_case02_missing_or_empty_instances(home):
+    import shutil
+
+    shutil.rmtree(home / "instances")
+    one_line_error(invoke(["validate"]), "instances/", "missing source folder")
+    (home / "instances").mkdir()
+    one_line_error(invoke(["query", "tkis-raising-ros"]), "instances/", "no Turtle")
+
+
+def test_case02_sources_without_findings(home):
+    for f in (home / "instances").glob("*.ttl"):
+        f.write_text("")
+    one_line_error(invoke(["stats"]), "no tkiros:Finding")
+
+
+# 3. the cached store is keyed by exactly what was loaded
+def test_case03_source_edited_during_the_build_is_not_cached(home, monkeypatch):
+    from tkiros import store as st
+
+    original = st.compile_into
+    edited = home / "instances" / "zz-late.ttl"
+
+    def compile_then_edit(store, root, instances=None):
+        result = original(store, root, instances)
+        edited.write_text("# an edit that lands while the store is being built\n")
+        return result
+
+    (home / "instances" / "zz-unique.ttl").write_text(f"# {home}\n")  # a digest no other test has built
+    monkeypatch.setattr(st, "compile_into", compile_then_edit)
+    digest = st.sources_digest(home)
+    with pytest.raises(TkirosError, match="changed while"):
+        st.open_store(home)
+    assert not (st.cache_dir() / f"store-{digest[:24]}" / ".complete").exists()
+
+
+# 4-5. publish --out: never inside the sources; a symlink's target is written, the link stays
+def test_case04_publish_into_the_sources_is_refused(home):
+    one_line_error(invoke(["publish", "--out", str(home / "instances" / "release"), "--no-reasoner"]), "inside the source folder instances/")
+    assert not (home / "instances" / "release").exists()
+
+
+def test_case05_publish_onto_a_symlink_uses_its_target(home, tmp_path):
+    from tkiros.publish import check_out_folder
+
+    real = tmp_path / "releases" / "r1"
+    real.parent.mkdir()
+    link = tmp_path / "current"
+    link.symlink_to(real)
+    assert check_out_folder(link, home) == real
+
+
+# 6. SERVICE (federation) is refused unless asked for
+def test_case06_service_is_refused_by_default(tmp_path):
+    from tkiros.queries import allow_federation, check_read_only
+
+    q = rq(tmp_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }\n")
+    one_line_error(invoke(["query", q]), "SERVICE", "--federation")
+    check_read_only("SELECT ?service WHERE { ?s <http://x/SERVICE> ?service } # SERVICE <x>\n", "q")  # no false alarm
+    allow_federation(True)
+    try:
+        check_read_only(Path(q).read_text(), "q")
+    finally:
+        allow_federation(False)
+
+
+# 7. seed paths resolve inside seeds/, a sha256 is required
+@pytest.mark.parametrize("edit, needle", [
+    (lambda t: t.replace('"000_d5f8ed2bf1a7bc40.txt"', '"../../etc/hostname"'), "outside seeds/"),
+    (lambda t: re.sub(r";\s*tkiros:sha256\s+\"[0-9a-f]+\"", "", t), "no tkiros:sha256"),
+])
+def test_case07_seed_metadata_is_pinned(home, edit, needle):
+    meta = home / "seeds" / "000_d5f8ed2bf1a7bc40.meta.ttl"
+    text = meta.read_text(encoding="utf-8")
+    changed = edit(text)
+    assert changed != text
+    meta.write_text(changed, encoding="utf-8")
+    one_line_error(invoke(["stats"]), needle)
+
+
+# 8. an Oxigraph panic (ORDER BY over mixed types) is one line and exit 2, and tkiros lives on
+def test_case08_engine_panic_is_an_error(tmp_path):
+    q = rq(tmp_path, "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o\n")
+    one_line_error(invoke(["query", q]), "q.rq", "crashed")
+    assert invoke(["query", "tkis-raising-ros"]).exit_code == 0
+
+
+# 9. a store in use (a server) is never pruned
+def test_case09_stores_in_use_are_not_pruned(tmp_path, monkeypatch):
+    from tkiros import store as st
+
+    folders = []
+    for i in range(5):
+        f = tmp_path / f"store-{i}"
+        f.mkdir()
+        os.utime(f, (1000 + i, 1000 + i))
+        folders.append(f)
+    st.hold(folders[0])
+    st._prune(folders[4])
+    assert folders[0].is_dir() and not folders[1].exists() and folders[3].is_dir()
+
+
+# 11. --timeout, --max-rows; Ctrl-C ends a query within a second with exit 130
+def test_case11_time_and_row_limits(tmp_path):
+    q = rq(tmp_path, CARTESIAN)
+    started = time.monotonic()
+    one_line_error(invoke(["query", q, "--timeout", "1"]), "stopped after 1 s", "--timeout")
+    assert time.monotonic() - started < 15
+    one_line_error(invoke(["query", q, "--max-rows", "10"]), "more than 10 rows", "--max-rows")
+    one_line_error(invoke(["query", "tkis-raising-ros", "--timeout", "nan"]), "--timeout")
+    assert invoke(["query", "tkis-raising-ros", "--timeout", "inf"]).exit_code == 0
+
+
+def test_case11_ctrl_c_ends_a_long_query(tmp_path):
+    q = rq(tmp_path, CARTESIAN)
+    proc = subprocess.Popen(TKIROS + ["query", q, "--timeout", "120"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(4)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    err = proc.communicate(timeout=30)[1].decode()
+    assert proc.returncode == 130 and time.monotonic() - sent < 1.5, (proc.returncode, err)
+    assert "Traceback" not in err
+
+
+# 12. --endpoint --timeout bounds the whole call, not each read
+def test_case12_trickling_endpoint_is_cut(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def trickle():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 1000\r\n\r\n")
+        try:
+            for _ in range(40):
+                conn.sendall(b" ")
+                time.sleep(0.5)
+        except OSError:
+            pass
+        conn.close()
+
+    threading.Thread(target=trickle, daemon=True).start()
+    started = time.monotonic()
+    res = invoke(["query", "tkis-raising-ros", "--endpoint", f"http://127.0.0.1:{port}/query", "--timeout", "2"])
+    one_line_error(res, "no complete answer within 2 s")
+    assert time.monotonic() - started < 8
+    server.close()
+
+
+# 13. children die with their parent; folders of killed builds are swept
+def test_case13_child_dies_with_its_parent():
+    parent = subprocess.Popen([sys.executable, "-c",
+                               "import subprocess, sys\nfrom tkiros.procs import child_kwargs\n"
+                               "p = subprocess.Popen(['sleep', '60'], **child_kwargs())\nprint(p.pid, flush=True)\n"
+                               "import time; time.sleep(60)"], stdout=subprocess.PIPE)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+            with open(f"/proc/{child}/stat") as fh:
+                if fh.read().split()[2] == "Z":
+                    break
+        except (ProcessLookupError, FileNotFoundError):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the child outlived its parent")
+
+
+def test_case13_stale_build_folders_are_swept(tmp_path):
+    from tkiros.procs import sweep
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".building-{dead.pid}-abc"
+    stale.mkdir()
+    mine = tmp_path / f".building-{os.getpid()}-abc"
+    mine.mkdir()
+    sweep(tmp_path, ".building-*")
+    assert not stale.exists() and mine.exists()
+
+
+# 14. a corrupt cache is reported in one line and rebuilt
+def test_case14_corrupt_cache_is_rebuilt(home):
+    from tkiros.store import open_store
+
+    path = open_store(home).path
+    sst = sorted(path.glob("*.sst"), key=lambda p: p.stat().st_size)[-1]
+    with open(sst, "r+b") as fh:
+        fh.truncate(100)
+    res = invoke(["stats"])
+    assert res.exit_code == 0, res.output
+    assert "is damaged" in res.output and "rebuilding" in res.output
+
+
+# 15. one non-UTF-8 saved query breaks only itself, and is named
+def test_case15_non_utf8_saved_query_is_named(home):
+    (home / "queries" / "zz-latin1.rq").write_bytes(b"# title: caf\xe9\nSELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    assert invoke(["query", "tkis-raising-ros"]).exit_code == 0
+    one_line_error(invoke(["queries"]), "queries/zz-latin1.rq", "not UTF-8")
+
+
+# 16. the query form is read by the grammar: PREFIX add: / copy: is a prefix, not an update
+def test_case16_prefix_named_like_an_update_keyword(tmp_path):
+    q = rq(tmp_path, "PREFIX add: <http://x/>\nPREFIX copy: <http://y/>\nSELECT (1 AS ?one) WHERE { }\n")
+    res = invoke(["query", q])
+    assert res.exit_code == 0, res.output
+    one_line_error(invoke(["query", rq(tmp_path, "PREFIX select: <http://x/>\nDROP ALL\n", "d.rq")]), "SPARQL Update (DROP)")
+
+
+# 17. a syntax error in a rule is one line
+def test_case17_rule_syntax_error_is_one_line(home):
+    (home / "ontology" / "rules" / "zz-bad.rq").write_text("CONSTRUCT { ?s ?p ?o } WHERE {\n ?s ?p \n}\n")
+    one_line_error(invoke(["stats"]), "ontology/rules/zz-bad.rq:", "malformed SPARQL rule")
+
+
+# 18. messages name the user's path, not a Python exception; a BOM is accepted
+def test_case18_byte_order_mark_is_accepted(home):
+    f = home / "instances" / "entities.ttl"
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    assert invoke(["stats"]).exit_code == 0
+
+
+def test_case18_folder_named_like_a_turtle_file(home):
+    (home / "instances" / "x.ttl").mkdir()
+    res = invoke(["stats"])
+    one_line_error(res, "instances/x.ttl", "is a folder")
+    assert str(home) not in res.output
+
+
+def test_case18_folders_given_as_files(tmp_path):
+    (tmp_path / "d.rq").mkdir()
+    one_line_error(invoke(["query", str(tmp_path / "d.rq")]), "is a folder, not a query file")
+    one_line_error(invoke(["queries", "-o", str(tmp_path / "newdir") + "/"]), "is a folder")
+    assert not (tmp_path / "newdir").exists()

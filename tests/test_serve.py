@@ -311,7 +311,7 @@ def test_oxigraph_binary_is_found_beside_python():
     assert Path(oxigraph_binary()).parent in (Path(sys.executable).parent, *map(Path, os.environ.get("PATH", "").split(os.pathsep)))
 
 
-@pytest.mark.parametrize("bad", [["--timeout-s", "0"], ["--port", "70000"], ["--host", "no-such-host.invalid"], ["--location", "no/such/folder"]])
+@pytest.mark.parametrize("bad", [["--timeout", "0"], ["--timeout", "inf"], ["--timeout", "nan"], ["--port", "70000"], ["--host", "no-such-host.invalid"], ["--location", "no/such/folder"]])
 def test_bad_options_are_one_line_and_exit_2(bad):
     res = subprocess.run([*TKIROS, "serve", *bad], capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and res.stdout == ""
@@ -430,7 +430,7 @@ def federated_query_from_docs() -> str:
     return found[0]
 
 
-def test_federated_query_joins_our_graph_with_the_import_modules(endpoint, graph, tmp_path):
+def test_federated_query_joins_our_graph_with_the_import_modules(graph, tmp_path):
     import pyoxigraph as ox
 
     imports = ox.Store()
@@ -439,10 +439,11 @@ def test_federated_query_joins_our_graph_with_the_import_modules(endpoint, graph
     modules = tmp_path / "imports.nt"
     modules.write_bytes(ox.serialize(imports.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES))
     text = federated_query_from_docs()
-    with serving(location=modules, port=0) as imports_endpoint:
+    with serving(location=modules, port=0) as imports_endpoint, \
+            serving(location=graph.path, port=0, federation=True) as federating:  # federation is off by default
         rq = tmp_path / "federated.rq"
         rq.write_text(text.replace(DOC_SERVICE, imports_endpoint))
-        federated = invoke(["query", str(rq), "--format", "json", "--endpoint", endpoint])
+        federated = invoke(["query", str(rq), "--format", "json", "--endpoint", federating])
     assert federated.exit_code == 0, federated.stderr
     # The same join on one store that holds both (the compiled store includes the import modules).
     local = tmp_path / "local.rq"
@@ -452,3 +453,41 @@ def test_federated_query_joins_our_graph_with_the_import_modules(endpoint, graph
     assert rows == normalised_bindings(joined)
     terms = {json.loads(r)["term"]["value"].rsplit("/", 1)[1].split("_")[0] for r in rows}
     assert terms == {"CHEBI", "GO"}, f"the federated answer should join both ChEBI and GO terms, got {terms}"
+
+
+# --- Issue 15: SERVICE off by default, the time limit as an error status, the core freed ------------------
+
+
+def http_status(endpoint: str, query: str, timeout: float = 60) -> tuple[int, str]:
+    from urllib.error import HTTPError
+
+    req = Request(endpoint, data=urlencode({"query": query}).encode(),
+                  headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace")
+
+
+def test_service_is_refused_by_the_server_unless_federation(endpoint):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    status, body = http_status(endpoint, f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+    assert status == 403 and "SERVICE" in body and "--federation" in body
+    with pytest.raises(socket.timeout):
+        listener.accept()  # the server never called out
+    listener.close()
+
+
+def test_query_over_the_limit_is_an_error_status_and_frees_the_server(limited_endpoint, graph):
+    started = time.monotonic()
+    status, body = http_status(limited_endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert status == 503 and "time limit" in body, (status, body[:200])
+    assert time.monotonic() - started < 30
+    assert count_triples(limited_endpoint) == len(graph)
+    status, body = http_status(limited_endpoint, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")  # a streamed answer cut by the limit: never a broken 200
+    assert status == 503 and "time limit" in body, (status, body[:200])

@@ -19,6 +19,23 @@ FORMATS = ("table", "csv", "tsv", "json", "md")  # keys of tkiros.formats.WRITER
 output_option = click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 
 
+def timeout_option(default, help_text):
+    """--timeout SECONDS, the one name of every time limit (a finite number above 0, or inf)."""
+    def check(ctx, param, value):
+        import math
+
+        if value is None:
+            return value
+        if math.isnan(value) or value <= 0:
+            raise click.BadParameter(f"{value}: must be a number of seconds above 0 (or inf)", param_hint="--timeout")
+        return value
+
+    return click.option("--timeout", type=float, default=default, show_default=True, callback=check, metavar="SECONDS", help=help_text)
+
+
+federation_option = click.option("--federation", is_flag=True, help="Allow SERVICE clauses (federated queries fetch other servers; off by default).")
+
+
 def format_option(choices, default):
     return click.option("-f", "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help="Output format.")
 
@@ -133,8 +150,10 @@ def queries_cmd(fmt, output):
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True, help="Embedded SPARQL engine.")
 @click.option("--inferred", is_flag=True, help="Query the graph with the reasoner's inferences (built once, cached).")
 @click.option("--endpoint", metavar="URL", default=None, help="Send the query to this SPARQL 1.1 endpoint instead.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint.")
-def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, timeout):
+@timeout_option(30.0, "Time limit of the query in seconds, on the embedded store or --endpoint (inf: none).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=200_000, show_default=True, help="Stop with an error when the result has more rows.")
+@federation_option
+def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, timeout, max_rows, federation):
     """Run a saved query (by name) or a SPARQL file on the embedded store or an endpoint.
 
     \b
@@ -145,9 +164,11 @@ def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, tim
       tkiros query tkis-raising-ros --endpoint http://127.0.0.1:7878/query
     """
     from tkiros.output import emit
-    from tkiros.queries import run_query
+    from tkiros.queries import allow_federation, run_query
 
-    result = run_query(name_or_file, parse_params(params), engine=engine, endpoint=endpoint, timeout=timeout, inferred=inferred)
+    allow_federation(federation)
+    result = run_query(name_or_file, parse_params(params), engine=engine, endpoint=endpoint, timeout=timeout, inferred=inferred,
+                       max_rows=max_rows)
     emit(result.to(fmt), output)
 
 
@@ -243,12 +264,18 @@ def span_cmd(seed, span_id, quote, nth):
 
 
 def main(argv=None):
+    from tkiros.procs import install_interrupt_guard
+
+    install_interrupt_guard()
     try:
         cli.main(args=argv, prog_name="tkiros", standalone_mode=False)
     except TkirosError as err:
         click.echo(f"tkiros: error: {err.message}", err=True)
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as err:
+        if isinstance(err.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("tkiros: interrupted", err=True)
+            sys.exit(130)
         click.echo("tkiros: aborted", err=True)
         sys.exit(2)
     except click.ClickException as err:
@@ -260,6 +287,7 @@ def main(argv=None):
         if os.environ.get("TKIROS_DEBUG"):
             raise
         if isinstance(err, KeyboardInterrupt):
+            click.echo("tkiros: interrupted", err=True)
             sys.exit(130)
         click.echo(f"tkiros: error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", err=True)
         sys.exit(2)

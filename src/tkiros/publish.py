@@ -781,18 +781,10 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     return w
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _tidy(out: Path) -> None:
     """Remove what killed runs left beside ``out``; restore a release moved aside by a half-done swap."""
+    from tkiros.procs import pid_alive as _alive
+
     for p in out.parent.glob(f".{out.name}.*"):
         m = re.match(rf"^\.{re.escape(out.name)}\.(building|previous)-(\d+)-", p.name)
         if not m or _alive(int(m.group(2))):
@@ -844,11 +836,28 @@ class Published:
     seconds: float = 0.0
 
 
+def check_out_folder(out: Path, root: Path | None = None) -> Path:
+    """The release folder to write: a symlink's target (the link itself is never replaced by a folder),
+    never inside the sources (its Turtle would be read back as source data on the next run)."""
+    from tkiros.paths import DATA_DIRS, project_root
+
+    shown = str(out)
+    real = Path(os.path.realpath(out))
+    root = Path(os.path.realpath(root or project_root()))
+    for name in DATA_DIRS:
+        folder = root / name
+        if real == folder or folder in real.parents:
+            raise TkirosError(f"--out {shown}: is inside the source folder {name}/; choose a folder outside it")
+    if real == root:
+        raise TkirosError(f"--out {shown}: is the project folder itself; choose a new folder")
+    return real
+
+
 def publish(out: Path, version: str | None = None, date: str | None = None, prior: str | None = None,
             reasoner: str | None = "hermit", sparql_endpoint: str | None = None, root: Path | None = None) -> Published:
     """Build a release into ``out`` atomically; returns the release, its files and the graphs written."""
     started = time.monotonic()
-    out = Path(out).absolute()
+    out = check_out_folder(Path(out), Path(root) if root else None)
     if out.exists() and not out.is_dir():
         raise TkirosError(f"--out {out}: exists and is not a folder")
     if not out.parent.is_dir():

@@ -27,7 +27,19 @@ from tkiros.prefixes import compact, expand
 
 HEADER = re.compile(r"^#\s*(title|question|param|keywords|why|severity)\s*:\s*(.*)$", re.I)
 PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
-UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.I)
+UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+# Comments, strings and IRIs: skipped when reading the query's structure (they may hold any word).
+_OPAQUE = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                     r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\x00-\x20]*>")
+_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE\s+(?:SILENT\s+)?(?:<|[A-Za-z_\d.-]*:|[?$])", re.I)
+_federation = False
+
+
+def allow_federation(on: bool = True) -> None:
+    """Let queries use SERVICE (fetch remote endpoints); off unless the user asks (--federation)."""
+    global _federation
+    _federation = on
 
 
 @dataclass
@@ -82,24 +94,41 @@ def queries_folder(folder: Path | None = None) -> Path:
     return Path(folder) if folder else project_root() / "queries"
 
 
+def read_query_file(p: Path, shown: str | None = None) -> str:
+    """A query file's text; one line naming the file when it is a folder, unreadable or not UTF-8."""
+    shown = shown or str(p)
+    if p.is_dir():
+        raise TkirosError(f"{shown}: is a folder, not a query file")
+    try:
+        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
+    except FileNotFoundError:
+        raise TkirosError(f"{shown}: no such query file") from None
+    except UnicodeDecodeError:
+        raise TkirosError(f"{shown}: not UTF-8 text") from None
+    except OSError as err:
+        raise TkirosError(f"{shown}: cannot read: {err.strerror or err}") from None
+    return text
+
+
 def list_queries(folder: Path | None = None) -> list[SavedQuery]:
     folder = queries_folder(folder)
-    return [parse_header(p, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.rq"))]
+    return [parse_header(p, read_query_file(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq")) if not p.is_dir()]
 
 
 def get_query(name_or_path: str) -> SavedQuery:
+    from tkiros.output import protect
+
     p = Path(name_or_path)
     if p.suffix == ".rq" or p.exists():
-        if not p.is_file():
-            raise TkirosError(f"{name_or_path}: no such query file")
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise TkirosError(f"{name_or_path}: not UTF-8 text") from None
-        return parse_header(p, text)
+        query = parse_header(p, read_query_file(p, name_or_path))
+        protect(p)  # its results may never be written over it (-o)
+        return query
+    saved = queries_folder() / f"{name_or_path}.rq"
+    if "/" not in name_or_path and saved.is_file():  # read only the query asked for
+        query = parse_header(saved, read_query_file(saved, f"queries/{saved.name}"))
+        protect(saved)
+        return query
     candidates = {q.name: q for q in list_queries()}
-    if name_or_path in candidates:
-        return candidates[name_or_path]
     close = difflib.get_close_matches(name_or_path, list(candidates), n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else "; run 'tkiros queries' for the list"
     raise TkirosError(f"unknown query {name_or_path!r}{hint}")
@@ -209,11 +238,31 @@ class Result:
         return WRITERS[fmt](self)
 
 
-def check_read_only(text: str, where: str) -> None:
-    stripped = re.sub(r"#[^\n]*", "", re.sub(r'"(?:[^"\\]|\\.)*"|<[^>\s]*>', "", text))
-    m = UPDATE.search(stripped)
-    if m and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped[: m.start()], re.I):
-        raise TkirosError(f"{where}: SPARQL Update ({m.group(1).upper()}) is refused; tkiros queries are read-only")
+def query_form(text: str) -> str:
+    """The form of a SPARQL request, read by the grammar: after the prologue (BASE and PREFIX
+    declarations, whose prefix names may be any word, such as add: or copy:) comes the keyword of a
+    query (SELECT, CONSTRUCT, DESCRIBE, ASK) or of an update (INSERT, DELETE, LOAD, ...)."""
+    tokens = re.findall(r"[^\s{}()]+|[{}()]", _OPAQUE.sub(" <> ", text))
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].upper()
+        if word == "BASE":
+            i += 2
+        elif word == "PREFIX":
+            i += 3
+        else:
+            return word
+    return ""
+
+
+def check_read_only(text: str, where: str, allow_service: bool | None = None) -> None:
+    """Refuse SPARQL Update, and SERVICE (federation) unless allowed here or by allow_federation()."""
+    form = query_form(text)
+    if form in UPDATE_FORMS:
+        raise TkirosError(f"{where}: SPARQL Update ({form}) is refused; tkiros queries are read-only")
+    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(_OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
+        raise TkirosError(f"{where}: SERVICE (federated query) is refused: it would fetch other servers; "
+                          "allow it with --federation")
 
 
 def syntax_message(where: str, message: str) -> str:
@@ -226,27 +275,48 @@ def syntax_message(where: str, message: str) -> str:
     return f"{where}: SPARQL syntax error: {first[:140]}"
 
 
-def execute(store, text: str, substitutions: dict | None = None, where: str = "query") -> Result:
-    check_read_only(text, where)
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_ROWS = 200_000
+
+
+def _evaluate(store, text: str, substitutions: dict | None, where: str, max_rows: int | None) -> Result:
     try:
         res = store.query(text, substitutions=substitutions or None)
+        if isinstance(res, ox.QueryBoolean):
+            return Result(["ask"], [], bool(res))
+        if not isinstance(res, ox.QuerySolutions):
+            raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
+        variables = [v.value for v in res.variables]
+        rows = []
+        for sol in res:
+            if max_rows is not None and len(rows) >= max_rows:
+                raise TkirosError(f"{where}: more than {max_rows} rows; add a LIMIT or raise --max-rows")
+            rows.append([sol[v] for v in variables])
+        return Result(variables, rows)
     except SyntaxError as err:
         raise TkirosError(syntax_message(where, str(err))) from None
     except (OSError, RuntimeError, ValueError) as err:
         raise TkirosError(f"{where}: query failed: {str(err).splitlines()[0]}") from None
-    if isinstance(res, ox.QueryBoolean):
-        return Result(["ask"], [], bool(res))
-    if isinstance(res, ox.QuerySolutions):
-        variables = [v.value for v in res.variables]
-        return Result(variables, [[sol[v] for v in variables] for sol in res])
-    raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
+
+
+def execute(store, text: str, substitutions: dict | None = None, where: str = "query",
+            timeout: float | None = DEFAULT_TIMEOUT_S, max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
+    """Run a user's query: read-only, in a child process (see tkiros.isolate), within ``timeout``
+    seconds and ``max_rows`` rows (None: no limit)."""
+    from tkiros.isolate import run_isolated
+
+    check_read_only(text, where)
+    if max_rows is not None and max_rows < 1:
+        raise TkirosError(f"--max-rows {max_rows}: must be 1 or more")
+    return run_isolated(lambda: _evaluate(store, text, substitutions, where, max_rows), timeout, where)
 
 
 ENGINES = ("oxigraph", "rdflib")
 
 
 def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None, engine: str = "oxigraph",
-              endpoint: str | None = None, timeout: float = 30.0, inferred: bool = False) -> Result:
+              endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT_S, inferred: bool = False,
+              max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
     """Run a saved query on the embedded store (Oxigraph), on rdflib, or on a remote SPARQL endpoint.
 
     Parameters are resolved against the embedded store (labels, synonyms, CURIEs) in every case.
@@ -271,11 +341,11 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
     if endpoint:
         from tkiros.remote import run_remote
 
-        check_read_only(query.text, where)
+        check_read_only(query.text, where, allow_service=True)  # the endpoint, not tkiros, would fetch
         return run_remote(endpoint, query.text, subs, timeout=timeout, where=where)
     if engine == "rdflib":
         from tkiros.naive import run_rdflib
 
         check_read_only(query.text, where)
         return run_rdflib(query.text, subs, root=getattr(store, "root", None), where=where)
-    return execute(raw, query.text, subs, where=where)
+    return execute(raw, query.text, subs, where=where, timeout=timeout, max_rows=max_rows)

@@ -309,6 +309,11 @@ def _run_dl(reasoner: str, data: bytes, asserted: list):
     # of its own that is removed afterwards.
     with contextlib.redirect_stdout(console), contextlib.redirect_stderr(console), _private_tempdir(), _classes_only():
         world.get_ontology("https://w3id.org/tkiros/reasoning-input").load(fileobj=io.BytesIO(data), format="ntriples")
+        from owlready2 import reasoning as _spawner
+
+        from tkiros.procs import child_kwargs
+
+        _spawner._subprocess_kargs.update(child_kwargs())  # owlready2's Java child dies with tkiros
         try:
             if reasoner == "hermit":
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
@@ -378,6 +383,8 @@ def explain_inconsistency(reasoner: str, data: bytes, asserted: list) -> Inconsi
     """One explanation of an inconsistency from ``pellet explain``, with the individuals it names."""
     from owlready2 import reasoning
 
+    from tkiros.procs import child_kwargs
+
     result = Inconsistency(reasoner)
     try:
         java = java_executable("pellet")
@@ -389,7 +396,7 @@ def explain_inconsistency(reasoner: str, data: bytes, asserted: list) -> Inconsi
         path = fh.name
     try:
         proc = subprocess.run([java, "-Xmx2000M", "-cp", reasoning._PELLET_CLASSPATH, "pellet.Pellet", "explain",
-                               "--ignore-imports", path], capture_output=True, timeout=600)
+                               "--ignore-imports", path], capture_output=True, timeout=600, **child_kwargs())
         text = proc.stdout.decode("utf-8", "replace")
     except (OSError, subprocess.TimeoutExpired) as err:
         result.note = f"(no explanation: pellet explain failed: {err})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 
 import pyoxigraph as ox
 
@@ -65,11 +66,27 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setReturnFormat(JSON)
-    client.setTimeout(max(1, math.ceil(timeout)))
+    client.setTimeout(max(1, math.ceil(timeout)) if math.isfinite(timeout) else None)
     client.setQuery(text + values_block(substitutions))
+    outcome: dict = {}
+
+    def call() -> None:
+        try:
+            response = client.query()
+            outcome["raw"] = response.response.read()
+        except BaseException as err:  # handed to the caller's thread
+            outcome["error"] = err
+
+    # The socket timeout bounds each read only; a trickling endpoint is cut by this deadline on the whole call.
+    worker = threading.Thread(target=call, name="tkiros-endpoint", daemon=True)
+    worker.start()
+    worker.join(timeout if math.isfinite(timeout) else None)
+    if worker.is_alive():
+        raise TkirosError(f"--endpoint {endpoint}: no complete answer within {timeout:g} s (--timeout)")
     try:
-        response = client.query()
-        raw = response.response.read()
+        if "error" in outcome:
+            raise outcome["error"]
+        raw = outcome["raw"]
     except HTTPError as err:
         raise TkirosError(f"--endpoint {endpoint}: HTTP {err.code} {err.reason}") from None
     except SPARQLWrapperException as err:

@@ -18,12 +18,14 @@ import errno
 import hashlib
 import json
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +34,7 @@ from typing import Iterator
 import click
 
 from tkiros.errors import TkirosError
+from tkiros.procs import child_kwargs
 
 DEFAULT_PORT = 7878
 DEFAULT_HOST = "127.0.0.1"
@@ -157,7 +160,8 @@ def load_rdf_file(rdf: Path) -> Path:
     import pyoxigraph as ox
 
     from tkiros.paths import cache_dir
-    from tkiros.store import build_atomically
+    from tkiros.procs import sweep
+    from tkiros.store import build_atomically, hold
 
     fmt = RDF_EXTENSIONS.get(rdf.suffix.lower())
     if fmt is None:
@@ -168,7 +172,9 @@ def load_rdf_file(rdf: Path) -> Path:
         raise TkirosError(f"{rdf}: cannot read: {err.strerror or err}") from None
     digest = hashlib.sha256(f"tkiros served store v1 {ox.__version__} {fmt}\n".encode() + data).hexdigest()
     target = cache_dir() / f"served-{digest[:24]}"
+    sweep(target.parent, ".loading-*")
     if (target / ".complete").is_file():
+        hold(target)
         return target
     def fill(store) -> None:
         try:
@@ -178,28 +184,22 @@ def load_rdf_file(rdf: Path) -> Path:
             raise TkirosError(f"{rdf}{f':{line}' if line else ''}: malformed RDF: {str(err).splitlines()[0]}") from None
 
     build_atomically(target, fill, prefix=".loading-")
+    hold(target)
     _prune_loaded(target)
     return target
 
 
 def _prune_loaded(keep: Path, spare: int = 3) -> None:
     """Remove store folders of RDF files loaded long ago, keeping the newest few (a server may still read them)."""
+    from tkiros.store import in_use
+
     old = sorted((p for p in keep.parent.glob("served-*") if p != keep), key=lambda p: p.stat().st_mtime)
     for p in old[:-spare]:
-        shutil.rmtree(p, ignore_errors=True)
+        if not in_use(p):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 # --- The server process -------------------------------------------------------------------------------
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux to SIGTERM the server when the process that started it dies."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _tail(log, limit: int = 4000) -> str:
@@ -221,9 +221,11 @@ class Server:
     """One Oxigraph read-only server over a store folder, as a child process of this one."""
 
     def __init__(self, location: str | Path | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 timeout_s: float = DEFAULT_TIMEOUT_S, binary: str | None = None):
-        if timeout_s <= 0:
-            raise TkirosError(f"--timeout-s {timeout_s:g}: must be more than 0 seconds")
+                 timeout_s: float = DEFAULT_TIMEOUT_S, binary: str | None = None, federation: bool = False):
+        import math
+
+        if not (timeout_s > 0 and math.isfinite(timeout_s)):
+            raise TkirosError(f"--timeout {timeout_s}: must be a finite number of seconds above 0")
         if not 0 <= port <= 65535:
             raise TkirosError(f"--port {port}: not a TCP port (0 to 65535)")
         self.binary = binary or oxigraph_binary()
@@ -231,8 +233,15 @@ class Server:
         self.host = host
         self.port = port or free_port(host)
         self.timeout_s = timeout_s
+        self.federation = federation
         self.process: subprocess.Popen | None = None
         self._log = None
+        # Oxigraph listens on a private loopback port; clients reach it through the gateway (tkiros.gateway).
+        self.inner_port = free_port("127.0.0.1")
+        self.gateway = None
+        self.lock = threading.RLock()
+        self._keeper: threading.Thread | None = None
+        self._restarts: queue.SimpleQueue = queue.SimpleQueue()
 
     @property
     def base_url(self) -> str:
@@ -251,37 +260,73 @@ class Server:
         # oxigraph takes whole seconds; round up so that a fraction never means "no limit".
         seconds = max(1, int(-(-self.timeout_s // 1)))
         return [self.binary, "serve-read-only", "--location", str(self.location),
-                "--bind", _bind_address(self.host, self.port), "--timeout-s", str(seconds)]
+                "--bind", _bind_address("127.0.0.1", self.inner_port), "--timeout-s", str(seconds)]
 
     def start(self, ready_timeout: float = 30.0) -> str:
-        """Start the server and wait until it answers a query; returns the endpoint URL."""
-        check_port(self.host, self.port)
+        """Start the server (the gateway, then Oxigraph) and wait until it answers; returns the endpoint URL."""
+        with self.lock:
+            if self.gateway is None:
+                from tkiros.gateway import Gateway
+
+                check_port(self.host, self.port)
+                self.gateway = Gateway(self.host, self.port, ("127.0.0.1", self.inner_port), self.timeout_s,
+                                       self.federation, on_overrun=self.restart)
+                self.gateway.start()
+            if not self.alive():
+                self._start_child(ready_timeout)
+        return self.endpoint
+
+    def restart(self) -> None:
+        """Stop Oxigraph and start it again (a query outlived the limit and still holds a core).
+
+        Done by one long-lived thread: Linux kills a child when the *thread* that started it ends
+        (PR_SET_PDEATHSIG), and the gateway's request threads end after each request."""
+        done = threading.Event()
+        with self.lock:
+            if self._keeper is None:
+                self._keeper = threading.Thread(target=self._keep, name="tkiros-restarter", daemon=True)
+                self._keeper.start()
+        self._restarts.put(done)
+        done.wait(60)
+
+    def _keep(self) -> None:
+        while True:
+            done = self._restarts.get()
+            if done is None:
+                return
+            try:
+                with self.lock:
+                    self.stop(grace=0)
+                    self._start_child(30.0)
+            except TkirosError:
+                pass  # the server is down: supervise() reports it and starts it again
+            finally:
+                done.set()
+
+    def _start_child(self, ready_timeout: float) -> None:
+        check_port("127.0.0.1", self.inner_port)
         if self._log is not None:
             self._log.close()
         self._log = tempfile.TemporaryFile(prefix="tkiros-serve-")
         env = dict(os.environ, RUST_BACKTRACE="0")
         try:
             self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-                                            env=env, start_new_session=True,
-                                            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                                            env=env, start_new_session=True, **child_kwargs())
         except OSError as err:
             raise TkirosError(f"{self.binary}: cannot start the Oxigraph server: {err.strerror or err}") from None
         self._wait_ready(ready_timeout)
-        return self.endpoint
 
     def _wait_ready(self, ready_timeout: float) -> None:
         from urllib.error import URLError
         from urllib.request import Request, urlopen
 
-        probe = Request(self.local_endpoint + "?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
+        probe = Request(f"http://127.0.0.1:{self.inner_port}/query?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
         deadline = time.monotonic() + ready_timeout
         while True:
             code = self.process.poll()
             if code is not None:
                 reason = _tail(self._log) or f"exit status {code}"
                 self.stop()
-                if "Address already in use" in reason or "AddrInUse" in reason:
-                    raise TkirosError(f"--port {self.port}: already in use on {self.host}; stop that server or choose another port")
                 raise TkirosError(f"the Oxigraph server did not start: {reason}")
             try:
                 with urlopen(probe, timeout=2) as resp:
@@ -314,7 +359,7 @@ class Server:
         if proc is None:
             return
         if proc.poll() is None:
-            proc.terminate()
+            proc.terminate() if grace > 0 else proc.kill()
             try:
                 proc.wait(grace)
             except subprocess.TimeoutExpired:
@@ -322,7 +367,13 @@ class Server:
         proc.wait()  # reap it; self.process stays, for exit_reason()
 
     def close(self) -> None:
-        """Stop the server and drop its log."""
+        """Stop the server and its gateway, and drop its log."""
+        if self.gateway is not None:
+            self.gateway.stop()
+            self.gateway = None
+        if self._keeper is not None:
+            self._restarts.put(None)
+            self._keeper = None
         self.stop()
         if self._log is not None:
             self._log.close()
@@ -338,7 +389,7 @@ class Server:
 
 @contextmanager
 def serving(location: str | Path | None = None, host: str = DEFAULT_HOST, port: int = 0,
-            timeout_s: float = DEFAULT_TIMEOUT_S, ready_timeout: float = 30.0) -> Iterator[str]:
+            timeout_s: float = DEFAULT_TIMEOUT_S, ready_timeout: float = 30.0, federation: bool = False) -> Iterator[str]:
     """Run a read-only server for the duration of a ``with`` block; yields the endpoint URL.
 
     ``port=0`` picks a free port. Example::
@@ -346,7 +397,7 @@ def serving(location: str | Path | None = None, host: str = DEFAULT_HOST, port: 
         with serving() as endpoint:
             run_query("tkis-raising-ros", endpoint=endpoint)
     """
-    server = Server(location, host=host, port=port, timeout_s=timeout_s)
+    server = Server(location, host=host, port=port, timeout_s=timeout_s, federation=federation)
     server.start(ready_timeout)
     try:
         yield server.local_endpoint
@@ -378,17 +429,23 @@ def supervise(server: Server, on_restart=None, poll: float = 0.2) -> None:
     restarts: list[float] = []
     try:
         while True:
-            if server.alive():
+            with server.lock:  # a restart by the gateway (a query over the limit) is not a crash
+                if server.alive():
+                    healthy = True
+                else:
+                    healthy = False
+                    reason = server.exit_reason()
+            if healthy:
                 time.sleep(poll)
                 continue
-            reason = server.exit_reason()
             now = time.monotonic()
             restarts = [t for t in restarts if now - t < 60] + [now]
             if len(restarts) > RESTARTS_PER_MINUTE:
                 raise TkirosError(f"the Oxigraph server died {len(restarts)} times within a minute (last: {reason}); giving up")
             if on_restart:
                 on_restart(reason)
-            server.start()
+            with server.lock:
+                server.start()
     except (_Stop, KeyboardInterrupt):
         pass
     finally:
@@ -399,11 +456,12 @@ def supervise(server: Server, on_restart=None, poll: float = 0.2) -> None:
 @click.command("serve")
 @click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, help="TCP port to listen on (0: a free port).")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on; only loopback unless you say otherwise (0.0.0.0 exposes the endpoint to the network).")
-@click.option("--timeout-s", "timeout_s", type=float, default=DEFAULT_TIMEOUT_S, show_default=True, help="Time limit of one query, in seconds (rounded up to whole seconds).")
+@click.option("--timeout", "--timeout-s", "timeout_s", type=float, default=DEFAULT_TIMEOUT_S, show_default=True, metavar="SECONDS", help="Time limit of one query, in seconds (rounded up to whole seconds); an answer not complete by then is an HTTP 503 error.")
+@click.option("--federation", is_flag=True, help="Allow SERVICE clauses (the server would fetch any URL a query names; off by default).")
 @click.option("--location", default=None, metavar="PATH", help="What to serve: an Oxigraph store folder, a release folder (tkiros publish) or an RDF file [default: the compiled store of the sources].")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="How to print the endpoint once it answers.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write the endpoint (atomically) to FILE instead of stdout, once it answers.")
-def serve_cmd(port, host, timeout_s, location, fmt, output):
+def serve_cmd(port, host, timeout_s, federation, location, fmt, output):
     """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph) until Ctrl-C or SIGTERM.
 
     Prints the endpoint URL (http://HOST:PORT/query) once it answers; its query web page is at
@@ -422,12 +480,15 @@ def serve_cmd(port, host, timeout_s, location, fmt, output):
     previous = _stop_on_signals()
     server = None
     try:
-        server = Server(location, host=host, port=port, timeout_s=timeout_s)
+        from tkiros import procs
+
+        procs.GRACE_S = 10.0  # the server is stopped by Python code that needs a few seconds
+        server = Server(location, host=host, port=port, timeout_s=timeout_s, federation=federation)
         server.start()
         endpoint = server.local_endpoint  # a wildcard bind (0.0.0.0) is printed as the loopback address that reaches it
         page = endpoint.rsplit("/", 1)[0] + "/"
         info = {"endpoint": endpoint, "page": page, "host": host, "port": server.port, "timeout_s": timeout_s,
-                "location": str(server.location), "read_only": True, "pid": server.process.pid}
+                "location": str(server.location), "read_only": True, "federation": federation, "pid": server.process.pid}
         emit(json.dumps(info, indent=1) + "\n" if fmt == "json" else endpoint + "\n", output)
         exposed = "" if is_loopback(host) else " (reachable from the network)"
         click.echo(f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page};"

@@ -8,8 +8,10 @@ build it leave one valid store and a reader never sees a half-built one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +25,44 @@ from tkiros.paths import cache_dir, project_root, rule_files, source_files
 BASE_IRI = "https://w3id.org/tkiros/data/"
 
 
+SOURCE_FOLDERS = ("ontology", "instances", "seeds")
+
+
+def check_source_folders(root: Path) -> None:
+    """Each source folder exists, is readable and holds Turtle: a missing or empty instances/ would
+    otherwise give an empty graph that conforms to every shape and answers every query with 0 rows."""
+    for name in SOURCE_FOLDERS:
+        folder = root / name
+        if not folder.exists():
+            raise TkirosError(f"{name}/: missing source folder (in {root})")
+        if not folder.is_dir():
+            raise TkirosError(f"{name}/: not a folder")
+        try:
+            os.listdir(folder)
+        except OSError as err:
+            raise TkirosError(f"{name}/: cannot read the source folder: {err.strerror or err}") from None
+        if not any(True for _ in (folder.rglob("*.ttl") if name == "instances" else folder.glob("*.ttl"))):
+            raise TkirosError(f"{name}/: no Turtle (.ttl) files; the resource cannot be built without them")
+
+
+def _read_source(path: Path, root: Path) -> bytes:
+    rel = _relative(path, root)
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise TkirosError(f"{rel}: is a folder, not a Turtle file; rename it") from None
+    except OSError as err:
+        raise TkirosError(f"{rel}: cannot read: {err.strerror or type(err).__name__}") from None
+
+
 def sources_digest(root: Path | None = None) -> str:
     root = root or project_root()
+    check_source_folders(root)
     h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
     seeds = sorted((root / "seeds").glob("*.txt"))  # a seed edit must invalidate the store (integrity checks)
     for path in source_files(root) + rule_files(root) + seeds:
         h.update(str(path.relative_to(root)).encode() + b"\0")
-        h.update(path.read_bytes() + b"\0")
+        h.update(_read_source(path, root) + b"\0")
     return h.hexdigest()
 
 
@@ -59,12 +92,13 @@ def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = Non
     labels: dict[tuple[str, str], tuple[str, str]] = {}
     for path in source_files(root, instances):
         rel = _relative(path, root)
+        data = _read_source(path, root)
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]  # a UTF-8 byte-order mark (some editors add one) is not part of the Turtle
         try:
-            quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
+            quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
         except SyntaxError as err:
             raise parse_error(path, root, err) from None
-        except OSError as err:
-            raise TkirosError(f"{rel}: cannot read: {err.strerror or err}") from None
         except UnicodeDecodeError:
             raise SourceError(f"{rel}: not UTF-8 text") from None
         for q in quads:
@@ -91,9 +125,14 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
     from tkiros.prefixes import compact
 
     rows = store.query(f"SELECT ?seed ?file ?sha WHERE {{ ?seed <{TK}fileName> ?file OPTIONAL {{ ?seed <{TK}sha256> ?sha }} }}")
+    seeds = (root / "seeds").resolve()
     for row in list(rows):
-        path = root / "seeds" / row["file"].value
-        rel = _relative(path, root)
+        path = (root / "seeds" / row["file"].value).resolve()
+        rel = _relative(path, root.resolve())
+        if seeds not in path.parents:  # a seed is a file of seeds/; '../../etc/hostname' would be published
+            raise SourceError(f"{compact(row['seed'].value)}: tkiros:fileName {row['file'].value!r} is outside seeds/")
+        if row["sha"] is None:
+            raise SourceError(f"{compact(row['seed'].value)}: no tkiros:sha256; a seed's text must be pinned by its digest")
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
@@ -133,9 +172,13 @@ def apply_rules(store: ox.Store, root: Path) -> int:
     added = 0
     for rule in rule_files(root):
         try:
-            triples = list(store.query(rule.read_text(encoding="utf-8")))
+            triples = list(store.query(_read_source(rule, root).decode("utf-8-sig")))
+        except UnicodeDecodeError:
+            raise SourceError(f"{_relative(rule, root)}: not UTF-8 text") from None
         except SyntaxError as err:
-            raise SourceError(f"{_relative(rule, root)}: malformed SPARQL rule: {err}") from None
+            from tkiros.queries import syntax_message
+
+            raise SourceError(syntax_message(_relative(rule, root), str(err)).replace("SPARQL syntax error", "malformed SPARQL rule")) from None
         before = len(store)
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         added += len(store) - before
@@ -145,6 +188,8 @@ def apply_rules(store: ox.Store, root: Path) -> int:
 def compile_into(store: ox.Store, root: Path, instances: list[Path] | None = None) -> ox.Store:
     """Load the sources, attach the seed texts (after the integrity checks) and derive the rule triples."""
     load_sources(store, root, instances)
+    if instances is None and not store.query(f"ASK {{ ?f a <{TK}Finding> }}"):
+        raise TkirosError("instances/: no tkiros:Finding in the sources; a resource without findings is an input error")
     add_seed_texts(store, root)
     apply_rules(store, root)
     return store
@@ -174,8 +219,74 @@ class Graph:
         return len(self.store)
 
 
+_held: list = []  # lock files of the stores this process uses, held until it exits
+
+
+def hold(folder: Path) -> None:
+    """Mark a cached store as in use by this process (a shared lock); _prune never removes it meanwhile."""
+    import fcntl
+
+    try:
+        fh = open(folder / ".in-use", "a")
+        fcntl.flock(fh, fcntl.LOCK_SH)
+        _held.append(fh)
+    except OSError:
+        pass
+
+
+def in_use(folder: Path) -> bool:
+    import fcntl
+
+    try:
+        with open(folder / ".in-use", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        pass
+    return False
+
+
+_STORE_FILES = ("CURRENT", "IDENTITY", "MANIFEST-*", "OPTIONS-*", "*.sst", "*.log")
+
+
+def store_manifest(folder: Path) -> dict[str, str]:
+    """SHA-256 of each file RocksDB reads, recorded in .complete when a store is built."""
+    files = sorted({p for pattern in _STORE_FILES for p in folder.glob(pattern) if p.is_file()})
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def damage(folder: Path) -> str | None:
+    """Why a cached store folder cannot be used (None if every file is as it was built)."""
+    if not (folder / "CURRENT").is_file():
+        return "its CURRENT file is missing"
+    try:
+        expected = json.loads((folder / ".complete").read_text())
+    except (OSError, ValueError):
+        expected = None
+    if not isinstance(expected, dict):
+        return None  # a store built before manifests were recorded: nothing to compare with
+    try:
+        actual = store_manifest(folder)
+    except OSError as err:
+        return f"cannot read it: {err.strerror or err}"
+    for name, sha in expected.items():
+        if name not in actual:
+            return f"{name} is missing"
+        if actual[name] != sha:
+            return f"{name} differs from what was built (truncated or corrupted)"
+    return None
+
+
 def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
-    """Open the compiled store, building it first if no cached copy matches the sources."""
+    """Open the compiled store, building it first if no cached copy matches the sources.
+
+    A damaged cached copy (truncated files, missing CURRENT, bit-rot) is reported in one line and rebuilt.
+    """
+    from tkiros.procs import sweep
+
     root = Path(root) if root else project_root()
     if not (root / "ontology").is_dir():
         raise TkirosError(f"{root}: no ontology/ folder here; set TKIROS_HOME to a tkiros checkout")
@@ -183,30 +294,43 @@ def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
     if not use_cache:
         return Graph(build_store(root), root, digest)
     target = cache_dir() / f"store-{digest[:24]}"
+    sweep(target.parent, ".building-*")
+    if (target / ".complete").is_file():
+        why = damage(target)
+        if why:
+            sys.stderr.write(f"tkiros: the cached store {target} is damaged ({why}); rebuilding it\n")
+            shutil.rmtree(target, ignore_errors=True)
     if not (target / ".complete").is_file():
-        _build_into(root, target)
+        _build_into(root, target, digest)
     try:
         store = ox.Store.read_only(str(target))
     except OSError as err:
         raise TkirosError(f"{target}: cannot open the cached store: {err}") from None
+    hold(target)
     return Graph(store, root, digest, target)
 
 
-def build_atomically(target: Path, fill, prefix: str = ".building-") -> Path:
+def build_atomically(target: Path, fill, prefix: str = ".building-", verify=None) -> Path:
     """Build an on-disk store at ``target`` without a reader ever seeing it half-built.
 
     ``fill(store)`` loads the data into a fresh store in a temporary sibling folder, which is then
     renamed into place; a racing builder that already won leaves its copy, a broken copy is replaced.
+    ``verify()``, if given, is called before the rename and raises if the build must not be kept. The
+    temporary folder carries the builder's process id, so that one left by a killed build is swept.
     """
+    from tkiros.procs import owned_prefix
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(prefix), dir=target.parent))
     try:
         store = ox.Store(str(tmp / "db"))
         fill(store)
         store.flush()
         store.optimize()
         del store  # close RocksDB before the rename
-        (tmp / "db" / ".complete").write_text("ok\n")
+        if verify:
+            verify()
+        (tmp / "db" / ".complete").write_text(json.dumps(store_manifest(tmp / "db"), indent=0, sort_keys=True) + "\n")
         try:
             os.rename(tmp / "db", target)
         except OSError:
@@ -218,16 +342,23 @@ def build_atomically(target: Path, fill, prefix: str = ".building-") -> Path:
     return target
 
 
-def _build_into(root: Path, target: Path) -> None:
-    build_atomically(target, lambda store: compile_into(store, root))
+def _build_into(root: Path, target: Path, digest: str) -> None:
+    def unchanged() -> None:
+        # The store is cached under the digest of the sources read before the build: a source edited
+        # meanwhile would be cached under the old digest (and served again once the edit is reverted).
+        if sources_digest(root) != digest:
+            raise TkirosError("the sources changed while the store was being built; run the command again")
+
+    build_atomically(target, lambda store: compile_into(store, root), verify=unchanged)
     _prune(target)
 
 
 def _prune(keep: Path) -> None:
-    """Remove stale compiled stores, keeping the newest few."""
+    """Remove stale compiled stores, keeping the newest few and any that a process (a server) uses."""
     old = sorted((p for p in keep.parent.glob("store-*") if p != keep), key=lambda p: p.stat().st_mtime)
     for p in old[:-2]:
-        shutil.rmtree(p, ignore_errors=True)
+        if not in_use(p):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def open_files(instances: list[Path], root: Path | None = None) -> Graph:

@@ -1,0 +1,96 @@
+"""Evaluate a user's query in a forked child, so that no query can take tkiros down or hold it forever.
+
+Oxigraph 0.5.13 (the newest release) aborts the whole process on some queries (a Rust panic, "comparison
+function does not correctly implement a total order", when ORDER BY sorts certain mixes of numbers and
+strings), and its evaluation can neither be interrupted nor bounded in time or memory from Python. In a
+child, a panic becomes a one-line error, a time limit kills the child (freeing the core), Ctrl-C reaches
+the waiting parent at once, and the rows are capped before they fill the memory.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import select
+import signal
+import tempfile
+import time
+
+from tkiros.errors import TkirosError
+
+
+def _panic_line(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    for i, ln in enumerate(lines):
+        if "panicked at" in ln:
+            return lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("note:") else ln
+    return lines[-1] if lines else ""
+
+
+def run_isolated(fn, timeout: float | None, where: str):
+    """``fn()`` in a forked child; its pickled result, or a TkirosError it raised, comes back here."""
+    if not hasattr(os, "fork"):
+        return fn()
+    if timeout is not None and math.isinf(timeout) and timeout > 0:
+        timeout = None  # no time limit
+    if timeout is not None and not timeout > 0:
+        raise TkirosError(f"--timeout {timeout}: must be a number of seconds above 0")
+    errlog = tempfile.TemporaryFile(prefix="tkiros-query-")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 0
+        try:
+            os.close(r)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.environ["RUST_BACKTRACE"] = "0"
+            os.dup2(errlog.fileno(), 2)
+            try:
+                payload = pickle.dumps(("ok", fn()))
+            except TkirosError as err:
+                payload = pickle.dumps(("error", err.message))
+            except BaseException as err:  # anything else is reported, never a traceback
+                payload = pickle.dumps(("error", f"{where}: query failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(w, view):]
+        except BaseException:
+            code = 3
+        finally:
+            os._exit(code)
+    os.close(w)
+    chunks, deadline, status = [], (time.monotonic() + timeout) if timeout else None, None
+    try:
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise TkirosError(f"{where}: stopped after {timeout:g} s (the time limit; raise it with --timeout)")
+            ready, _, _ = select.select([r], [], [], left)
+            if ready:
+                data = os.read(r, 1 << 20)
+                if not data:
+                    break
+                chunks.append(data)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(r)
+        if status is None:  # timed out or interrupted: the child and its core are freed now
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+    try:
+        kind, value = pickle.loads(b"".join(chunks))
+    except Exception:
+        errlog.seek(0)
+        detail = _panic_line(errlog.read()[-8000:])
+        how = f"signal {-os.waitstatus_to_exitcode(status)}" if os.WIFSIGNALED(status) else f"exit {os.waitstatus_to_exitcode(status)}"
+        raise TkirosError(f"{where}: the query engine crashed ({how}{': ' + detail if detail else ''}); "
+                          "rewrite the query (an ORDER BY over mixed numbers and strings is a known cause)") from None
+    finally:
+        errlog.close()
+    if kind == "error":
+        raise TkirosError(value)
+    return value
