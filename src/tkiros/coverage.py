@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tkiros.errors import TkirosError
+
 TK = "https://w3id.org/tkiros/vocab/"
 OA = "http://www.w3.org/ns/oa#"
 RUNNING_TEXT_EXCLUDED = {"review-front", "data-availability", "abbreviations", "references", "back-matter", "preprint-keywords", "preprint-back-matter"}
@@ -120,6 +122,15 @@ def split_sentences(text: str, offset: int):
             yield base + pos, base + len(para), para[pos:]
 
 
+def _offset(term, owner) -> int:
+    try:
+        return int(term.value)
+    except ValueError:
+        from tkiros.prefixes import compact
+
+        raise TkirosError(f"{compact(owner.value)}: offset {term.value!r} is not an integer") from None
+
+
 def coverage(graph=None) -> CoverageReport:
     if graph is None:
         from tkiros.store import open_store
@@ -128,9 +139,9 @@ def coverage(graph=None) -> CoverageReport:
     q = graph.query
     seeds = {r["seed"].value: r["text"].value for r in q(f"SELECT ?seed ?text WHERE {{ ?seed <{TK}text> ?text }}")}
     spans: dict[str, list[tuple[int, int]]] = {}
-    for r in q(f"""SELECT DISTINCT ?seed ?s ?e WHERE {{ ?f a <{TK}Finding> ; <{TK}hasSpan> ?span .
+    for r in q(f"""SELECT DISTINCT ?f ?seed ?s ?e WHERE {{ ?f a <{TK}Finding> ; <{TK}hasSpan> ?span .
                   ?span <{TK}inSeed> ?seed ; <{OA}start> ?s ; <{OA}end> ?e }}"""):
-        spans.setdefault(r["seed"].value, []).append((int(r["s"].value), int(r["e"].value)))
+        spans.setdefault(r["seed"].value, []).append((_offset(r["s"], r["f"]), _offset(r["e"], r["f"])))
     names = []
     for r in q(f"""SELECT DISTINCT ?l WHERE {{ ?a a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TK}Agent> ;
                   <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l }}"""):
@@ -139,16 +150,19 @@ def coverage(graph=None) -> CoverageReport:
     agent_re = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I) if names else None
     sections = []
     rows = q(f"""SELECT ?sec ?label ?seed ?s ?e WHERE {{ ?sec a <{TK}Section> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label ;
-                <{TK}inSeed> ?seed ; <{TK}startOffset> ?s ; <{TK}endOffset> ?e }} ORDER BY ?seed ?s""")
+                <{TK}inSeed> ?seed ; <{TK}startOffset> ?s ; <{TK}endOffset> ?e }}""")
+    # Sorted here, not by ORDER BY: Oxigraph 0.5 aborts when sorting a mix of numbers and strings
+    # (one quoted offset in a seed's metadata was enough).
+    rows = sorted(((r["sec"], r["label"], r["seed"].value, _offset(r["s"], r["sec"]), _offset(r["e"], r["sec"])) for r in rows),
+                  key=lambda t: (t[2], t[3]))
     cited: set[int] = set()
-    for r in rows:
-        slug = r["sec"].value.rsplit("sec-", 1)[-1]
+    for sec_node, label, seed, s0, e0 in rows:
+        slug = sec_node.value.rsplit("sec-", 1)[-1]
         if slug in RUNNING_TEXT_EXCLUDED:
             continue
-        seed, s0, e0 = r["seed"].value, int(r["s"].value), int(r["e"].value)
         text = seeds[seed]
         body_start = text.index("\n", s0) + 1 if "\n" in text[s0:e0] and not slug.startswith("preprint") else s0
-        sec = SectionCoverage(slug, r["label"].value)
+        sec = SectionCoverage(slug, label.value)
         for s, e, sent in split_sentences(text[body_start:e0], body_start):
             if len(sent.strip()) < 25:  # headings and fragments
                 continue

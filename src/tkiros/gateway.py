@@ -125,6 +125,9 @@ class Relay(BaseHTTPRequestHandler):
                 if gw.generation != generation or gw.restarting.is_set():  # cut by a restart, not by this query
                     if time.monotonic() < deadline:
                         time.sleep(0.1)
+                        if gw.generation != generation:
+                            started = time.monotonic()  # a whole time limit again, from the restart
+                            deadline = started + gw.limit_s
                         continue
                 return self._error(502, "tkiros: the query engine stopped while answering this query (it is restarted)")
             except _Cut as cut:

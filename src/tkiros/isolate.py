@@ -9,6 +9,7 @@ the waiting parent at once, and the rows are capped before they fill the memory.
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import os
 import pickle
@@ -44,6 +45,7 @@ def run_isolated(fn, timeout: float | None, where: str):
         try:
             os.close(r)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            faulthandler.disable()  # an abort here is reported by the parent, not dumped
             os.environ["RUST_BACKTRACE"] = "0"
             os.dup2(errlog.fileno(), 2)
             try:

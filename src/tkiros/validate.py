@@ -118,9 +118,29 @@ def split_sparql_constraints(shapes):
     return core, sorted(records, key=lambda r: r["name"])
 
 
+CONSTRAINT_TIMEOUT_S = 300.0  # a slow check in shapes/ must not hang validate forever
+
+
+def _constraint_rows(store, text: str, name: str) -> list[tuple]:
+    try:
+        rows = []
+        for row in store.query(text):
+            try:
+                value = row["value"]
+            except (KeyError, IndexError):
+                value = None
+            rows.append((row["this"], value))
+        return rows
+    except SyntaxError as err:
+        raise TkirosError(f"shapes/: SPARQL constraint {name} does not parse: {str(err).splitlines()[0]}") from None
+
+
 def run_sparql_constraints(records, store) -> list[Violation]:
-    """Evaluate SPARQL constraints over all focus nodes at once in Oxigraph ($this bound by the target)."""
+    """Evaluate SPARQL constraints over all focus nodes at once in Oxigraph ($this bound by the target),
+    each in a child process with a time limit (tkiros.isolate)."""
     import re
+
+    from tkiros.isolate import run_isolated
 
     out = []
     for rec in records:
@@ -134,17 +154,10 @@ def run_sparql_constraints(records, store) -> list[Violation]:
             raise TkirosError(f"shapes/: SPARQL constraint {rec['name']} has no WHERE clause")
         body = body[: m.end()] + " " + " UNION ".join(targets) + " " + body[m.end():]
         head = "".join(f"PREFIX {p}: <{n}>\n" for p, n in rec["prefixes"])
-        try:
-            rows = list(store.query(head + body))
-        except SyntaxError as err:
-            raise TkirosError(f"shapes/: SPARQL constraint {rec['name']} does not parse: {str(err).splitlines()[0]}") from None
+        rows = run_isolated(lambda: _constraint_rows(store, head + body, rec["name"]), CONSTRAINT_TIMEOUT_S,
+                            f"shapes/: SPARQL constraint {rec['name']}")
         seen = set()
-        for row in rows:
-            focus = row["this"]
-            try:
-                value = row["value"]
-            except (KeyError, IndexError):
-                value = None
+        for focus, value in rows:
             key = (focus.value if focus is not None else "", value.value if value is not None else "")
             if key in seen or focus is None:
                 continue
