@@ -275,7 +275,7 @@ def main(argv=None):
     except click.exceptions.Abort as err:
         if isinstance(err.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
             click.echo("tkiros: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(getattr(err.__context__, "exit_code", 130))
         click.echo("tkiros: aborted", err=True)
         sys.exit(2)
     except click.ClickException as err:
@@ -288,7 +288,7 @@ def main(argv=None):
             raise
         if isinstance(err, KeyboardInterrupt):
             click.echo("tkiros: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(getattr(err, "exit_code", 130))
         click.echo(f"tkiros: error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", err=True)
         sys.exit(2)
 

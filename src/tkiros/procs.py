@@ -32,8 +32,14 @@ def child_kwargs() -> dict:
     return {"preexec_fn": die_with_parent} if sys.platform.startswith("linux") else {}
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: unwound like Ctrl-C (finally blocks remove temp folders, children are stopped), exit 143."""
+
+    exit_code = 143
+
+
 def _terminate(signum, frame):
-    raise KeyboardInterrupt  # unwind like Ctrl-C: finally blocks remove temp folders, children are stopped
+    raise Terminated()
 
 
 def install_interrupt_guard() -> None:
