@@ -97,7 +97,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="tkiros")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, v: _print_version(ctx, v),
+              help="Show the version and which data is in use, then exit.")
 def cli():
     """tkiros: TKIs, reactive oxygen species, resistance and re-sensitization, as a knowledge graph.
 
@@ -110,6 +111,15 @@ def cli():
 
     Exit codes: 0 ok, 1 data does not conform, 2 input or runtime error.
     """
+
+
+def _print_version(ctx, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from tkiros.paths import data_source
+
+    click.echo(f"tkiros, version {__version__}\ndata: {data_source().describe()}")
+    ctx.exit()
 
 
 @cli.command("queries")
@@ -208,12 +218,15 @@ def stats_cmd(fmt, output):
     from tkiros.output import emit
     from tkiros.stats import stats
 
+    from tkiros.paths import data_source
+
     counts = stats()
+    source = data_source()
     if fmt == "json":
-        emit(json.dumps(counts, indent=2) + "\n", output)
+        emit(json.dumps({**counts, "data": str(source.root), "data source": source.kind}, indent=2) + "\n", output)
     else:
         w = max(len(k) for k in counts)
-        emit("".join(f"{k.ljust(w)}  {v}\n" for k, v in counts.items()), output)
+        emit("".join(f"{k.ljust(w)}  {v}\n" for k, v in counts.items()) + f"{'data'.ljust(w)}  {source.describe()}\n", output)
 
 
 @cli.command("coverage")

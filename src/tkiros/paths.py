@@ -1,23 +1,86 @@
-"""Where the data lives: a source checkout, TKIROS_HOME, or the copy shipped inside the wheel."""
+"""Where the data lives: TKIROS_HOME, the project around the working directory, or the copy in the wheel.
+
+Resolution works like git finding its repository: the nearest folder at or above the working directory
+that holds ontology/tkiros.ttl and instances/ is the project. Without one, the data bundled inside the
+wheel is used (for an editable install, the checkout it was installed from).
+"""
 
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIRS = ("ontology", "instances", "seeds", "shapes", "queries")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class DataSource:
+    root: Path
+    kind: str  # "TKIROS_HOME", "checkout" or "bundled"
+
+    def describe(self) -> str:
+        how = {"TKIROS_HOME": "from TKIROS_HOME", "checkout": "the project around the working directory",
+               "bundled": "the copy bundled with the installed package" if self.root.name == "_data"
+               else "the checkout of the editable install"}[self.kind]
+        return f"{self.root} ({how})"
+
+
+def is_project(folder: Path) -> bool:
+    return (folder / "ontology" / "tkiros.ttl").is_file() and (folder / "instances").is_dir()
+
+
+def _looks_like_checkout(folder: Path) -> bool:
+    """A folder a user would take for a tkiros checkout even though it is incomplete."""
+    if (folder / "instances").is_dir() or (folder / "ontology").is_dir():
+        return True
+    pyproject = folder / "pyproject.toml"
+    try:
+        return pyproject.is_file() and 'name = "tkiros"' in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def bundled_root() -> Path:
+    """The wheel's frozen copy, or for an editable install the checkout the package sits in."""
+    checkout = PACKAGE_DIR.parent.parent  # src/tkiros -> repository root
+    if is_project(checkout):
+        return checkout
+    return PACKAGE_DIR / "_data"
+
+
+_warned: set[Path] = set()
+
+
+def data_source(cwd: Path | None = None, bundled: Path | None = None, warn: bool = True) -> DataSource:
+    """Which data tkiros reads, and why."""
+    env = os.environ.get("TKIROS_HOME")
+    if env:
+        return DataSource(Path(env).resolve(), "TKIROS_HOME")
+    try:
+        start = Path(cwd) if cwd else Path.cwd()
+    except OSError:  # the working directory was removed
+        start = None
+    if start is not None:
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if is_project(folder):
+                return DataSource(folder, "checkout")
+    root = Path(bundled) if bundled else bundled_root()
+    if warn and start is not None and start not in _warned:
+        near = next((f for f in (start, *start.parents) if _looks_like_checkout(f)), None)
+        if near is not None and near.resolve() != root.resolve():
+            _warned.add(start)
+            print(f"tkiros: note: {near} lacks ontology/tkiros.ttl or instances/; using the bundled data in {root} "
+                  "(set TKIROS_HOME to choose)", file=sys.stderr)
+    return DataSource(root, "bundled")
 
 
 def project_root() -> Path:
     """The folder holding ontology/, instances/, seeds/, shapes/ and queries/."""
-    env = os.environ.get("TKIROS_HOME")
-    if env:
-        return Path(env).resolve()
-    here = Path(__file__).resolve().parent
-    checkout = here.parent.parent  # src/tkiros -> repository root
-    if (checkout / "ontology" / "tkiros.ttl").is_file():
-        return checkout
-    return here / "_data"
+    return data_source().root
 
 
 def cache_dir() -> Path:
