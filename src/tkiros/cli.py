@@ -57,6 +57,7 @@ LAZY_COMMANDS = {
     "explain": "tkiros.explain:explain_cmd",
     "conflicts": "tkiros.qc:conflicts_cmd",
     "qc": "tkiros.qc:qc_cmd",
+    "check": "tkiros.check:check_cmd",
     "tables": "tkiros.tables:tables_cmd",
     "diagram": "tkiros.diagram:diagram_cmd",
     "search": "tkiros.lookup:search_cmd",

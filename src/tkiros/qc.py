@@ -69,12 +69,19 @@ def run_checks(graph=None, checks: list[Check] | None = None) -> list[Problem]:
     return sorted(out, key=lambda p: (order[p.severity], p.check, p.subject, p.detail))
 
 
+def compact_text(text: str) -> str:
+    """Every IRI inside a check's detail text as a CURIE, like the subjects."""
+    from tkiros.prefixes import compact
+
+    return re.sub(r"https?://[^\s,;()<>\"]+", lambda m: compact(m.group(0)), text)
+
+
 def report_text(problems: list[Problem], checks: list[Check]) -> str:
     from tkiros.prefixes import compact
 
     lines = []
     for p in problems:
-        lines.append(f"{p.severity:7} {p.check:32} {compact(p.subject)}  {p.detail}")
+        lines.append(f"{p.severity:7} {p.check:32} {compact(p.subject)}  {compact_text(p.detail)}")
     counts = {s: sum(p.severity == s for p in problems) for s in ("ERROR", "WARNING", "INFO")}
     lines.append(f"{len(checks)} checks: {counts['ERROR']} error(s), {counts['WARNING']} warning(s), {counts['INFO']} info.")
     lines.append("QC gate: " + ("FAILED" if counts["ERROR"] else "passed"))
@@ -93,6 +100,7 @@ def qc_cmd(fmt, severity, output):
       tkiros qc --severity WARNING
     """
     from tkiros.output import emit
+    from tkiros.prefixes import compact
 
     checks = list_checks()
     problems = run_checks(checks=checks)
@@ -101,7 +109,7 @@ def qc_cmd(fmt, severity, output):
     if fmt == "json":
         emit(json.dumps([p.__dict__ for p in shown], indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "tsv":
-        emit("severity\tcheck\tsubject\tdetail\n" + "".join(f"{p.severity}\t{p.check}\t{p.subject}\t{p.detail}\n" for p in shown), output)
+        emit("severity\tcheck\tsubject\tdetail\n" + "".join(f"{p.severity}\t{p.check}\t{compact(p.subject)}\t{compact_text(p.detail)}\n" for p in shown), output)
     else:
         emit(report_text(shown, checks), output)
     if any(p.severity == "ERROR" for p in problems):

@@ -42,7 +42,9 @@ class ValidationReport:
         lines = []
         for v in sorted(self.violations, key=lambda v: (v.severity != "Violation", v.rule, v.focus, v.message)):
             label = f" ({v.focus_label})" if v.focus_label else ""
-            lines.append(f"{v.severity.upper()}: {compact(v.focus)}{label} [{v.rule}] {v.message}")
+            # name the offending property and value, so a typo such as tkiros:increse is visible at once
+            where = ": ".join(compact(x) if x.startswith(("http://", "https://")) else repr(x) for x in (v.path, v.value) if x)
+            lines.append(f"{v.severity.upper()}: {compact(v.focus)}{label} [{v.rule}] {v.message}" + (f" (got {where})" if where else ""))
             if v.quote:
                 lines.append(f'    seed span: "{v.quote[:160]}"')
         n, w = len(self.errors), len(self.violations) - len(self.errors)

@@ -1,0 +1,63 @@
+"""`tkiros check`: the curator's fast loop catches each kind of mistake, and passes on the data."""
+
+from __future__ import annotations
+
+from cli_helpers import ROOT, copy_project, invoke
+
+FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
+
+
+def test_check_passes_on_the_data():
+    res = invoke(["check"])
+    assert res.exit_code == 0, res.output
+    for step in ("parse", "spans", "shapes", "qc", "duplicates"):
+        assert any(line.startswith(step) and " ok " in line for line in res.output.splitlines()), (step, res.output)
+    assert "check passed in" in res.output
+
+
+def _broken(tmp_path, monkeypatch, edit):
+    home = copy_project(tmp_path / "home")
+    edit(home)
+    monkeypatch.setenv("TKIROS_HOME", str(home))
+    return invoke(["check"])
+
+
+def test_check_names_the_typo_in_a_direction(tmp_path, monkeypatch):
+    def typo(home):
+        f = home / "instances" / "erbb-inhibitors.ttl"
+        f.write_text(f.read_text().replace("tkiros:hasDirection tkiros:increase", "tkiros:hasDirection tkiros:increse", 1))
+    res = _broken(tmp_path, monkeypatch, typo)
+    assert res.exit_code == 1
+    assert "shapes      FAILED" in res.output and "tkiros:increse" in res.output and "check FAILED: shapes" in res.output
+    assert "WARNING" not in res.output  # only what fails is listed
+
+
+def test_check_catches_a_restated_finding(tmp_path, monkeypatch):
+    def restate(home):
+        (home / "instances" / "zz-copy.ttl").write_text((FIXTURES / "duplicate-finding-violation.ttl").read_text())
+    res = _broken(tmp_path, monkeypatch, restate)
+    assert res.exit_code == 1
+    assert "duplicates  FAILED" in res.output and "tkd:fx-f04  restates tkd:fx-f01" in res.output
+
+
+def test_check_catches_a_quote_that_drifted(tmp_path, monkeypatch):
+    def drift(home):
+        f = home / "instances" / "erbb-inhibitors.ttl"
+        text = f.read_text()
+        assert "show a rise in ROS levels" in text
+        f.write_text(text.replace("show a rise in ROS levels", "show a rise in ROS level", 1))
+    res = _broken(tmp_path, monkeypatch, drift)
+    assert res.exit_code == 1
+    assert "spans       FAILED" in res.output and "quote differs from the seed text" in res.output
+
+
+def test_check_reports_malformed_turtle_in_one_line(tmp_path, monkeypatch):
+    res = _broken(tmp_path, monkeypatch, lambda home: (home / "instances" / "typo.ttl").write_text("tkd:a tkd:b"))
+    assert res.exit_code == 2 and "instances/typo.ttl:" in res.output and "Traceback" not in res.output
+
+
+def test_qc_prints_curies_throughout():
+    for fmt in ("text", "tsv"):
+        res = invoke(["qc", "--format", fmt])
+        assert "opposite: tkd:" in res.output, fmt  # the detail's IRIs, not only the subjects
+        assert "https://w3id.org/" not in res.output, fmt
