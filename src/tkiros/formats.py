@@ -25,6 +25,9 @@ def _cells(result, curie):
     return [[term_text(t, curie) for t in row] for row in result.rows]
 
 
+UNCUT = {"quote"}
+
+
 def write_table(result) -> str:
     if result.boolean is not None:
         return "yes\n" if result.boolean else "no\n"
@@ -32,10 +35,13 @@ def write_table(result) -> str:
     widths = [len(v) for v in result.variables]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    widths = [min(w, 80) for w in widths]
+    # a quote is the evidence itself: never cut it (other long cells are cut at 80 characters)
+    limits = [None if v in UNCUT else 80 for v in result.variables]
+    widths = [w if lim is None else min(w, lim) for w, lim in zip(widths, limits)]
 
     def fmt(cells):
-        return "  ".join((c if len(c) <= 80 else c[:77] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join((c if lim is None or len(c) <= lim else c[:lim - 3] + "...").ljust(w)
+                         for c, w, lim in zip(cells, widths, limits)).rstrip()
 
     lines = [fmt(result.variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

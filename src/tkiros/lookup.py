@@ -234,8 +234,12 @@ def _inferred_types(iri: str) -> tuple[list[str] | None, str]:
 def resolve(raw, value: str) -> str:
     """An entity's IRI from a label, synonym or CURIE. A name shared by one of our individuals and an
     ontology class (NOX4 is tkd:nox4 and tkiros:NOX4) means the individual."""
+    import pyoxigraph as ox
+
     from tkiros.queries import entity_index, resolve_entity
 
+    if ":" not in value and any(True for _ in raw.quads_for_pattern(ox.NamedNode(TKD + value), None, None)):
+        return TKD + value  # a bare local name, as in tkd:nrf2-f35
     try:
         return resolve_entity(raw, value, "ENTITY").value
     except TkirosError as err:
@@ -415,8 +419,16 @@ def show_cmd(entity, fmt, inferred, output):
       tkiros show HO-1 --format json -o hmox1.json
       tkiros show tkd:egfr-t790m --no-inferred
     """
+    from tkiros.card import finding_card, is_finding, render_card_text
     from tkiros.output import emit
+    from tkiros.store import open_store
 
+    raw = open_store().store
+    iri = resolve(raw, entity)
+    if is_finding(raw, iri):  # a finding gets its evidence card
+        card = finding_card(raw, iri)
+        emit(json.dumps(asdict(card), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_card_text(card), output)
+        return
     view = show(entity, inferred=inferred)
     if fmt == "json":
         emit(json.dumps(asdict(view), indent=2, ensure_ascii=False) + "\n", output)

@@ -26,7 +26,7 @@ from tkiros.paths import project_root
 from tkiros.prefixes import compact, expand
 
 HEADER = re.compile(r"^#\s*(title|question|param|keywords|why|severity)\s*:\s*(.*)$", re.I)
-PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
+PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
 UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 # Comments, strings and IRIs: skipped when reading the query's structure (they may hold any word).
@@ -48,6 +48,7 @@ class Param:
     kind: str = "entity"
     required: bool = False
     doc: str = ""
+    subtypes: bool = False  # an entity parameter that also matches the entity's subtypes (KEY==VALUE: exactly)
 
 
 @dataclass
@@ -85,8 +86,8 @@ def parse_header(path: Path, text: str) -> SavedQuery:
         elif key == "param":
             pm = PARAM.match(value)
             if not pm:
-                raise TkirosError(f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity|string|integer|iri) [optional|required]: doc'")
-            q.params[pm["name"]] = Param(pm["name"], pm["kind"], pm["req"] == "required", (pm["doc"] or "").strip())
+                raise TkirosError(f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity[, subtypes]|string|integer|iri) [optional|required]: doc'")
+            q.params[pm["name"]] = Param(pm["name"], pm["kind"], pm["req"] == "required", (pm["doc"] or "").strip(), bool(pm["subtypes"]))
     return q
 
 
@@ -209,8 +210,11 @@ def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
             continue
         value = params[name]
         if p.kind == "entity":
-            subs[ox.Variable(name)] = resolve_entity(store, value, name)
+            subs[ox.Variable(name)] = resolve_entity(store, value[1:] if value.startswith("=") else value, name)
         elif p.kind == "iri":
+            if ":" not in value and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value) \
+                    and any(True for _ in store.quads_for_pattern(ox.NamedNode(DATA_NAMESPACE + value), None, None)):
+                value = DATA_NAMESPACE + value  # a bare local name (nrf2-f35) names our individual
             try:
                 subs[ox.Variable(name)] = _iri(expand(value) if ":" in value and not value.startswith("http") else value, name)
             except KeyError:
@@ -222,6 +226,36 @@ def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
         else:
             subs[ox.Variable(name)] = ox.Literal(value)
     return subs
+
+
+SUBTYPES_RQ = Path(__file__).with_name("sparql") / "subtypes.rq"
+
+
+def subtypes_of(store, iri: ox.NamedNode) -> list[ox.NamedNode]:
+    """The entity's subtypes through our hierarchy and the imported MONDO/DOID/GO ones (src/tkiros/sparql/subtypes.rq)."""
+    rows = store.query(SUBTYPES_RQ.read_text(encoding="utf-8"), substitutions={ox.Variable("term"): iri})
+    return [r["sub"] for r in rows]
+
+
+def expand_subtypes(query: SavedQuery, params: dict[str, str], subs: dict, store) -> str:
+    """For parameters declared ``(entity, subtypes)``: move the binding into a trailing VALUES clause that
+    also lists the subtypes (an IRI list read from the store, never user text). ``KEY==VALUE`` keeps the
+    exact term. Returns the text to append to the query ('' when nothing expands)."""
+    import itertools
+
+    columns = []
+    for name, p in query.params.items():
+        var = ox.Variable(name)
+        if not p.subtypes or var not in subs or params.get(name, "").startswith("="):
+            continue
+        more = subtypes_of(store, subs[var])
+        if more:
+            columns.append((name, [subs.pop(var), *more]))
+    if not columns:
+        return ""
+    head = " ".join(f"?{n}" for n, _ in columns)
+    rows = " ".join("(" + " ".join(str(t) for t in combo) + ")" for combo in itertools.product(*(v for _, v in columns)))
+    return f"\n# the parameter and its subtypes\nVALUES ({head}) {{ {rows} }}\n"
 
 
 @dataclass
@@ -337,15 +371,16 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
             store = open_store()
     raw = getattr(store, "store", store)
     subs = bind_params(query, params or {}, raw)
+    text = query.text + expand_subtypes(query, params or {}, subs, raw)
     where = query.path.name
     if endpoint:
         from tkiros.remote import run_remote
 
-        check_read_only(query.text, where, allow_service=True)  # the endpoint, not tkiros, would fetch
-        return run_remote(endpoint, query.text, subs, timeout=timeout, where=where)
+        check_read_only(text, where, allow_service=True)  # the endpoint, not tkiros, would fetch
+        return run_remote(endpoint, text, subs, timeout=timeout, where=where)
     if engine == "rdflib":
         from tkiros.naive import run_rdflib
 
-        check_read_only(query.text, where)
-        return run_rdflib(query.text, subs, root=getattr(store, "root", None), where=where)
-    return execute(raw, query.text, subs, where=where, timeout=timeout, max_rows=max_rows)
+        check_read_only(text, where)
+        return run_rdflib(text, subs, root=getattr(store, "root", None), where=where)
+    return execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
