@@ -60,17 +60,18 @@ def _edges(dot: str) -> dict[tuple[str, str], list[str]]:
 
 
 def test_chain_edges_carry_direction_and_references(graph):
-    """Gefitinib in glioma [14]: gefitinib -via-> NOX2 -increases-> ROS -induces-> ER stress; lung [13]."""
+    """Gefitinib in glioma [14]: gefitinib -increases-> ROS (via NOX2, dashed) -induces-> ER stress; lung [13]."""
     edges = _edges(_dot("diagram-gefitinib", graph))
     assert any(e.startswith("via\\n[14]") for e in edges[("n_gefitinib", "n_nox2")])
-    assert f"increases\\n[14]|{EDGE_COLOURS['kill']}" in edges[("n_nox2", "n_ros")]
+    assert ("n_nox2", "n_ros") not in edges  # NOX2 is the mediator, not the actor
     assert any(e.startswith("induces\\n[14, 108]") for e in edges[("n_ros", "n_er_stress")])
-    assert f"increases\\n[13]|{EDGE_COLOURS['kill']}" in edges[("n_gefitinib", "n_ros")]
+    assert f"increases\\n[13, 14]|{EDGE_COLOURS['kill']}" in edges[("n_gefitinib", "n_ros")]
 
 
 def test_resistance_and_resensitization_arms_have_their_colours(graph):
     edges = _edges(_dot("diagram-gefitinib", graph))
-    assert f"confers resistance\\n[93]|{EDGE_COLOURS['resistance']}" in edges[("n_glutathione", "n_gefitinib")]
+    assert f"confers resistance\\n[93]|{EDGE_COLOURS['resistance']}" in edges[("n_akr1b1", "n_gefitinib")]
+    assert f"via, increases\\n[93]|{EDGE_COLOURS['via']}" in edges[("n_akr1b1", "n_glutathione")]
     assert f"reverses resistance\\n[124, 125]|{EDGE_COLOURS['resensitization']}" in edges[("c_gefitinib_vorinostat", "n_gefitinib")]
     assert f"via\\n[108]|{EDGE_COLOURS['via']}" in edges[("n_6_shogaol", "n_nox4")]
     assert f"decreases\\n[103]|{EDGE_COLOURS['resistance']}" in edges[("n_prdx2", "n_ros")]
@@ -145,3 +146,43 @@ def test_cli_errors_are_one_line(args, message):
     res = runner.invoke(entry, [], catch_exceptions=False)
     assert res.exit_code == 2 and message in res.output
     assert len(res.output.strip().splitlines()) == 1 and "Traceback" not in res.output
+
+
+def _values(graph, finding, prop):
+    return {r["o"].value for r in graph.query(f"SELECT ?o WHERE {{ <{finding}> <https://w3id.org/tkiros/vocab/{prop}> ?o }}")}
+
+
+@pytest.mark.parametrize("entity", ["osimertinib", "gefitinib", "HO-1", "imatinib", "NRF2"])
+def test_every_drawn_edge_is_a_finding_s_own_structure(entity, graph):
+    """Each edge is checked against the findings it was drawn from, read back from the graph: the
+    agent acts on the target with the finding's direction; a mediator hangs off the agent; an outcome
+    follows the target. A mediator is never drawn as the actor."""
+    from tkiros.diagram import DIRECTION_LABELS
+
+    diagram = diagram_for_entity(entity, graph)
+    assert diagram.edges
+    for key in diagram.edges:
+        source, target, label, kind, _style = key
+        findings = diagram.support[key]
+        assert findings, key
+        src, tgt = set(diagram.iris[source]), set(diagram.iris[target])
+        for f in findings:
+            actors = _values(graph, f, "hasAgent") | _values(graph, f, "hasCoTreatment")
+            if kind == "outcome":
+                assert src <= _values(graph, f, "hasTarget") and tgt <= _values(graph, f, "hasOutcome"), (f, key)
+                continue
+            assert src <= actors and src & _values(graph, f, "hasAgent"), (f, key)
+            if kind == "via":
+                assert tgt <= _values(graph, f, "hasMediator"), (f, key)
+            else:
+                assert tgt <= _values(graph, f, "hasTarget"), (f, key)
+                directions = {DIRECTION_LABELS.get(d.rsplit("/", 1)[-1], d) for d in _values(graph, f, "hasDirection")}
+                assert label in directions, (f, key)
+
+
+def test_osimertinib_diagram_says_dha_reverses_resistance_by_lowering_ho1(graph):
+    diagram = diagram_for_entity("osimertinib", graph)
+    edges = {(s, t, label) for s, t, label, *_ in diagram.edges}
+    assert ("c_dihydroartemisinin_osimertinib", "n_osimertinib", "reverses resistance") in edges
+    assert ("c_dihydroartemisinin_osimertinib", "n_hmox1", "via, decreases") in edges
+    assert not any(s == "n_hmox1" and label == "reverses resistance" for s, _t, label in edges)

@@ -67,6 +67,8 @@ class Diagram:
     title: str
     nodes: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, style key)
     edges: dict[tuple[str, str, str, str, str], set[int]] = field(default_factory=dict)  # edge -> reference numbers
+    iris: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node id -> the entities it stands for
+    support: dict[tuple[str, str, str, str, str], set[str]] = field(default_factory=dict)  # edge -> findings drawn
 
 
 def _node_id(iri: str) -> str:
@@ -134,7 +136,13 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
         nid = _node_id(iri)
         if nid not in diagram.nodes:
             diagram.nodes[nid] = (_label(raw, iri), _style_key(raw, iri))
+            diagram.iris[nid] = (iri,)
         return nid
+
+    def add(edge: Edge, refs: set[int], finding: str) -> None:
+        key = (edge.source, edge.target, edge.label, edge.kind, edge.style)
+        diagram.edges.setdefault(key, set()).update(refs)
+        diagram.support.setdefault(key, set()).add(finding)
 
     for f in sorted(included):
         agents = _objects(raw, f, "hasAgent")
@@ -151,29 +159,41 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
             cid = "c_" + "_".join(_node_id(m)[2:] for m in members)
             if cid not in diagram.nodes:
                 diagram.nodes[cid] = (" + ".join(sorted(_label(raw, m) for m in members)), "combination")
+                diagram.iris[cid] = tuple(members)
             sources = [cid]
         else:
             sources = [node(a) for a in agents]
         kind = _edge_kind(raw, direction, targets)
         label = DIRECTION_LABELS.get(direction, direction)
+        # The finding's own structure: the agent acts on the target; each mediator hangs off the agent with
+        # the sign another finding of the same span gives it ("via, decreases"), never as the actor.
+        signs = _mediator_signs(raw, f) if mediators else {}
         for s in sources:
             for t in targets:
-                tid = node(t)
-                if mediators:
-                    for m in mediators:
-                        mid = node(m)
-                        _add(diagram, Edge(s, mid, "via", "via", "dashed"), refs)
-                        _add(diagram, Edge(mid, tid, label, kind), refs)
-                else:
-                    _add(diagram, Edge(s, tid, label, kind), refs)
+                add(Edge(s, node(t), label, kind), refs, f)
+            for m in mediators:
+                sign = ", ".join(DIRECTION_LABELS.get(d, d) for d in signs.get(m, []))
+                add(Edge(s, node(m), f"via, {sign}" if sign else "via", "via", "dashed"), refs, f)
         # The outcome is drawn only at the end of a chain, where no included step follows.
         downstream = {r["n"].value for r in raw.query(f"SELECT ?n WHERE {{ <{f}> <{TK}causallyUpstreamOf> ?n }}")}
         if outcomes and not (downstream & included):
             for t in targets:
                 for o in outcomes:
                     if o != t:
-                        _add(diagram, Edge(node(t), node(o), "leads to", "outcome", "dotted"), refs)
+                        add(Edge(node(t), node(o), "leads to", "outcome", "dotted"), refs, f)
     return diagram
+
+
+def _mediator_signs(raw, finding: str) -> dict[str, list[str]]:
+    """Mediator -> the directions in which one of the finding's agents acts on it, per a finding of the same span."""
+    rows = raw.query(
+        f"""SELECT DISTINCT ?m ?d WHERE {{ <{finding}> <{TK}hasMediator> ?m ; <{TK}hasAgent> ?a ; <{TK}hasSpan> ?s .
+          ?g <{TK}hasAgent> ?a ; <{TK}hasTarget> ?m ; <{TK}hasDirection> ?d ; <{TK}hasSpan> ?s . }} ORDER BY ?m ?d"""
+    )
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["m"].value, []).append(r["d"].value.removeprefix(TK))
+    return out
 
 
 def _edge_kind(raw, direction: str, targets: list[str]) -> str:
@@ -188,11 +208,6 @@ def _edge_kind(raw, direction: str, targets: list[str]) -> str:
     if direction in ("increase", "induction", "activation", "mediation"):
         return "kill"
     return "other"
-
-
-def _add(diagram: Diagram, edge: Edge, refs: set[int]) -> None:
-    key = (edge.source, edge.target, edge.label, edge.kind, edge.style)
-    diagram.edges.setdefault(key, set()).update(refs)
 
 
 def _quote(text: str) -> str:
