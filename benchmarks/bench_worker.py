@@ -110,11 +110,10 @@ def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None
         import pyoxigraph as ox
         import rdflib
 
-        from tkiros.naive import _patch_rdflib_distinct_aggregates, to_ox, to_rdflib
+        from tkiros.naive import to_ox, to_rdflib
         from tkiros.paths import source_files
         from tkiros.queries import Result
 
-        _patch_rdflib_distinct_aggregates()
         g = rdflib.Graph()
         for f in source_files(ROOT):
             if "instances" not in f.relative_to(ROOT).parts:

@@ -36,3 +36,13 @@ def test_same_rows_on_oxigraph_and_rdflib(path, graph):
     rdf_result = run_query(str(path), params=params_for(path), store=graph, engine="rdflib")
     assert ox_result.variables == rdf_result.variables
     assert normalised(ox_result) == normalised(rdf_result)
+
+
+def test_rdflib_runs_unpatched():
+    """The rows above come from the rdflib a user installs: tkiros patches none of its SPARQL code."""
+    import rdflib.plugins.sparql.aggregates as aggregates
+
+    import tkiros.naive  # noqa: F401
+
+    assert aggregates.Accumulator.use_row.__module__ == "rdflib.plugins.sparql.aggregates"
+    assert not getattr(aggregates.Accumulator.use_row, "_tkiros_patched", False)

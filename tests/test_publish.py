@@ -41,10 +41,11 @@ OWL = "http://www.w3.org/2002/07/owl#"
 RELEASE_IRI = f"https://w3id.org/tkiros/releases/{VERSION}/"
 
 # Every RDF file of a release (one test case each; a test checks that the release has no other).
-RDF_FILES = [f"{a}.{ext}" for a in ("tkiros", "tkiros-base", "tkiros-full") for ext in ("ttl", "nt", "jsonld", "owl")]
+RDF_FILES = [f"{a}.{ext}" for a in ("tkiros", "tkiros-base", "tkiros-full", "tkiros-ontology") for ext in ("ttl", "nt", "jsonld", "owl", "rdf")]
 RDF_FILES += ["tkiros-shapes.ttl", "void.ttl"]
-OX_FORMAT = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".owl": ox.RdfFormat.RDF_XML}
-RDFLIB_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".owl": "xml"}
+OX_FORMAT = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".owl": ox.RdfFormat.RDF_XML,
+             ".rdf": ox.RdfFormat.RDF_XML}
+RDFLIB_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".owl": "xml", ".rdf": "xml"}
 
 
 def copy_sources(target: Path, source: Path = ROOT) -> Path:

@@ -2,6 +2,7 @@
 
 Kept for two reasons: it is the baseline the benchmarks compare the embedded store against, and running
 every saved query on a second, independent SPARQL engine proves the queries are plain SPARQL 1.1.
+rdflib runs unpatched, so a user's own rdflib gets the same rows (queries avoid its known bugs instead).
 """
 
 from __future__ import annotations
@@ -13,27 +14,6 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.paths import project_root, rule_files, source_files
-
-
-def _patch_rdflib_distinct_aggregates() -> None:
-    """rdflib 7 raises NotBoundError for GROUP_CONCAT(DISTINCT ?x) / COUNT(DISTINCT ?x) when ?x is unbound
-    in a row (an OPTIONAL that did not match). SPARQL 1.1 (18.5.1) says such rows are skipped by the
-    aggregate; this makes rdflib do so."""
-    from rdflib.plugins.sparql import aggregates
-    from rdflib.plugins.sparql.sparql import NotBoundError
-
-    original = aggregates.Accumulator.use_row
-    if getattr(original, "_tkiros_patched", False):
-        return
-
-    def use_row(self, row):
-        try:
-            return original(self, row)
-        except NotBoundError:
-            return False
-
-    use_row._tkiros_patched = True
-    aggregates.Accumulator.use_row = use_row
 
 
 @lru_cache(maxsize=2)
@@ -86,7 +66,6 @@ def to_rdflib(term):
 def run_rdflib(text: str, substitutions: dict, root=None, where: str = "query"):
     from tkiros.queries import Result
 
-    _patch_rdflib_distinct_aggregates()
     g = rdflib_graph(Path(root) if root else None)
     bindings = {k.value: to_rdflib(v) for k, v in (substitutions or {}).items()}
     try:

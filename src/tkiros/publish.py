@@ -37,6 +37,7 @@ ARTIFACT_IRIS = {
     "tkiros": ONTOLOGY_IRI,
     "tkiros-base": "https://w3id.org/tkiros/tkiros-base",
     "tkiros-full": "https://w3id.org/tkiros/tkiros-full",
+    "tkiros-ontology": "https://w3id.org/tkiros/tkiros-ontology",
 }
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 CREATOR = "The tkiros developers"
@@ -69,6 +70,7 @@ RDF_FORMATS = {
     "nt": ("application/n-triples", "N-Triples"),
     "jsonld": ("application/ld+json", "JSON-LD"),
     "owl": ("application/rdf+xml", "OWL (RDF/XML)"),
+    "rdf": ("application/rdf+xml", "RDF/XML, the same bytes as .owl (a suffix every RDF tool recognizes)"),
 }
 
 # Triples that change with every release and say nothing about the content (ignored by `diff`).
@@ -121,13 +123,13 @@ def canonical(triples) -> list:
     return sorted(triples, key=key)
 
 
-def serialize(triples, ext: str, pfx: dict[str, str] | None = None) -> bytes:
+def serialize(triples, ext: str, pfx: dict[str, str] | None = None, terms: dict[str, str] | None = None) -> bytes:
     """Canonical bytes of ``triples`` (already canonical()) in the format of file extension ``ext``."""
     ox = _ox()
     pfx = pfx if pfx is not None else prefixes()
     if ext == "jsonld":
-        return jsonld_bytes(triples, jsonld_context(pfx))
-    fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "owl": ox.RdfFormat.RDF_XML}[ext]
+        return jsonld_bytes(triples, jsonld_context(pfx, terms))
+    fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "owl": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML}[ext]
     if ext == "nt":
         return ox.serialize(triples, format=fmt)
     return ox.serialize(triples, format=fmt, prefixes=_used_prefixes(triples, pfx))
@@ -165,14 +167,37 @@ def _used_prefixes(quads_or_triples, pfx: dict[str, str]) -> dict[str, str]:
 _GEN_DELIMS = tuple(":/?#[]@")
 
 
-def jsonld_context(pfx: dict[str, str] | None = None) -> dict:
-    """The JSON-LD @context of the project prefix map (JSON-LD 1.1: '@prefix' where the IRI ends otherwise)."""
+def jsonld_context(pfx: dict[str, str] | None = None, terms: dict[str, str] | None = None, v11: bool = False) -> dict:
+    """The JSON-LD @context: a term per vocabulary term ("hasAgent") and the prefixes.
+
+    By default JSON-LD 1.0 (no 1.1 keyword, so every processor loads it): only the prefixes whose IRI ends
+    in a gen-delim character, the IRIs under the others (obo:MONDO_ style) being written in full by
+    jsonld_bytes. ``v11`` adds those as '@prefix' definitions, for expanding CURIEs such as CHEBI:49668.
+    """
     pfx = pfx if pfx is not None else prefixes()
-    ctx: dict = {"@version": 1.1}
+    ctx: dict = {"@version": 1.1} if v11 else {}
     for name in sorted(pfx):
         ns = pfx[name]
-        ctx[name] = ns if ns.endswith(_GEN_DELIMS) else {"@id": ns, "@prefix": True}
+        if ns.endswith(_GEN_DELIMS):
+            ctx[name] = ns
+        elif v11:
+            ctx[name] = {"@id": ns, "@prefix": True}
+    for term, iri in sorted((terms or {}).items()):
+        ctx.setdefault(term, iri)
     return ctx
+
+
+def vocabulary_terms(triples, pfx: dict[str, str] | None = None) -> dict[str, str]:
+    """JSON-LD term name -> IRI for each of our vocabulary terms (local name, unless it would clash)."""
+    pfx = pfx if pfx is not None else prefixes()
+    vocab = pfx["tkiros"]
+    names: dict[str, str] = {}
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            iri = getattr(term, "value", "")
+            if isinstance(iri, str) and iri.startswith(vocab) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", iri[len(vocab):]):
+                names.setdefault(iri[len(vocab):], iri)
+    return {n: iri for n, iri in names.items() if n not in pfx}
 
 
 def _compactor(pfx: dict[str, str]):
@@ -194,8 +219,13 @@ def jsonld_bytes(triples, context: dict) -> bytes:
     literals keep their exact lexical form ('@value' strings with '@type').
     """
     ox = _ox()
-    compact = _compactor({k: (v if isinstance(v, str) else v["@id"]) for k, v in context.items() if not k.startswith("@")})
+    plain = {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@")}
+    by_iri = {v: k for k, v in plain.items() if not v.endswith(_GEN_DELIMS)}  # terms
+    compact = _compactor({k: v for k, v in plain.items() if v.endswith(_GEN_DELIMS)})
     rdf_type = ox.NamedNode(RDF + "type")
+
+    def vocab(iri: str) -> str:  # keys and types: a term where one is defined
+        return by_iri.get(iri) or compact(iri)
 
     def ident(term) -> str:
         return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
@@ -213,9 +243,9 @@ def jsonld_bytes(triples, context: dict) -> bytes:
     for t in triples:
         node = nodes.setdefault(str(t.subject), {"@id": ident(t.subject)})
         if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(t.object.value))
+            node.setdefault("@type", []).append(vocab(t.object.value))
         else:
-            node.setdefault(compact(t.predicate.value), []).append(value(t.object))
+            node.setdefault(vocab(t.predicate.value), []).append(value(t.object))
     graph = [{k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in n.items()} for n in nodes.values()]
     doc = {"@context": context, "@graph": graph}
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
@@ -735,17 +765,20 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
 
     w = _Writer(folder)
     pfx = prefixes()
+    terms = vocabulary_terms(graphs.terms, pfx)
     artifacts = [("tkiros", graphs.main, "ontology and knowledge graph, asserted"),
-                 ("tkiros-base", graphs.base, "our own axioms, without import modules")]
+                 ("tkiros-base", graphs.base, "our own axioms, without import modules"),
+                 ("tkiros-ontology", with_header(graphs.terms, "tkiros-ontology", release),
+                  "the ontology only: terms and axioms, no instance data (for documentation and ontology tools)")]
     if graphs.full is not None:
         artifacts.append(("tkiros-full", graphs.full, f"with inferences ({graphs.reasoner})"))
     for name, triples, what in artifacts:
         for ext, (media, fmt) in RDF_FORMATS.items():
-            w.write(f"{name}.{ext}", serialize(triples, ext, pfx), media, f"{name}: {what}; {fmt}", len(triples), triples)
+            w.write(f"{name}.{ext}", serialize(triples, ext, pfx, terms), media, f"{name}: {what}; {fmt}", len(triples), triples)
     w.write("tkiros-shapes.ttl", serialize(graphs.shapes, "ttl", prefixes(extra=True)), "text/turtle",
             "SHACL shapes: the contract a finding meets; Turtle", len(graphs.shapes), graphs.shapes)
-    w.write("context.jsonld", (json.dumps({"@context": jsonld_context(pfx)}, indent=1) + "\n").encode("utf-8"),
-            "application/ld+json", "JSON-LD @context of the tkiros prefixes")
+    w.write("context.jsonld", (json.dumps({"@context": jsonld_context(pfx, terms, v11=True)}, indent=1) + "\n").encode("utf-8"),
+            "application/ld+json", "JSON-LD 1.1 @context: the tkiros terms and every prefix (the data files inline a 1.0 one)")
 
     nodes, edges = kgx_tables(graphs.main, release)
     w.write("kgx/nodes.tsv", nodes, "text/tab-separated-values", "KGX nodes (Biolink Model); TSV")
