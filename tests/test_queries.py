@@ -47,6 +47,9 @@ OPTIONAL_EXAMPLES = {
     "ros-downstream-stresses": {"stress": "ER stress"},
     "hedged-findings": {"qualifier": "uncertain"},
     "findings-in-cell-line": {"cellLine": "K562/G01"},
+    "antioxidant-proteins-raised-in-resistant-cells": {"drug": "imatinib"},
+    "tkis-triggering-protective-autophagy": {"tki": "afatinib"},
+    "gene-perturbation-drug-sensitivity": {"gene": "NRF2", "drug": "axitinib"},
 }
 # Saved queries another developer owns; their parameters are tested in their own test file.
 OTHER_OWNERS = {"programmed-cell-death-findings"}
