@@ -255,7 +255,7 @@ def test_full_adds_inferred_types(published):
     assert main - full == {t for t in main if t.subject.value == ONTOLOGY_IRI}  # only the header is renamed
     gefitinib_is = lambda cls: ox.Triple(ox.NamedNode(TKD + "gefitinib"), ox.NamedNode(RDF_TYPE), ox.NamedNode(TK + cls))  # noqa: E731
     assert gefitinib_is("ROSInducingTKI") in added  # a defined class: only a reasoner classifies into it
-    assert gefitinib_is("Agent") in main  # a superclass: ontology/rules/instance-types.rq already types it
+    assert gefitinib_is("Agent") in main  # a superclass: ontology/rules/90-instance-types.rq already types it
     assert all(not t.object.value.startswith(OWL) for t in added if t.predicate.value == RDF_TYPE)
 
 

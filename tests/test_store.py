@@ -77,5 +77,23 @@ def test_digest_covers_every_source(home):
     d1 = sources_digest(home)
     (home / "queries" / "x.rq").write_text("SELECT * WHERE { ?s ?p ?o }")  # queries are not graph sources
     assert sources_digest(home) == d1
-    (home / "ontology" / "rules" / "direct-edges.rq").write_text((ROOT / "ontology" / "rules" / "direct-edges.rq").read_text() + "\n")
+    (home / "ontology" / "rules" / "20-direct-edges.rq").write_text((ROOT / "ontology" / "rules" / "20-direct-edges.rq").read_text() + "\n")
     assert sources_digest(home) != d1
+
+
+def test_rules_run_in_their_ranked_order(home):
+    from tkiros.paths import rule_files
+
+    names = [p.name for p in rule_files(home)]
+    assert names == sorted(names) and names[0][:3] == "10-"  # supported findings come before the edges that read them
+    assert names.index("10-supported-findings.rq") < names.index("20-direct-edges.rq")
+
+
+@pytest.mark.parametrize("name, message", [("direct.rq", "must start with its two-digit rank"),
+                                           ("20-other.rq", "two rules share the rank 20")])
+def test_a_rule_without_its_own_rank_is_refused(home, name, message):
+    from tkiros.paths import rule_files
+
+    (home / "ontology" / "rules" / name).write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 0\n")
+    with pytest.raises(SourceError, match=message):
+        rule_files(home)

@@ -152,7 +152,7 @@ def _label(store, iri: str) -> str:
 def _types(store, iri: str) -> list[str]:
     from tkiros.prefixes import compact
 
-    # the most specific types only: the store also holds each superclass (ontology/rules/instance-types.rq)
+    # the most specific types only: the store also holds each superclass (ontology/rules/90-instance-types.rq)
     rows = store.query(
         f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(?t != <http://www.w3.org/2002/07/owl#NamedIndividual>) "
         f"FILTER NOT EXISTS {{ <{iri}> a ?narrower . ?narrower <{RDFS}subClassOf>+ ?t . FILTER(?narrower != ?t) }} }} ORDER BY ?t"

@@ -8,9 +8,12 @@ wheel is used (for an editable install, the checkout it was installed from).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tkiros.errors import SourceError
 
 DATA_DIRS = ("ontology", "instances", "seeds", "shapes", "queries")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -106,6 +109,19 @@ def source_files(root: Path | None = None, instances: list[Path] | None = None) 
 
 
 def rule_files(root: Path | None = None) -> list[Path]:
-    """SPARQL CONSTRUCT rules whose results are added to the graph (direct edges, superclass types)."""
+    """SPARQL CONSTRUCT rules whose results are added to the graph, in the order they run.
+
+    Each rule sees the output of the rules before it, so the order is part of the meaning: every file name
+    starts with a two-digit rank (``20-direct-edges.rq`` runs after ``10-supported-findings.rq``).
+    """
     root = root or project_root()
-    return sorted((root / "ontology" / "rules").glob("*.rq"))
+    rules = sorted((root / "ontology" / "rules").glob("*.rq"))
+    for rule in rules:
+        if not re.match(r"\d\d-", rule.name):
+            raise SourceError(f"ontology/rules/{rule.name}: a rule's file name must start with its two-digit rank "
+                              "(e.g. 30-evidence-origin.rq): rules run in that order, each on the previous ones' output")
+    ranks = [r.name[:2] for r in rules]
+    shared = sorted({r for r in ranks if ranks.count(r) > 1})
+    if shared:
+        raise SourceError(f"ontology/rules/: two rules share the rank {shared[0]}; give each its own so the order is explicit")
+    return rules
