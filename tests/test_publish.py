@@ -408,7 +408,69 @@ def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings)
     _, result = published
     agents = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasAgent"}
     targets = {t.subject.value for t in result.graphs.main if t.predicate.value in (TK + "hasTarget", TK + "hasOutcome")}
-    assert {e["tkiros_finding"] for e in edges} == {"tkd:" + f[len(TKD):] for f in findings if f in agents & targets}
+    errata = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasQualifier" and t.object.value == TK + "sourceErratum"}
+    assert errata and {e["tkiros_finding"] for e in edges} == {"tkd:" + f[len(TKD):] for f in findings if f in agents & targets - errata}
+
+
+def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
+    """Supported findings are knowledge assertions; hedged ones predictions; title-only ones not_provided;
+    errata give no edge; negative findings carry negated."""
+    from tkiros.kgx_export import read_tsv
+
+    out, result = published
+    main = result.graphs.main
+    edges = read_tsv((out / "kgx" / "edges.tsv").read_text())
+    quals: dict[str, set] = {}
+    for t in main:
+        if t.predicate.value == TK + "hasQualifier":
+            quals.setdefault("tkd:" + t.subject.value[len(TKD):], set()).add(t.object.value[len(TK):])
+    supported = {"tkd:" + t.subject.value[len(TKD):] for t in main if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"}
+    negated = {"tkd:" + t.subject.value[len(TKD):] for t in main if t.predicate.value == TK + "negated" and t.object.value == "true"}
+    levels = {}
+    for e in edges:
+        f = e["tkiros_finding"]
+        levels.setdefault(e["knowledge_level"], set()).add(f)
+        assert e["tkiros_supported"] == ("true" if f in supported else "false"), f
+        assert (e.get("negated") == "True") == (f in negated), f
+        assert "sourceErratum" not in quals.get(f, set()), f
+        assert e["tkiros_evidence_level"].startswith("tkiros:")
+    assert supported & levels["knowledge_assertion"] and not (levels["knowledge_assertion"] - supported - negated)
+    assert levels["prediction"] and all("uncertain" in quals[f] and f not in supported for f in levels["prediction"])
+    assert levels["not_provided"] and all(quals[f] & {"titleDerived"} and f not in supported for f in levels["not_provided"])
+
+
+def test_knowledge_level_follows_the_qualifiers():
+    from tkiros.kgx_export import knowledge_level
+
+    assert knowledge_level(set(), True) == "knowledge_assertion"
+    assert knowledge_level({"generalClaim", "contextDependent"}, True) == "knowledge_assertion"
+    assert knowledge_level(set(), False) == "knowledge_assertion"  # a plain negative finding
+    assert knowledge_level({"uncertain", "titleDerived"}, False) == "prediction"
+    assert knowledge_level({"titleDerived"}, False) == "not_provided"
+    assert knowledge_level({"sourceErratum", "uncertain"}, False) is None
+
+
+def test_nanopublications_assert_plain_edges_only_for_supported_findings(published):
+    out, result = published
+    main = result.graphs.main
+    supported = {t.subject.value for t in main if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"}
+    edge_props = {t.object.value for t in main if t.predicate.value == TK + "directEdge"} | {TK + "leadsToOutcome"}
+    seen = {True: 0, False: 0}
+    for trig in sorted((out / "nanopubs").glob("*.trig")):
+        finding = TKD + trig.stem
+        this = f"{RELEASE_IRI}nanopubs/{trig.stem}"
+        quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+        plain = [q for q in quads if q.graph_name.value == this + "#assertion" and q.predicate.value in edge_props]
+        info = {q.predicate.value: q.object.value for q in quads if q.graph_name.value == this + "#pubinfo"}
+        assert info["https://w3id.org/biolink/vocab/agent_type"] == "manual_agent"
+        is_supported = finding in supported
+        if not is_supported:
+            assert plain == [], trig.stem
+            assert info["https://w3id.org/biolink/vocab/knowledge_level"] in {"prediction", "not_provided", "knowledge_assertion"}
+        else:
+            assert info["https://w3id.org/biolink/vocab/knowledge_level"] == "knowledge_assertion"
+        seen[is_supported] += bool(plain) if is_supported else 1
+    assert seen[True] and seen[False]
 
 
 def test_biolink_check_catches_broken_tables(published):
@@ -610,6 +672,9 @@ def test_diff_finds_added_removed_and_changed_findings(published, second_release
     changed = next(e for e in report["findings"]["changed"] if e["id"] == "tkd:" + second_release["changed"][len(TKD):])
     assert any("(relabelled)" in s for s in changed["added"]) and any("rdfs:label" in s for s in changed["removed"])
     assert report["axioms"]["changed"] == []  # the version header is not a change
+    support = {c["edge"]: c for c in report["edge support"]}
+    gain = support["tkd:gefitinib tkiros:increases tkd:ros"]
+    assert gain["added"] == ["tkd:zz-added-f01"] and gain["old"] == gain["new"] == "supported"
     assert report["triples"]["added"] > 0 and report["triples"]["removed"] > 0
 
 
@@ -623,8 +688,30 @@ def test_diff_command_text_and_json(published, second_release):
     res = cli(["diff", str(out), str(new)])
     assert res.returncode == 0
     assert "findings: 1 added, 1 removed" in res.stdout and "+ tkd:zz-added-f01" in res.stdout
+    assert "~ tkd:gefitinib tkiros:increases tkd:ros  supported -> supported  +tkd:zz-added-f01" in res.stdout
     res = cli(["diff", str(out), str(out / "missing.ttl")])
     assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1 and "missing.ttl" in res.stderr
+
+
+def test_diff_reports_an_edge_going_from_supported_to_unsupported():
+    from tkiros.publish import edge_support_changes
+
+    N = ox.NamedNode
+
+    def graph(f1_flagged: bool, with_f2: bool):
+        t = [ox.Triple(N(TK + "increase"), N(TK + "directEdge"), N(TK + "increases"))]
+        for f, agent in (("f1", "a"), ("f2", "a")) if with_f2 else (("f1", "a"),):
+            t += [ox.Triple(N(TKD + f), N(TK + "hasAgent"), N(TKD + agent)), ox.Triple(N(TKD + f), N(TK + "hasTarget"), N(TKD + "b")),
+                  ox.Triple(N(TKD + f), N(TK + "hasDirection"), N(TK + "increase"))]
+            if not (f == "f1" and f1_flagged):
+                t.append(ox.Triple(N(TKD + f), N(RDF_TYPE), N(TK + "SupportedFinding")))
+        return t
+
+    assert edge_support_changes(graph(False, False), graph(False, False)) == []
+    [change] = edge_support_changes(graph(False, False), graph(True, False))
+    assert change == {"edge": "tkd:a tkiros:increases tkd:b", "old": "supported", "new": "unsupported", "added": [], "removed": ["tkd:f1"]}
+    [change] = edge_support_changes(graph(True, False), graph(True, True))
+    assert (change["old"], change["new"], change["added"]) == ("unsupported", "supported", ["tkd:f2"])
 
 
 # --- Errors ---------------------------------------------------------------------------------------------

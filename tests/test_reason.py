@@ -114,12 +114,16 @@ def test_multitarget_drugs_fall_into_several_families(dl):
 
 def test_pan_erbb_inhibitors_are_those_blocking_egfr_and_her2(dl):
     pan = members(dl, "PanErbBInhibitor")
-    assert {"afatinib", "lapatinib", "neratinib"} <= pan
+    # The review's only EGFR-and-HER2 sentence for afatinib, lapatinib and neratinib (erbb-f40..f42) is
+    # flagged as a source erratum ('HRE2'), and errata give no plain edge: the class must not take them in.
+    assert pan and not {"afatinib", "lapatinib", "neratinib"} & pan
     assert "gefitinib" not in pan and "trastuzumab" not in pan
 
 
 def test_trastuzumab_is_her2_targeted_and_not_a_tki(dl):
-    assert "trastuzumab" in members(dl, "HER2TargetedAgent") & members(dl, "ErbBTargetedAgent")
+    # "trastuzumab inhibits HER2" (erbb-f28) is flagged as a source erratum (the review files the antibody
+    # under TKIs), and errata give no plain edge, so no targeting class takes it in.
+    assert "trastuzumab" not in members(dl, "HER2TargetedAgent") | members(dl, "ErbBTargetedAgent")
     assert "trastuzumab" in members(dl, "MonoclonalAntibody")
     for tki_class in ("SmallMoleculeTKI", "SmallMolecule", "ROSInducingTKI"):
         assert "trastuzumab" not in members(dl, tki_class), tki_class
@@ -132,7 +136,7 @@ def test_neratinib_is_a_ferroptosis_inducer(dl):
 
 def test_death_mode_inducers(dl):
     assert "crizotinib" in members(dl, "PyroptosisInducer")
-    assert "celastrol" in members(dl, "ParaptosisInducer")
+    assert "celastrol" not in members(dl, "ParaptosisInducer")  # known only from a reference title (title-f12)
     assert "lapatinib" in members(dl, "ToxicAutophagyInducer")
     assert {"afatinib", "vandetanib", "erlotinib"} <= members(dl, "ProtectiveAutophagyInducer")
     assert "gefitinib" in members(dl, "ApoptosisInducer") & members(dl, "ROSInducingTKI")
@@ -151,7 +155,9 @@ def test_other_resensitization_strategies(dl):
     assert "autophagy-inhibitor" in members(dl, "AutophagyBlockadeResensitizer")
     assert {"6-shogaol", "ampelopsin"} <= members(dl, "NOXROSResensitizer")
     assert "photodynamic-therapy" in members(dl, "ExogenousROSResensitizer")
-    assert {"vorinostat", "hdac-inhibitors"} <= members(dl, "HDACInhibitorCombination")
+    combination = members(dl, "HDACInhibitorCombination")
+    assert "vorinostat" in combination
+    assert "hdac-inhibitors" not in combination  # its combination findings (hdac-f02, hdac-f36) are hedged
     assert "shikonin" in members(dl, "AntioxidantBlockadeResensitizer")
 
 
@@ -166,7 +172,8 @@ def test_resistance_mechanisms(dl):
     assert {"gsh-f07", "gsh-f16", "gsh-f21"} <= members(dl, "GlutathioneResistanceFinding")
     assert {"aoe-f07", "aoe-f18"} <= members(dl, "AntioxidantEnzymeResistanceFinding")
     assert {"autophagy-f08", "autophagy-f37"} <= members(dl, "ProtectiveAutophagyResistanceFinding")
-    assert "other-f13" in members(dl, "ROSLoweringResistanceFinding")
+    assert "other-f13" not in members(dl, "ROSLoweringResistanceFinding")  # a source erratum (herceptin is no TKI)
+    assert members(dl, "ROSLoweringResistanceFinding")
     antioxidant = members(dl, "AntioxidantResistanceFinding")
     assert members(dl, "GlutathioneResistanceFinding") <= antioxidant
     assert antioxidant <= members(dl, "ResistanceMechanismFinding")
@@ -179,8 +186,10 @@ def test_ros_mediated_killing_needs_a_tki(dl):
 
 
 def test_every_defined_class_classifies_something(dl):
+    # Classes whose only candidates rest on findings the resource does not take as true stay empty.
+    unsupported_only = {"ParaptosisInducer": "celastrol, known only from a reference title (title-f12)"}
     empty = [c for c in defined_classes() if not members(dl, c)]
-    assert not empty, f"defined classes with no member in the data: {empty}"
+    assert empty == sorted(unsupported_only), f"defined classes with no member in the data: {empty}"
 
 
 def test_reasoner_infers_subsumptions_between_defined_classes(dl):

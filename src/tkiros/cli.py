@@ -164,7 +164,9 @@ def queries_cmd(fmt, output):
 @timeout_option(30.0, "Time limit of the query in seconds, on the embedded store or --endpoint (inf: none).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=200_000, show_default=True, help="Stop with an error when the result has more rows.")
 @federation_option
-def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, timeout, max_rows, federation):
+@click.option("--min-evidence", "min_evidence", metavar="LEVEL", default=None,
+              help="Keep rows whose ?finding reaches this evidence level: 4 own in vivo, 3 own in vitro, 2 restated, 1 title-only (rank or name).")
+def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, timeout, max_rows, federation, min_evidence):
     """Run a saved query (by name) or a SPARQL file on the embedded store or an endpoint.
 
     \b
@@ -173,13 +175,25 @@ def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, tim
       tkiros query tkis-raising-ros --param tki=osimertinib --format csv
       tkiros query queries/tkis-raising-ros.rq -o rows.tsv -f tsv
       tkiros query tkis-raising-ros --endpoint http://127.0.0.1:7878/query
+      tkiros query nrf2-keap1-findings --min-evidence restated
     """
     from tkiros.output import emit
     from tkiros.queries import allow_federation, run_query
 
     allow_federation(federation)
+    store = None
+    if min_evidence is not None:
+        from tkiros.queries import parse_evidence_level
+        from tkiros.store import open_store
+
+        store = open_store()
+        min_rank = parse_evidence_level(min_evidence, store)  # before the query runs: a bad level fails fast
     result = run_query(name_or_file, parse_params(params), engine=engine, endpoint=endpoint, timeout=timeout, inferred=inferred,
                        max_rows=max_rows)
+    if min_evidence is not None:
+        from tkiros.queries import filter_min_evidence, get_query
+
+        result = filter_min_evidence(result, min_rank, store, where=get_query(name_or_file).path.name)
     emit(result.to(fmt), output)
 
 

@@ -4,7 +4,14 @@ One node per entity, publication and seed; one edge per (finding, agent, target)
 predicate and qualifiers of the finding's direction, plus (finding, agent, outcome) edges. Every edge
 carries the finding's id (``tkiros_finding``), the review's DOI in ``publications`` with the numbers of
 the references it cites (``tkiros_reference_numbers``), the ECO evidence type, the exact seed quote
-(``supporting_text``), ``knowledge_level: knowledge_assertion`` and ``agent_type: manual_agent``.
+(``supporting_text``), its Biolink ``knowledge_level`` and ``agent_type: manual_agent``, and
+``negated: True`` for a negative finding.
+
+What the resource takes as true is marked so a pipeline reading only Biolink slots cannot mistake the rest
+for it (docs/publishing.md): a supported finding (tkiros:SupportedFinding) or a plain negative one is a
+``knowledge_assertion``; a hedged (uncertain) claim is a ``prediction``; a claim known only from a
+reference's title has ``not_provided``; a source erratum gives no edge at all. ``tkiros_supported`` and
+``tkiros_evidence_level`` say the same in tkiros terms.
 
 Node ids are tkiros CURIEs (``tkd:gefitinib``; the prefix ``tkd`` is https://w3id.org/tkiros/data/), with
 verified external identifiers (skos:exactMatch) in ``xref``. The mapping was checked against Biolink Model
@@ -76,11 +83,31 @@ PREDICATE_BY_DIRECTION = {
 }
 OUTCOME_PREDICATE = "biolink:contributes_to"
 
+# Qualifiers of an unsupported finding -> Biolink knowledge_level (the first that applies, in this order);
+# a source erratum's claim is left out of the edges (the text states it wrongly).
+KNOWLEDGE_LEVEL_BY_QUALIFIER = {"uncertain": "prediction", "titleDerived": "not_provided"}
+LEFT_OUT_QUALIFIERS = {"sourceErratum"}
+ASSERTION = "knowledge_assertion"
+
+
+def knowledge_level(qualifiers: set[str], supported: bool) -> str | None:
+    """The Biolink knowledge level of a finding's edges, or None when the finding gives no edge.
+
+    A negated finding is not a tkiros:SupportedFinding (it gives no plain edge), yet as a negative
+    statement (Biolink ``negated``) it is an assertion like any other unless a qualifier says otherwise.
+    """
+    if qualifiers & LEFT_OUT_QUALIFIERS:
+        return None
+    if supported:
+        return ASSERTION
+    return next((level for q, level in KNOWLEDGE_LEVEL_BY_QUALIFIER.items() if q in qualifiers), ASSERTION)
+
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "iri", "provided_by"]
 EDGE_COLUMNS = [
     "id", "subject", "predicate", "object", "qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier",
-    "disease_context_qualifier", "original_predicate", "knowledge_level", "agent_type", "primary_knowledge_source",
-    "publications", "has_evidence", "supporting_text", "tkiros_finding", "tkiros_reference_numbers", "tkiros_qualifiers",
+    "disease_context_qualifier", "original_predicate", "knowledge_level", "agent_type", "negated", "primary_knowledge_source",
+    "publications", "has_evidence", "supporting_text", "tkiros_finding", "tkiros_supported", "tkiros_evidence_level",
+    "tkiros_reference_numbers", "tkiros_qualifiers",
     "tkiros_co_treatments", "tkiros_mediators", "tkiros_cancer_types", "tkiros_cell_lines",
 ]
 MULTIVALUED = {"category", "synonym", "xref", "provided_by", "publications", "has_evidence", "supporting_text", "tkiros_reference_numbers",
@@ -183,6 +210,7 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
 
     findings = sorted((t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "Finding"), key=str)
     seed_of = {t.subject: t.object for t in main if t.predicate.value == TK + "inSeed"}
+    supported = {t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "SupportedFinding"}
     edges = []
     for f in findings:
         fv = {}
@@ -190,6 +218,12 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
             fv.setdefault(t.predicate.value, []).append(t.object)
         for k in fv:
             fv[k] = sorted(fv[k], key=str)
+        qualifiers = [q.value[len(TK):] for q in fv.get(TK + "hasQualifier", [])]
+        level = knowledge_level(set(qualifiers), f in supported)
+        if level is None:
+            continue
+        negated = any(o.value == "true" for o in fv.get(TK + "negated", []))
+        evidence = fv.get(TK + "hasEvidenceLevel", [])
         directions = [d.value[len(TK):] for d in fv.get(TK + "hasDirection", [])]
         spans = fv.get(TK + "hasSpan", [])
         publications = sorted({doi[seed_of[sp]] for sp in spans if sp in seed_of and seed_of[sp] in doi})
@@ -198,15 +232,18 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
         ref_numbers = sorted({int(n.value) for r in refs for n in values(r, TK + "referenceNumber")})
         cancers = fv.get(TK + "inCancerType", [])
         common = {
-            "knowledge_level": "knowledge_assertion",
+            "knowledge_level": level,
             "agent_type": "manual_agent",
+            "negated": "True" if negated else None,
             "primary_knowledge_source": KNOWLEDGE_SOURCE,
             "publications": publications or None,
             "has_evidence": [compact(e.value).replace("obo:ECO_", "ECO:") for e in fv.get(TK + "hasEvidenceType", [])] or None,
             "supporting_text": [q for q in quotes if q] or None,
             "tkiros_finding": compact(f.value),
+            "tkiros_supported": "true" if f in supported else "false",
+            "tkiros_evidence_level": compact(evidence[0].value) if evidence else None,
             "tkiros_reference_numbers": ref_numbers or None,
-            "tkiros_qualifiers": [q.value[len(TK):] for q in fv.get(TK + "hasQualifier", [])] or None,
+            "tkiros_qualifiers": qualifiers or None,
             "tkiros_co_treatments": [node_id(x) for x in fv.get(TK + "hasCoTreatment", [])] or None,
             "tkiros_mediators": [node_id(x) for x in fv.get(TK + "hasMediator", [])] or None,
             "tkiros_cancer_types": [node_id(x) for x in cancers] or None,

@@ -2,11 +2,14 @@
 
 Each is a TriG file of four named graphs, as nanopublications are:
 - Head: links the nanopublication to its three parts;
-- assertion: the finding's claim (agent, direction, target, context, qualifiers) and the direct edges
-  derived from it;
+- assertion: the finding's claim (agent, direction, target, context, qualifiers, tkiros:negated, its
+  evidence level) and, for a supported finding about individuals only, the direct edges derived from it
+  (as ontology/rules/20-direct-edges.rq derives them: an erratum, hedged, title-only or negative claim
+  stays on the finding node and gives no plain edge);
 - provenance: the seed span the claim is read from (offsets and exact quote), the review's cited
   references, the evidence type, prov:wasDerivedFrom and prov:hadPrimarySource;
-- pubinfo: release version, date, licence and creator, and npx:supersedes the prior release's
+- pubinfo: release version, date, licence and creator, the Biolink knowledge_level and agent_type of the
+  claim (as in the KGX edges; a source erratum's is not_provided), and npx:supersedes the prior release's
   nanopublication of the finding when its assertion changed (prov:alternateOf when it did not).
 
 Nanopublication IRIs are per release: https://w3id.org/tkiros/releases/VERSION/nanopubs/FINDING.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tkiros.kgx_export import knowledge_level
 from tkiros.publish import (DCTERMS, LICENSE, CREATOR, RDF, RDFS, RELEASE_PREFIXES, TK, XSD, Release, _ox,
                             _used_prefixes, prefixes, release_iri)
 
@@ -24,6 +28,8 @@ NPX = RELEASE_PREFIXES["npx"]
 PAV = RELEASE_PREFIXES["pav"]
 PROV = "http://www.w3.org/ns/prov#"
 CITO = "http://purl.org/spar/cito/"
+BIOLINK = "https://w3id.org/biolink/vocab/"
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 
 # Properties of a finding that say where the claim comes from rather than what it claims.
 PROVENANCE_PROPERTIES = {TK + "hasSpan", CITO + "citesAsEvidence", TK + "hasEvidenceType", TK + "inSection"}
@@ -64,6 +70,8 @@ def nanopublications(main: list, release: Release):
     rdf_type = N(RDF + "type")
     findings = sorted((t.subject for t in main if t.predicate == rdf_type and t.object == N(TK + "Finding")), key=str)
     direct_edge = {t.subject: t.object for t in main if t.predicate == N(TK + "directEdge")}
+    supported = {t.subject for t in main if t.predicate == rdf_type and t.object == N(TK + "SupportedFinding")}
+    classes = {t.subject for t in main if t.predicate == rdf_type and t.object == N(OWL_CLASS)}
     seed_of_span_source = {}
     for t in main:
         if t.predicate == N(TK + "inSeed"):
@@ -73,7 +81,7 @@ def nanopublications(main: list, release: Release):
         if t.predicate == N("http://purl.org/ontology/bibo/doi"):
             doi_of_seed[t.subject] = N(f"https://doi.org/{t.object.value}")
     pfx = prefixes(extra=True)
-    pfx.update({"prov": PROV, "cito": CITO})
+    pfx.update({"prov": PROV, "cito": CITO, "biolink": BIOLINK})
 
     for finding in findings:
         local = finding.value.rsplit("/", 1)[-1]
@@ -86,9 +94,11 @@ def nanopublications(main: list, release: Release):
         values = {}
         for t in own:
             values.setdefault(t.predicate.value, []).append(t.object)
-        for direction in values.get(TK + "hasDirection", []):
+        qualifiers = {q.value[len(TK):] for q in values.get(TK + "hasQualifier", [])}
+        plain_edges = finding in supported
+        for direction in values.get(TK + "hasDirection", []) if plain_edges else []:
             edge = direct_edge.get(direction)
-            for agent in values.get(TK + "hasAgent", []):
+            for agent in (a for a in values.get(TK + "hasAgent", []) if a not in classes):
                 if edge is not None:
                     claim += [ox.Triple(agent, edge, target) for target in values.get(TK + "hasTarget", [])]
                 claim += [ox.Triple(agent, N(TK + "leadsToOutcome"), o) for o in values.get(TK + "hasOutcome", [])]
@@ -114,6 +124,8 @@ def nanopublications(main: list, release: Release):
             ox.Triple(this, N(DCTERMS + "isPartOf"), N(release.iri)),
             ox.Triple(this, N(PAV + "version"), L(release.version)),
             ox.Triple(this, N(NPX + "introduces"), finding),
+            ox.Triple(this, N(BIOLINK + "knowledge_level"), L(knowledge_level(qualifiers, plain_edges) or "not_provided")),
+            ox.Triple(this, N(BIOLINK + "agent_type"), L("manual_agent")),
         ]
         labels = [t.object for t in own if t.predicate.value == RDFS + "label"]
         if labels:

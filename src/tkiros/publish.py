@@ -998,9 +998,58 @@ def diff_graphs(old: list, new: list) -> dict:
             entry["added"] = sorted(short(s) for s in d_new[iri] - d_old[iri])
             entry["removed"] = sorted(short(s) for s in d_old[iri] - d_new[iri])
             report[cat]["changed"].append(entry)
+    report["edge support"] = edge_support_changes(old, new)
     old_set, new_set = set(canonical(old)), set(canonical(new))
     report["triples"] = {"old": len(old_set), "new": len(new_set), "added": len(new_set - old_set), "removed": len(old_set - new_set)}
     return report
+
+
+def edge_support(triples) -> dict[tuple[str, str, str], tuple[set[str], set[str]]]:
+    """Per plain edge (agent, edge property, target or outcome) a finding states: (its supporting findings,
+    every finding stating it). Only tkiros:SupportedFinding about individuals backs a plain edge
+    (ontology/rules/10-supported-findings.rq, 20-direct-edges.rq)."""
+    edge_of, classes, supported, facts = {}, set(), set(), {}
+    for t in triples:
+        p = t.predicate.value
+        if p == TK + "directEdge":
+            edge_of[t.subject.value] = t.object.value
+        elif p == RDF + "type" and t.object.value == OWL + "Class":
+            classes.add(t.subject.value)
+        elif p == RDF + "type" and t.object.value == TK + "SupportedFinding":
+            supported.add(t.subject.value)
+        elif p in (TK + "hasAgent", TK + "hasDirection", TK + "hasTarget", TK + "hasOutcome"):
+            facts.setdefault(t.subject.value, {}).setdefault(p, set()).add(t.object.value)
+    edges: dict = {}
+    for f, fv in facts.items():
+        props = {edge_of[d] for d in fv.get(TK + "hasDirection", ()) if d in edge_of}
+        for agent in fv.get(TK + "hasAgent", set()) - classes:
+            keys = [(agent, p, x) for p in props for x in fv.get(TK + "hasTarget", ())]
+            keys += [(agent, TK + "leadsToOutcome", x) for x in fv.get(TK + "hasOutcome", ()) if props]
+            for key in keys:
+                backing, stating = edges.setdefault(key, (set(), set()))
+                stating.add(f)
+                if f in supported:
+                    backing.add(f)
+    return edges
+
+
+def edge_support_changes(old: list, new: list) -> list[dict]:
+    """Plain edges whose set of supporting findings changed, and whether each went supported <-> unsupported."""
+    from tkiros.prefixes import compact
+
+    def state(entry) -> str:
+        return "absent" if entry is None else ("supported" if entry[0] else "unsupported")
+
+    e_old, e_new = edge_support(old), edge_support(new)
+    changes = []
+    for key in sorted(set(e_old) | set(e_new)):
+        a, b = e_old.get(key), e_new.get(key)
+        was, now = (a[0] if a else set()), (b[0] if b else set())
+        if was == now and state(a) == state(b):
+            continue
+        changes.append({"edge": " ".join(compact(x) for x in key), "old": state(a), "new": state(b),
+                        "added": sorted(compact(f) for f in now - was), "removed": sorted(compact(f) for f in was - now)})
+    return changes
 
 
 def diff_text(report: dict, old: str, new: str) -> str:
@@ -1015,6 +1064,11 @@ def diff_text(report: dict, old: str, new: str) -> str:
         for e in r["changed"]:
             lines.append(f"  ~ {e['id']}" + (f"  {e['label']}" if e["label"] else ""))
             lines += [f"      - {s}" for s in e["removed"]] + [f"      + {s}" for s in e["added"]]
+    changes = report["edge support"]
+    lines.append(f"edge support: {len(changes)} plain edge(s) changed support")
+    for c in changes:
+        lines.append(f"  ~ {c['edge']}  {c['old']} -> {c['new']}"
+                     + "".join(f"  +{f}" for f in c["added"]) + "".join(f"  -{f}" for f in c["removed"]))
     t = report["triples"]
     lines.append(f"triples: {t['old']} -> {t['new']} ({t['added']} added, {t['removed']} removed)")
     return "\n".join(lines) + "\n"

@@ -138,8 +138,52 @@ ORDER BY ?agentLabel ?targetLabel ?direction ?finding
 """
 
 
+# Context properties that tell two opposite findings apart when their values differ (label, property).
+CONTEXTS = [("cell state", "inCellState"), ("cancer type", "inCancerType"), ("cell line", "inCellLine"),
+            ("cell type", "inCellType"), ("study system", "inStudySystem"), ("co-treatment", "hasCoTreatment")]
+
+
+def _contexts(graph) -> dict[str, dict[str, dict[str, str]]]:
+    """finding -> context property (local name) -> {value IRI or literal: label}."""
+    text = (Path(__file__).resolve().parent / "sparql" / "conflict-contexts.rq").read_text(encoding="utf-8")
+    out: dict = {}
+    for r in graph.query(text):
+        prop = r["property"].value.rsplit("/", 1)[-1]
+        label = r["valueLabel"].value if r["valueLabel"] else r["value"].value.rsplit("/", 1)[-1]
+        out.setdefault(r["finding"].value, {}).setdefault(prop, {})[r["value"].value] = label
+    return out
+
+
+def explain_pair(a: str, b: str, ctx: dict) -> list[str]:
+    """Why two opposite-direction findings need not contradict each other; empty when nothing explains it."""
+    from tkiros.prefixes import compact
+
+    ca, cb = ctx.get(a, {}), ctx.get(b, {})
+    reasons = []
+    for f, c in ((a, ca), (b, cb)):
+        if "true" in c.get("negated", {}):
+            reasons.append(f"negation: {compact(f)} is a negative finding")
+    for rel, words in (("refutes", "refutes"), ("partlySupports", "partly supports")):
+        for f, c, g in ((a, ca, b), (b, cb, a)):
+            if g in c.get(rel, {}):
+                reasons.append(f"recorded: {compact(f)} {words} {compact(g)}")
+    for label, prop in CONTEXTS:
+        va, vb = ca.get(prop, {}), cb.get(prop, {})
+        # both must say it for a difference to explain anything, except a co-treatment: one alone changes the setting
+        if (va and vb or prop == "hasCoTreatment") and set(va).isdisjoint(vb) and (va or vb):
+            reasons.append(f"{label}: {', '.join(sorted(va.values())) or 'none'} vs {', '.join(sorted(vb.values())) or 'none'}")
+    non_tumour = [("nonTumourContext" in {v.rsplit("/", 1)[-1] for v in c.get("hasQualifier", {})}) for c in (ca, cb)]
+    if non_tumour[0] != non_tumour[1]:
+        reasons.append("cell type: non-tumour context vs tumour")
+    return reasons
+
+
 def conflicts(graph=None) -> list[dict]:
-    """Groups of findings about the same agent and target with opposite directions."""
+    """Groups of findings about the same agent and target with opposite directions.
+
+    Each group lists its findings and every opposite pair, with the context that explains the pair
+    (``explained_by``) or none: only unexplained pairs are conflicts.
+    """
     if graph is None:
         from tkiros.store import open_store
 
@@ -153,6 +197,16 @@ def conflicts(graph=None) -> list[dict]:
             "context": r["context"].value if r["context"] else "", "qualifiers": r["qualifiers"].value if r["qualifiers"] else "",
             "quote": r["text"].value if r["text"] else "",
         })
+    ctx = _contexts(graph)
+    for g in groups.values():
+        g["pairs"] = []
+        fs = g["findings"]
+        for i, a in enumerate(fs):
+            for b in fs[i + 1:]:
+                if a["direction"] != b["direction"]:
+                    reasons = explain_pair(a["finding"], b["finding"], ctx)
+                    g["pairs"].append({"findings": [a["finding"], b["finding"]], "explained_by": reasons, "conflict": not reasons})
+        g["conflicts"] = sum(p["conflict"] for p in g["pairs"])
     return list(groups.values())
 
 
@@ -162,7 +216,9 @@ def conflicts(graph=None) -> list[dict]:
 def conflicts_cmd(fmt, output):
     """List the contradiction ledger: findings on one agent and target with opposite directions, with spans.
 
-    The conflicts stay in the data, explained by their context and marked tkiros:conflicting.
+    Each opposite pair is first explained by context (cell state, cancer type, cell line, cell type, study
+    system, co-treatment, non-tumour context, a recorded refutes/partlySupports, negation); only the pairs
+    nothing explains are called conflicts. The findings stay in the data, marked tkiros:conflicting.
 
     \b
     Example:
@@ -177,11 +233,16 @@ def conflicts_cmd(fmt, output):
         return
     lines = []
     for g in groups:
-        lines.append(f"WARNING {g['agent']} -> {g['target']}: opposite directions")
+        state = f"{g['conflicts']} unexplained pair(s)" if g["conflicts"] else "every pair explained by context"
+        lines.append(f"{'WARNING' if g['conflicts'] else 'INFO   '} {g['agent']} -> {g['target']}: opposite directions, {state}")
         for f in g["findings"]:
             marked = "" if "conflicting" in f["qualifiers"] else "  [not marked conflicting]"
             lines.append(f"  {compact(f['finding'])}  {f['direction']}  [{f['context'] or 'no context'}]{marked}")
             if f["quote"]:
                 lines.append(f"      \"{f['quote'][:150]}\"")
-    lines.append(f"({len(groups)} conflict group(s))")
+        for p in g["pairs"]:
+            a, b = (compact(x) for x in p["findings"])
+            lines.append(f"  {'CONFLICT ' if p['conflict'] else 'explained'} {a} / {b}" + ("" if p["conflict"] else f": {'; '.join(p['explained_by'])}"))
+    unexplained = sum(g["conflicts"] for g in groups)
+    lines.append(f"({len(groups)} group(s) of opposite findings; {unexplained} unexplained pair(s) are conflicts)")
     emit("\n".join(lines) + "\n", output)

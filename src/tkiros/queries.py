@@ -384,3 +384,44 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
         check_read_only(text, where)
         return run_rdflib(text, subs, root=getattr(store, "root", None), where=where)
     return execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
+
+
+def _packaged_sparql(name: str) -> str:
+    return (Path(__file__).resolve().parent / "sparql" / name).read_text(encoding="utf-8")
+
+
+def evidence_levels(store) -> list[tuple[str, int, str]]:
+    """(CURIE, rank, label) of each evidence level in the ontology, strongest first."""
+    raw = getattr(store, "store", store)
+    return [(compact(r["level"].value), int(r["rank"].value), r["label"].value)
+            for r in raw.query(_packaged_sparql("evidence-levels.rq"))]
+
+
+def parse_evidence_level(value: str, store) -> int:
+    """A --min-evidence value (a rank such as 3, a level's CURIE or local name, or its label) as its rank."""
+    levels = evidence_levels(store)
+
+    def key(s: str) -> str:  # "title only", "title-only", "titleOnly", "tkiros:titleOnlyEvidence" match alike
+        return re.sub(r"[^a-z0-9]", "", s.lower())
+
+    for curie, rank, label in levels:
+        local = curie.split(":")[-1]
+        if key(value) in {str(rank), key(curie), key(local), key(local.removesuffix("Evidence")), key(label)}:
+            return rank
+    names = "; ".join(f"{rank} = {curie.split(':')[-1]} ({label})" for curie, rank, label in levels)
+    raise TkirosError(f"--min-evidence {value}: unknown evidence level; choose one of {names}")
+
+
+def filter_min_evidence(result: Result, min_rank: int, store, where: str = "query") -> Result:
+    """Keep the rows whose ``finding`` column names a finding at ``min_rank`` or above.
+
+    The ranks are read from the embedded store, so the filter also applies to rows from an endpoint.
+    """
+    if "finding" not in result.variables:
+        raise TkirosError(f"{where}: --min-evidence needs a ?finding column, and this query has none "
+                          f"(columns: {', '.join(result.variables) or 'none, an ASK query'})")
+    raw = getattr(store, "store", store)
+    ranks = {r["finding"].value: int(r["rank"].value) for r in raw.query(_packaged_sparql("finding-evidence-ranks.rq"))}
+    col = result.variables.index("finding")
+    kept = [row for row in result.rows if row[col] is not None and ranks.get(row[col].value, 0) >= min_rank]
+    return Result(result.variables, kept, result.boolean)
