@@ -77,6 +77,7 @@ PREDICATE_BY_DIRECTION = {
     "protection": ("biolink:affects", "biolink:causes", "decreased", None),
     "induction": ("biolink:causes", None, None, None),
     "resistanceReversal": ("biolink:increases_sensitivity_to", None, None, None),
+    "sensitization": ("biolink:increases_sensitivity_to", None, None, None),
     "resistanceConferral": ("biolink:decreases_sensitivity_to", None, None, None),
     "mediation": ("biolink:contributes_to", None, None, None),
     "positiveCorrelation": ("biolink:positively_correlated_with", None, None, None),
