@@ -81,6 +81,8 @@ PREDICATE_BY_DIRECTION = {
     "resistanceConferral": ("biolink:decreases_sensitivity_to", None, None, None),
     "mediation": ("biolink:contributes_to", None, None, None),
     "positiveCorrelation": ("biolink:positively_correlated_with", None, None, None),
+    # "suppresses growth of" a cancer, shown in cells or animals: Biolink's preclinical predicate, not 'treats'.
+    "growthSuppression": ("biolink:beneficial_in_models_for", None, None, None),
 }
 OUTCOME_PREDICATE = "biolink:contributes_to"
 
