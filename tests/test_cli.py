@@ -54,7 +54,7 @@ def test_query_output_file_is_written(tmp_path):
     out = tmp_path / "rows.tsv"
     res = invoke(["query", "resistance-mechanisms", "-f", "tsv", "-o", str(out)])
     assert res.exit_code == 0 and res.output == ""
-    assert out.read_text().startswith("finding\ttki\tmechanismLabel")
+    assert out.read_text().startswith("finding\ttki\tmechanism\tmechanismLabel")
 
 
 def test_unknown_query_suggests_close_names():
