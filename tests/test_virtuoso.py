@@ -29,8 +29,12 @@ ISQL = "/usr/bin/isql-vt"
 VAD_DIR = "/usr/share/virtuoso-opensource-7/vad"
 # Saved queries that Virtuoso 7.2.5 (Debian 12's virtuoso-opensource) answers differently, and why. They
 # are strict xfails: the day a query is rewritten (or Virtuoso fixed) so that it agrees, the test says so.
-# None today: docs/serving.md lists the query forms rewritten so that Virtuoso 7 agrees.
-VIRTUOSO_DIVERGES: dict[str, str] = {}
+# docs/serving.md lists the query forms rewritten so that Virtuoso 7 agrees.
+VIRTUOSO_DIVERGES: dict[str, str] = {
+    "table4-compounds-against-resistant-cells": "Virtuoso 7 loses part of the per-pair sub-selects for vorinostat "
+    "with erlotinib and gefitinib (rows new since vorinostat is typed a small molecule): 'no' in the ROS column "
+    "and no cancers; the table needs the one-pass rewrite planned for speed anyway",
+}
 TIMINGS: dict[str, float] = {}  # set-up durations, printed at the end of the session (pytest -s) and asserted present
 _APT_UPDATED = False
 
