@@ -110,9 +110,9 @@ def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None
         import pyoxigraph as ox
         import rdflib
 
-        from tkiros.naive import to_ox, to_rdflib
         from tkiros.paths import source_files
-        from tkiros.queries import Result
+        from tkiros.formats import Result
+        from tkiros.rdfio import to_ox, to_rdflib
 
         g = rdflib.Graph()
         for f in source_files(ROOT):

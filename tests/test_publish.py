@@ -26,8 +26,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from tkiros.errors import TkirosError
-from tkiros.publish import (ARTIFACT_IRIS, CRASH_ENV, ONTOLOGY_IRI, _to_ox, canonical, changelog_date, diff_graphs,
-                            load_release_graph, make_release, publish)
+from tkiros.publish import changelog_date, diff_graphs, load_release_graph, make_release, publish
+from tkiros.rdfio import canonical, to_ox
+from tkiros.release_names import ARTIFACT_IRIS, CRASH_ENV
+from tkiros.vocab import ONTOLOGY_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
@@ -163,7 +165,7 @@ def test_rdf_file_parses_back_isomorphic_to_its_source(published, name):
     g.parse(data=data, format=RDFLIB_FORMAT[suffix])
     # rdflib's parse, compared after RDFC-1.0 canonicalisation (rdflib.compare.isomorphic takes seconds a file
     # once there are blank nodes; it is run on tkiros.ttl below)
-    assert len(g) == len(source) and set(canonical([ox.Triple(*(_to_ox(x) for x in t)) for t in g])) == expected
+    assert len(g) == len(source) and set(canonical([ox.Triple(*(to_ox(x) for x in t)) for t in g])) == expected
 
 
 def test_rdflib_isomorphic_on_the_main_turtle(published):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tkiros.publish import canonical
+from tkiros.rdfio import canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 TK = "https://w3id.org/tkiros/vocab/"

@@ -4,11 +4,11 @@ qualifiers, erratum notes and references with their citation text (for `tkiros s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 
-CARD_RQ = Path(__file__).with_name("sparql") / "finding-card.rq"
+from tkiros.rqfile import internal
+
 CONTEXT_KEYS = ("cancer", "cell line", "cell type", "cell state", "resistant to", "mutation", "co-treatment",
                 "during treatment with", "study system")
 
@@ -45,7 +45,7 @@ def is_finding(store, iri: str) -> bool:
 def finding_card(store, iri: str) -> Card:
     from tkiros.prefixes import compact
 
-    rows = store.query(CARD_RQ.read_text(encoding="utf-8"), substitutions={ox.Variable("finding"): ox.NamedNode(iri)})
+    rows = store.query(internal("finding-card"), substitutions={ox.Variable("finding"): ox.NamedNode(iri)})
     card = Card(compact(iri), iri, "")
     seen = set()
     for r in rows:

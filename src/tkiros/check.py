@@ -10,10 +10,9 @@ import time
 from dataclasses import dataclass, field
 
 import click
+from tkiros.vocab import OA, TK
 
 DUPLICATE_CHECK = "duplicate-finding-violation"
-TK = "https://w3id.org/tkiros/vocab/"
-OA = "http://www.w3.org/ns/oa#"
 
 
 @dataclass

@@ -40,16 +40,6 @@ def format_option(choices, default):
     return click.option("-f", "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help="Output format.")
 
 
-def parse_params(values) -> dict[str, str]:
-    params = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise TkirosError(f"--param {item!r}: expected KEY=VALUE")
-        params[key.strip()] = value
-    return params
-
-
 # Commands that live in their own modules, imported only when invoked (so `query` pays for no reasoner).
 LAZY_COMMANDS = {
     "imports": "tkiros.imports:imports_cmd",
@@ -178,7 +168,7 @@ def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, tim
       tkiros query nrf2-keap1-findings --min-evidence restated
     """
     from tkiros.output import emit
-    from tkiros.queries import allow_federation, run_query
+    from tkiros.queries import allow_federation, parse_params, run_query
 
     allow_federation(federation)
     store = None
@@ -231,9 +221,8 @@ def stats_cmd(fmt, output):
     import json
 
     from tkiros.output import emit
-    from tkiros.stats import stats
-
     from tkiros.paths import data_source
+    from tkiros.stats import stats
 
     counts = stats()
     source = data_source()

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from tkiros.errors import TkirosError
+from tkiros.vocab import OA, TK
 
-TK = "https://w3id.org/tkiros/vocab/"
-OA = "http://www.w3.org/ns/oa#"
 RUNNING_TEXT_EXCLUDED = {"review-front", "data-availability", "abbreviations", "references", "back-matter", "preprint-keywords", "preprint-back-matter"}
 CITATION = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
 # Sentence ends: ., ! or ? (optionally after a citation) followed by space and a capital, digit or quote;

@@ -21,9 +21,7 @@ from pathlib import Path
 import click
 
 from tkiros.errors import TkirosError
-
-TK = "https://w3id.org/tkiros/vocab/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+from tkiros.vocab import RDFS, TK
 
 # Node style by the first class (in this order) that the entity belongs to.
 NODE_STYLES = (
@@ -330,8 +328,8 @@ def diagram_cmd(entity, query_name, params, fmt, output):
       tkiros diagram --query nrf2-keap1-findings -o nrf2.png
       tkiros diagram "HO-1" --format dot
     """
-    from tkiros.cli import parse_params
     from tkiros.output import emit, write_atomic
+    from tkiros.queries import parse_params
     from tkiros.store import open_store
 
     if bool(entity) == bool(query_name):

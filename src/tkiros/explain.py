@@ -15,8 +15,9 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.fastpath import reachable
-from tkiros.reason import (DEFAULT_REASONER, EQUIVALENT, META, OA, OWL, RDF, RDFS, REASONERS, SUBCLASS, THING, TK, TYPE,
-                           _local, inferred_store)
+from tkiros.prefixes import local_name
+from tkiros.reason import DEFAULT_REASONER, META, REASONERS, inferred_store
+from tkiros.vocab import EQUIVALENT, OA, OWL, RDF, RDFS, SUBCLASS, THING, TK, TYPE
 
 
 @dataclass
@@ -78,19 +79,19 @@ def manchester(expr, top: bool = True) -> str:
     """Manchester-like text of a class expression, with local names."""
     tag = expr[0]
     if tag == "class":
-        return _local(expr[1])
+        return local_name(expr[1])
     if tag in ("and", "or"):
         text = f" {tag} ".join(manchester(e, False) for e in expr[1])
         return text if top else f"({text})"
     if tag == "oneof":
-        return "{" + ", ".join(_local(i) for i in expr[1]) + "}"
+        return "{" + ", ".join(local_name(i) for i in expr[1]) + "}"
     if tag == "not":
         return f"not {manchester(expr[1], False)}"
-    prop = f"inverse {_local(expr[1][1])}" if isinstance(expr[1], tuple) else _local(expr[1])
+    prop = f"inverse {local_name(expr[1][1])}" if isinstance(expr[1], tuple) else local_name(expr[1])
     if tag in ("some", "only"):
         text = f"{prop} {tag} {manchester(expr[2], False)}"
     elif tag == "value":
-        text = f"{prop} value {_local(expr[2])}"
+        text = f"{prop} value {local_name(expr[2])}"
     else:
         return expr[1]
     return text if top else f"({text})"
@@ -117,7 +118,7 @@ class _Explainer:
     def label(self, iri: str) -> str:
         if iri not in self.label_cache:
             labels = [q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, ox.DefaultGraph())]
-            self.label_cache[iri] = sorted(labels)[0] if labels else _local(iri)
+            self.label_cache[iri] = sorted(labels)[0] if labels else local_name(iri)
         return self.label_cache[iri]
 
     def satisfy(self, expr, x: str, limit: int = 3):
@@ -146,7 +147,7 @@ class _Explainer:
                     out += s
             return out if any_ok else None
         if tag == "oneof":
-            return [Support("listed", x, OWL + "oneOf", "{" + ", ".join(_local(i) for i in expr[1]) + "}", True)] if x in expr[1] else None
+            return [Support("listed", x, OWL + "oneOf", "{" + ", ".join(local_name(i) for i in expr[1]) + "}", True)] if x in expr[1] else None
         if tag == "value":
             if isinstance(expr[1], tuple):
                 return [Support("edge", expr[2], expr[1][1], x, False)] if self.has(expr[2], expr[1][1], x) else None
@@ -205,7 +206,7 @@ class _Explainer:
                if isinstance(q.object, ox.NamedNode) and not q.object.value.startswith(META)]
         sup.via = sorted(t for t in own if cls in self.ancestors(t))
         if sup.via:
-            sup.how = "asserted " + ", ".join(_local(t) for t in sup.via)
+            sup.how = "asserted " + ", ".join(local_name(t) for t in sup.via)
             return
         if depth < 6:  # definitions nest a few levels at most; the bound only guards cycles
             below = sorted(d for d in self.objects(x, TYPE) if d != cls and cls in self.ancestors(d) and self.definition(d))
@@ -214,18 +215,18 @@ class _Explainer:
                 nested = self.satisfy(expr, x) if expr else None
                 if nested is not None:
                     self.add_evidence(nested, asserted_graph, depth + 1)
-                    sup.how = "by its definition" if d == cls else f"as a {_local(d)}, by its definition"
+                    sup.how = "by its definition" if d == cls else f"as a {local_name(d)}, by its definition"
                     sup.nested = nested
                     return
         for q in self.store.quads_for_pattern(ox.NamedNode(x), None, None, ox.DefaultGraph()):
             for dom in self.objects(q.predicate.value, RDFS + "domain"):
                 if dom == cls or cls in self.ancestors(dom):
-                    sup.how = f"domain of {_local(q.predicate.value)}: {self.label(x)} {_local(q.predicate.value)} {self.label(q.object.value) if isinstance(q.object, ox.NamedNode) else q.object.value}"
+                    sup.how = f"domain of {local_name(q.predicate.value)}: {self.label(x)} {local_name(q.predicate.value)} {self.label(q.object.value) if isinstance(q.object, ox.NamedNode) else q.object.value}"
                     return
         for q in self.store.quads_for_pattern(None, None, ox.NamedNode(x), ox.DefaultGraph()):
             for rng in self.objects(q.predicate.value, RDFS + "range"):
                 if isinstance(q.subject, ox.NamedNode) and (rng == cls or cls in self.ancestors(rng)):
-                    sup.how = f"range of {_local(q.predicate.value)}: {self.label(q.subject.value)} {_local(q.predicate.value)} {self.label(x)}"
+                    sup.how = f"range of {local_name(q.predicate.value)}: {self.label(q.subject.value)} {local_name(q.predicate.value)} {self.label(x)}"
                     return
         sup.how = "entailed by the ontology (no single fact to show)"
 
@@ -290,17 +291,17 @@ def explanation_text(data: dict) -> str:
 
     ex = data["ex"]
     lines = [f"{compact(data['entity'])} ({data['label']})",
-             "asserted: " + (", ".join(_local(t) for t in data["asserted_types"]) or "(no class)")]
+             "asserted: " + (", ".join(local_name(t) for t in data["asserted_types"]) or "(no class)")]
     if not data["defined"] and not data["entailed"]:
         lines.append(f"The reasoner ({data['reasoner']}) infers no class for it beyond those asserted.")
     for d in data["defined"]:
-        lines += ["", f"{_local(d['class'])}: {d['label']}", f"  definition: {d['definition']}"]
+        lines += ["", f"{local_name(d['class'])}: {d['label']}", f"  definition: {d['definition']}"]
         if d["text"]:
             lines.append(f"  meaning: {d['text']}")
         lines.append("  because:")
         lines += _support_lines(ex, d["supports"], "    ")
     if data["entailed"]:
-        lines += ["", "also (superclasses, domains and ranges): " + ", ".join(_local(c) for c in data["entailed"])]
+        lines += ["", "also (superclasses, domains and ranges): " + ", ".join(local_name(c) for c in data["entailed"])]
     return "\n".join(lines) + "\n"
 
 
@@ -313,11 +314,11 @@ def _support_lines(ex, supports: list[Support], pad: str) -> list[str]:
             lines.append(f"{pad}{ex.label(s.subject)} is named in the definition: one of {s.object}  [listed]")
             continue
         if s.kind == "type":
-            lines.append(f"{pad}{ex.label(s.subject)} is an instance of {_local(s.object)}  [{'asserted' if s.asserted else s.how}]")
+            lines.append(f"{pad}{ex.label(s.subject)} is an instance of {local_name(s.object)}  [{'asserted' if s.asserted else s.how}]")
             lines += _support_lines(ex, s.nested, pad + "  ")
             continue
         origin = "from findings" if s.findings else "asserted" if s.asserted else "inferred by the reasoner"
-        lines.append(f"{pad}{ex.label(s.subject)} {_local(s.predicate)} {ex.label(s.object)}  [{origin}]")
+        lines.append(f"{pad}{ex.label(s.subject)} {local_name(s.predicate)} {ex.label(s.object)}  [{origin}]")
         for f, flabel, quote in s.findings[:3]:
             lines.append(f"{pad}  {compact(f)} ({flabel})")
             if quote:

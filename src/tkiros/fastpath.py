@@ -19,10 +19,9 @@ import hashlib
 
 import pyoxigraph as ox
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from tkiros.prefixes import local_name
+from tkiros.vocab import OWL, RDF, RDFS, XSD
+
 TYPE, FIRST, REST, NIL = RDF + "type", RDF + "first", RDF + "rest", RDF + "nil"
 SUBCLASS, EQUIVALENT = RDFS + "subClassOf", OWL + "equivalentClass"
 THING, NOTHING = OWL + "Thing", OWL + "Nothing"
@@ -48,10 +47,6 @@ INTEGERS = {XSD + "integer": None, XSD + "int": None, XSD + "long": None, XSD + 
 
 class OutsideFragment(Exception):
     """The fast path cannot decide this graph exactly; ``str(err)`` says which axiom or fact is why."""
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 class Ontology:
@@ -82,24 +77,24 @@ class Ontology:
             s, p, o = t.subject, t.predicate.value, t.object
             if p == TYPE and isinstance(o, ox.NamedNode) and not o.value.startswith(meta + (XSD,)):
                 if not isinstance(s, ox.NamedNode):
-                    raise OutsideFragment(f"a blank node typed {_local(o.value)} (an anonymous individual)")
+                    raise OutsideFragment(f"a blank node typed {local_name(o.value)} (an anonymous individual)")
                 self.types.setdefault(o.value, set()).add(s.value)
             elif p == TYPE:
                 if isinstance(o, ox.NamedNode) and o.value not in DECLARATIONS:
-                    raise OutsideFragment(f"{_local(s.value) if isinstance(s, ox.NamedNode) else 'an axiom'} is typed owl:{_local(o.value)}")
+                    raise OutsideFragment(f"{local_name(s.value) if isinstance(s, ox.NamedNode) else 'an axiom'} is typed owl:{local_name(o.value)}")
                 if o.value != OWL + "NamedIndividual":
                     self.tbox.append(t)
             elif p in STRUCTURE:
                 self.tbox.append(t)
             elif p.startswith(meta):
                 if p not in ANNOTATION_VOCAB:
-                    raise OutsideFragment(f"owl:{_local(p)}, which it does not evaluate, in the axioms of "
-                                          f"{_local(s.value) if isinstance(s, ox.NamedNode) else 'a class expression'}")
+                    raise OutsideFragment(f"owl:{local_name(p)}, which it does not evaluate, in the axioms of "
+                                          f"{local_name(s.value) if isinstance(s, ox.NamedNode) else 'a class expression'}")
             elif p in self.object_props:
                 if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
                     self.edges.add((s.value, p, o.value))
                 else:
-                    raise OutsideFragment(f"a {_local(p)} assertion with a blank node or a literal")
+                    raise OutsideFragment(f"a {local_name(p)} assertion with a blank node or a literal")
             elif p in self.data_props:
                 if isinstance(o, ox.Literal):
                     self.literals.append((s.value, p, o))
@@ -177,13 +172,13 @@ class Ontology:
             else:
                 pname = prop.value
             if (pname[1] if isinstance(pname, tuple) else pname) not in self.object_props:
-                raise OutsideFragment(f"a restriction on {_local(str(prop))}, not an object property, in {where}")
+                raise OutsideFragment(f"a restriction on {local_name(str(prop))}, not an object property, in {where}")
             if keys == {OWL + "onProperty", OWL + "someValuesFrom"}:
                 return ("some", pname, self.expression(self.one(node, OWL + "someValuesFrom"), where))
             value = self.one(node, OWL + "hasValue")
             if keys == {OWL + "onProperty", OWL + "hasValue"} and isinstance(value, ox.NamedNode):
                 return ("value", pname, value.value)
-        used = ", ".join(sorted(_local(k) for k in keys)) or "nothing"
+        used = ", ".join(sorted(local_name(k) for k in keys)) or "nothing"
         raise OutsideFragment(f"a class expression with {used} in {where}")
 
     def axioms(self):
@@ -193,7 +188,7 @@ class Ontology:
         for t in self.tbox:
             s, p, o = t.subject, t.predicate.value, t.object
             named_s, named_o = isinstance(s, ox.NamedNode), isinstance(o, ox.NamedNode)
-            where = f"the axioms of {_local(s.value)}" if named_s else "an anonymous axiom"
+            where = f"the axioms of {local_name(s.value)}" if named_s else "an anonymous axiom"
             if p in (SUBCLASS, EQUIVALENT):
                 if named_s and named_o:
                     parents.setdefault(s.value, set()).add(o.value)
@@ -210,7 +205,7 @@ class Ontology:
                     if p == EQUIVALENT:
                         necessary.append((o.value, expr))
                 else:
-                    raise OutsideFragment(f"{_local(p)} between two class expressions")
+                    raise OutsideFragment(f"{local_name(p)} between two class expressions")
             elif p == OWL + "disjointWith":
                 if not (named_s and named_o):
                     raise OutsideFragment(f"disjointWith with a class expression in {where}")
@@ -222,7 +217,7 @@ class Ontology:
                 disjoint += [(a.value, b.value) for i, a in enumerate(ms) for b in ms[i + 1:]]
             elif p in (RDFS + "domain", RDFS + "range"):
                 if not named_o:
-                    raise OutsideFragment(f"a {_local(p)} that is a class expression in {where}")
+                    raise OutsideFragment(f"a {local_name(p)} that is a class expression in {where}")
                 (domains if p.endswith("domain") else ranges).append((s.value, o.value))
             elif p in (RDFS + "subPropertyOf", OWL + "equivalentProperty", OWL + "inverseOf") and named_s:
                 if not named_o:
@@ -333,16 +328,16 @@ def evaluate(triples: list, hierarchy: list | None = None):
         for expr, cls in rules:
             changed |= add(cls, ev(expr))
     # A clash in M is entailed (every rule is sound), so it proves inconsistency whether or not M is exact.
-    clashes = [(x, f"{_local(a)} disjointWith {_local(b)}; {_local(x)} is both")
+    clashes = [(x, f"{local_name(a)} disjointWith {local_name(b)}; {local_name(x)} is both")
                for a, b in disjoint for x in sorted(members.get(a, set()) & members.get(b, set()))]
-    clashes += [(x, f"{_local(x)} is in owl:Nothing (an unsatisfiable class)") for x in sorted(members.get(NOTHING, ()))]
+    clashes += [(x, f"{local_name(x)} is in owl:Nothing (an unsatisfiable class)") for x in sorted(members.get(NOTHING, ()))]
     if clashes:
         return [], clashes
     # Exactness: M must satisfy every axiom it did not build in.
     for cls, expr in necessary:
         missing = members.get(cls, set()) - ev(expr)
         if missing:
-            raise OutsideFragment(f"{_local(min(missing))} is a {_local(cls)} without meeting its definition")
+            raise OutsideFragment(f"{local_name(min(missing))} is a {local_name(cls)} without meeting its definition")
     _check_functional_and_literals(onto, succ)
     raw = list(hierarchy) + [ox.Triple(ox.NamedNode(x), ox.NamedNode(TYPE), ox.NamedNode(c))
                              for c, xs in members.items() if c in onto.classes for x in xs]
@@ -414,7 +409,7 @@ def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:
         if p in onto.object_props:
             for x, ys in succ.get(p, {}).items():
                 if len(ys) > 1:
-                    raise OutsideFragment(f"{_local(x)} has {len(ys)} values of the functional {_local(p)} (they would be merged)")
+                    raise OutsideFragment(f"{local_name(x)} has {len(ys)} values of the functional {local_name(p)} (they would be merged)")
         else:
             values: dict[str, set] = {}
             for s, q, lit in onto.literals:
@@ -422,7 +417,7 @@ def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:
                     values.setdefault(s, set()).add(lit)
             for x, vs in values.items():
                 if len(vs) > 1:
-                    raise OutsideFragment(f"{_local(x)} has {len(vs)} values of the functional {_local(p)}")
+                    raise OutsideFragment(f"{local_name(x)} has {len(vs)} values of the functional {local_name(p)}")
     ranges = {}
     for t in onto.tbox:
         if t.predicate.value == RDFS + "range" and t.subject.value in onto.data_props:
@@ -431,7 +426,7 @@ def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:
         for r in ranges.get(p, ()):
             if not _fits(lit, r):
                 dt = lit.datatype.value
-                raise OutsideFragment(f"the {_local(p)} of {_local(s)} is a {_local(dt)} where the range is {_local(r)} (a datatype clash?)")
+                raise OutsideFragment(f"the {local_name(p)} of {local_name(s)} is a {local_name(dt)} where the range is {local_name(r)} (a datatype clash?)")
 
 
 def _fits(lit: ox.Literal, datatype: str) -> bool:

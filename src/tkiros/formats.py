@@ -1,14 +1,18 @@
-"""Result writers, one per --format choice. Table and Markdown show CURIEs; CSV, TSV and JSON keep IRIs."""
+"""Query results: the one Result type every engine returns, and its writers, one per --format choice.
+
+Table and Markdown show CURIEs; CSV, TSV and JSON keep IRIs."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from tkiros.prefixes import compact
+from tkiros.rdfio import json_term
 
 
 def term_text(term, curie: bool = False) -> str:
@@ -68,24 +72,11 @@ def write_tsv(result) -> str:
     return _delimited(result, "\t")
 
 
-def _json_term(term):
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 def write_json(result) -> str:
     """SPARQL 1.1 Query Results JSON."""
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -102,3 +93,15 @@ def write_md(result) -> str:
 
 
 WRITERS = {"table": write_table, "csv": write_csv, "tsv": write_tsv, "json": write_json, "md": write_md}
+
+
+@dataclass
+class Result:
+    """A query result: variables and rows of RDF terms (or a boolean for ASK)."""
+
+    variables: list[str]
+    rows: list[list]
+    boolean: bool | None = None
+
+    def to(self, fmt: str) -> str:
+        return WRITERS[fmt](self)

@@ -29,14 +29,8 @@ from pathlib import Path
 import click
 
 from tkiros.errors import TkirosError
+from tkiros.vocab import MODULE_BASE, OWL, RDFS, SKOS, TK
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-OWL = "http://www.w3.org/2002/07/owl#"
-TK = "https://w3id.org/tkiros/vocab/"
-TKD = "https://w3id.org/tkiros/data/"
-MODULE_BASE = "https://w3id.org/tkiros/imports/"
 MATCH_PREDICATES = {SKOS + p: "skos:" + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}
 MATCH_FILTER = ", ".join(f"<{p}>" for p in MATCH_PREDICATES)  # for SPARQL FILTER(?p IN (...))
 NO_IDENTIFIER = "no public identifier: "

@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import uuid
 
-from tkiros.publish import RDF, RDFS, TK, TKD, Release, _ox
+import pyoxigraph as ox
+
+from tkiros.release_names import Release
+from tkiros.vocab import BIBO, CITO, DCTERMS, IAO_DEFINITION, RDF, RDFS, SKOS, TK, TKD
 
 BIOLINK_VERSION = "4.4.6"
 KNOWLEDGE_SOURCE = "infores:tkiros"  # our own infores name; not (yet) in the Biolink information-resource registry
 LOCAL_PREFIXES = ("tkd",)
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-IAO_DEFINITION = "http://purl.obolibrary.org/obo/IAO_0000115"
-CITO = "http://purl.org/spar/cito/"
-DCTERMS = "http://purl.org/dc/terms/"
-BIBO = "http://purl.org/ontology/bibo/"
 
 # tkiros class -> Biolink category. An individual gets the category of its nearest mapped class (then the
 # first in this order): e.g. NOX4 -> NADPHOxidase -> Protein, and IDH2 (a Protein and an NADPHSupply) a Protein.
@@ -139,7 +137,6 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
     """(nodes.tsv, edges.tsv) as bytes, rows sorted, from the main artifact's triples."""
     from tkiros.prefixes import compact
 
-    ox = _ox()
     by_subject: dict = {}
     for t in main:
         by_subject.setdefault(t.subject, []).append(t)

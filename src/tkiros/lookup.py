@@ -19,11 +19,8 @@ from dataclasses import asdict, dataclass, field
 import click
 
 from tkiros.errors import TkirosError
+from tkiros.vocab import RDFS, SKOS, TK, TKD
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-TK = "https://w3id.org/tkiros/vocab/"
-TKD = "https://w3id.org/tkiros/data/"
 
 # Which name property a match came through, as search reports it.
 NAME_KINDS = {RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "synonym", SKOS + "notation": "abbreviation"}

@@ -16,11 +16,8 @@ import unicodedata
 from pathlib import Path
 
 from tkiros.errors import TkirosError
+from tkiros.vocab import HGNC_GENE, OIO, RDFS, SKOS
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OIO = "http://www.geneontology.org/formats/oboInOwl#"
-HGNC_GENE = "https://w3id.org/tkiros/vocab/HGNCGene"
 OUR_NAMES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
 REVIEW_FILE = Path("ontology") / "mappings" / "exact-match-review.tsv"
 REVIEW_COLUMNS = ("subject_id", "object_id", "object_label", "reason")

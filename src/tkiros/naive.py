@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from tkiros.errors import TkirosError
+from tkiros.formats import Result
 from tkiros.paths import project_root, rule_files, source_files
+from tkiros.rdfio import to_ox, to_rdflib
 
 
 @lru_cache(maxsize=2)
@@ -35,37 +35,7 @@ def rdflib_graph(root: Path | None = None):
     return g
 
 
-def to_ox(term):
-    import rdflib
-
-    if term is None:
-        return None
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def to_rdflib(term):
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
 def run_rdflib(text: str, substitutions: dict, root=None, where: str = "query"):
-    from tkiros.queries import Result
-
     g = rdflib_graph(Path(root) if root else None)
     bindings = {k.value: to_rdflib(v) for k, v in (substitutions or {}).items()}
     try:

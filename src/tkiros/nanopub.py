@@ -19,17 +19,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from tkiros.kgx_export import knowledge_level
-from tkiros.publish import (DCTERMS, LICENSE, CREATOR, RDF, RDFS, RELEASE_PREFIXES, TK, XSD, Release, _ox,
-                            _used_prefixes, prefixes, release_iri)
+from tkiros.rdfio import used_prefixes
+from tkiros.release_names import CREATOR, LICENSE, RELEASE_PREFIXES, Release, prefixes, release_iri
+from tkiros.vocab import BIOLINK, CITO, DCTERMS, OWL_CLASS, PROV, RDF, RDFS, TK, XSD
 
 NP = RELEASE_PREFIXES["np"]
 NPX = RELEASE_PREFIXES["npx"]
 PAV = RELEASE_PREFIXES["pav"]
-PROV = "http://www.w3.org/ns/prov#"
-CITO = "http://purl.org/spar/cito/"
-BIOLINK = "https://w3id.org/biolink/vocab/"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 
 # Properties of a finding that say where the claim comes from rather than what it claims.
 PROVENANCE_PROPERTIES = {TK + "hasSpan", CITO + "citesAsEvidence", TK + "hasEvidenceType", TK + "inSection"}
@@ -54,7 +53,6 @@ def _prior_assertion(folder: Path | None, version: str | None, local: str):
     path = folder / "nanopubs" / f"{local}.trig"
     if not path.is_file():
         return None
-    ox = _ox()
     graph = ox.NamedNode(nanopub_iri(version, local) + "#assertion")
     try:
         return {q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG) if q.graph_name == graph}
@@ -64,7 +62,6 @@ def _prior_assertion(folder: Path | None, version: str | None, local: str):
 
 def nanopublications(main: list, release: Release):
     """Yield (finding local name, TriG bytes, number of quads) for every finding, sorted by finding IRI."""
-    ox = _ox()
     N, L = ox.NamedNode, ox.Literal
     by_subject = _index(main)
     rdf_type = N(RDF + "type")
@@ -142,7 +139,7 @@ def nanopublications(main: list, release: Release):
         for graph, triples in ((assertion, claim), (provenance, prov), (pubinfo, info)):
             quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _sorted(triples)]
         local_pfx = {"this": this.value, "sub": this.value + "#"}
-        local_pfx.update(_used_prefixes(quads, pfx))
+        local_pfx.update(used_prefixes(quads, pfx))
         yield local, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=local_pfx), len(quads)
 
 

@@ -14,13 +14,8 @@ from __future__ import annotations
 
 import html
 import re
+from tkiros.vocab import DCTERMS, IAO_DEFINITION, OWL, RDF, RDFS, SKOS
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-DEFINITION = "http://purl.obolibrary.org/obo/IAO_0000115"
 
 SECTIONS = [
     ("classes", "Classes", OWL + "Class"),
@@ -36,7 +31,7 @@ ANNOTATIONS = [
     (SKOS + "closeMatch", "close match"), (SKOS + "broadMatch", "broad match"), (SKOS + "narrowMatch", "narrow match"),
     (RDFS + "seeAlso", "see also"), (RDFS + "isDefinedBy", "defined by"),
 ]
-LOGIC = {RDF + "type", RDFS + "label", DEFINITION, RDFS + "subClassOf", OWL + "equivalentClass", OWL + "disjointWith",
+LOGIC = {RDF + "type", RDFS + "label", IAO_DEFINITION, RDFS + "subClassOf", OWL + "equivalentClass", OWL + "disjointWith",
          RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "inverseOf", OWL + "equivalentProperty"}
 CHARACTERISTICS = {OWL + n + "Property": n for n in ("Functional", "InverseFunctional", "Symmetric", "Asymmetric",
                                                         "Transitive", "Reflexive", "Irreflexive")}
@@ -136,7 +131,7 @@ def ontology_html(triples, ontology_iri: str) -> bytes:
     def term_html(node, kind: str) -> str:
         iri = node.value
         rows = [row("IRI", [f"<code>{html.escape(iri)}</code>"]),
-                row("definition", [html.escape(d) for d in sorted(o.value for o in objects(node, DEFINITION) if isinstance(o, ox.Literal))])]
+                row("definition", [html.escape(d) for d in sorted(o.value for o in objects(node, IAO_DEFINITION) if isinstance(o, ox.Literal))])]
         if kind == OWL + "Class":
             rows += [row("subclass of", [expression(o) for o in _sorted(objects(node, RDFS + "subClassOf"))]),
                      row("equivalent to", [expression(o) for o in _sorted(objects(node, OWL + "equivalentClass"))]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-OBO = "http://purl.obolibrary.org/obo/"
+from tkiros.vocab import OBO
 
 # (prefix, URI prefix, prefix synonyms, local-identifier pattern). OBO-style capitalised prefixes are the
 # preferred prefixes of bioregistry (its lowercase canonical prefix is a synonym); patterns are
@@ -103,3 +103,8 @@ def is_well_formed(curie: str) -> bool:
         return False
     pattern = PATTERNS.get(std)
     return pattern is None or re.match(pattern, local) is not None
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last '/' or '#'."""
+    return re.split(r"[/#]", iri)[-1]

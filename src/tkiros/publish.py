@@ -25,244 +25,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
-
-# --- Names --------------------------------------------------------------------------------------------
-
-RELEASES = "https://w3id.org/tkiros/releases/"
-ONTOLOGY_IRI = "https://w3id.org/tkiros/vocab"
-# The artifacts in the manner of the ODK: the main one keeps the ontology IRI others import.
-ARTIFACT_IRIS = {
-    "tkiros": ONTOLOGY_IRI,
-    "tkiros-base": "https://w3id.org/tkiros/tkiros-base",
-    "tkiros-full": "https://w3id.org/tkiros/tkiros-full",
-    "tkiros-ontology": "https://w3id.org/tkiros/tkiros-ontology",
-}
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-CREATOR = "The tkiros developers"
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCTERMS = "http://purl.org/dc/terms/"
-TK = "https://w3id.org/tkiros/vocab/"
-TKD = "https://w3id.org/tkiros/data/"
-
-# Vocabularies of the release metadata and nanopublications, beside the project prefix map.
-RELEASE_PREFIXES = {
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "np": "http://www.nanopub.org/nschema#",
-    "npx": "http://purl.org/nanopub/x/",
-    "pav": "http://purl.org/pav/",
-    "tksh": "https://w3id.org/tkiros/shapes/",
-}
-
-VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-# The four RDF serialisations of each artifact: extension -> (media type, format name).
-RDF_FORMATS = {
-    "ttl": ("text/turtle", "Turtle"),
-    "nt": ("application/n-triples", "N-Triples"),
-    "jsonld": ("application/ld+json", "JSON-LD"),
-    "owl": ("application/rdf+xml", "OWL (RDF/XML)"),
-    "rdf": ("application/rdf+xml", "RDF/XML, the same bytes as .owl (a suffix every RDF tool recognizes)"),
-}
-
-# Triples that change with every release and say nothing about the content (ignored by `diff`).
-VERSION_PREDICATES = {OWL + "versionIRI", OWL + "versionInfo", OWL + "priorVersion", DCTERMS + "issued"}
-
-CRASH_ENV = "TKIROS_PUBLISH_CRASH_AFTER"  # test hook: SIGKILL this process after writing N files
-
-
-def prefixes(extra: bool = False) -> dict[str, str]:
-    from tkiros.prefixes import PREFIXES
-
-    out = dict(PREFIXES)
-    if extra:
-        out.update(RELEASE_PREFIXES)
-    return out
-
-
-def release_iri(version: str) -> str:
-    return f"{RELEASES}{version}/"
-
-
-# --- Canonical RDF ------------------------------------------------------------------------------------
-
-
-def _ox():
-    import pyoxigraph
-
-    return pyoxigraph
-
-
-def canonical(triples) -> list:
-    """The triples with blank nodes relabelled by RDFC-1.0 (when there are any), deduplicated and sorted.
-
-    Sorted by subject, then rdf:type first, then predicate and object in N-Triples form; the ontology
-    header (an owl:Ontology) comes first, so the files read top-down.
-    """
-    ox = _ox()
-    triples = list(dict.fromkeys(triples))
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        triples = [q.triple for q in ds]
-    rdf_type = ox.NamedNode(RDF + "type")
-    headers = {str(t.subject) for t in triples if t.predicate == rdf_type and t.object == ox.NamedNode(OWL + "Ontology")}
-
-    def key(t):
-        s = str(t.subject)
-        return (s not in headers, s, t.predicate != rdf_type, str(t.predicate), str(t.object))
-
-    return sorted(triples, key=key)
-
-
-def serialize(triples, ext: str, pfx: dict[str, str] | None = None, terms: dict[str, str] | None = None) -> bytes:
-    """Canonical bytes of ``triples`` (already canonical()) in the format of file extension ``ext``."""
-    ox = _ox()
-    pfx = pfx if pfx is not None else prefixes()
-    if ext == "jsonld":
-        return jsonld_bytes(triples, jsonld_context(pfx, terms))
-    fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "owl": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML}[ext]
-    if ext == "nt":
-        return ox.serialize(triples, format=fmt)
-    return ox.serialize(triples, format=fmt, prefixes=_used_prefixes(triples, pfx))
-
-
-_CLEAN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-
-
-def _used_prefixes(quads_or_triples, pfx: dict[str, str]) -> dict[str, str]:
-    """The prefixes a file uses, so that it declares what it needs and no more.
-
-    A prefix whose local names would mostly need backslash escapes in Turtle (a DOI's slash, a licence
-    URL) is left out: those IRIs read better written in full.
-    """
-    ox = _ox()
-    iris = set()
-    for t in quads_or_triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, ox.Literal):
-                iris.add(term.datatype.value)
-    by_length = sorted(pfx.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    clean: dict[str, int] = {}
-    dirty: dict[str, int] = {}
-    for iri in iris:
-        for name, ns in by_length:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                counter = clean if _CLEAN_LOCAL.match(iri[len(ns):]) else dirty
-                counter[name] = counter.get(name, 0) + 1
-                break
-    return {name: ns for name, ns in pfx.items() if name in clean and dirty.get(name, 0) * 10 < clean[name]}
-
-
-_GEN_DELIMS = tuple(":/?#[]@")
-
-
-def jsonld_context(pfx: dict[str, str] | None = None, terms: dict[str, str] | None = None, v11: bool = False) -> dict:
-    """The JSON-LD @context: a term per vocabulary term ("hasAgent") and the prefixes.
-
-    By default JSON-LD 1.0 (no 1.1 keyword, so every processor loads it): only the prefixes whose IRI ends
-    in a gen-delim character, the IRIs under the others (obo:MONDO_ style) being written in full by
-    jsonld_bytes. ``v11`` adds those as '@prefix' definitions, for expanding CURIEs such as CHEBI:49668.
-    """
-    pfx = pfx if pfx is not None else prefixes()
-    ctx: dict = {"@version": 1.1} if v11 else {}
-    for name in sorted(pfx):
-        ns = pfx[name]
-        if ns.endswith(_GEN_DELIMS):
-            ctx[name] = ns
-        elif v11:
-            ctx[name] = {"@id": ns, "@prefix": True}
-    for term, iri in sorted((terms or {}).items()):
-        ctx.setdefault(term, iri)
-    return ctx
-
-
-def vocabulary_terms(triples, pfx: dict[str, str] | None = None) -> dict[str, str]:
-    """JSON-LD term name -> IRI for each of our vocabulary terms (local name, unless it would clash)."""
-    pfx = pfx if pfx is not None else prefixes()
-    vocab = pfx["tkiros"]
-    names: dict[str, str] = {}
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            iri = getattr(term, "value", "")
-            if isinstance(iri, str) and iri.startswith(vocab) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", iri[len(vocab):]):
-                names.setdefault(iri[len(vocab):], iri)
-    return {n: iri for n, iri in names.items() if n not in pfx}
-
-
-def _compactor(pfx: dict[str, str]):
-    by_length = sorted(pfx.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-
-    def compact(iri: str) -> str:
-        for name, ns in by_length:
-            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
-                return f"{name}:{iri[len(ns):]}"
-        return iri
-
-    return compact
-
-
-def jsonld_bytes(triples, context: dict) -> bytes:
-    """Compact JSON-LD with the context inline: one node object per subject, in canonical order.
-
-    Written by hand rather than by a JSON-LD compaction library so that the output is canonical and fast;
-    literals keep their exact lexical form ('@value' strings with '@type').
-    """
-    ox = _ox()
-    plain = {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@")}
-    by_iri = {v: k for k, v in plain.items() if not v.endswith(_GEN_DELIMS)}  # terms
-    compact = _compactor({k: v for k, v in plain.items() if v.endswith(_GEN_DELIMS)})
-    rdf_type = ox.NamedNode(RDF + "type")
-
-    def vocab(iri: str) -> str:  # keys and types: a term where one is defined
-        return by_iri.get(iri) or compact(iri)
-
-    def ident(term) -> str:
-        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
-
-    def value(term):
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return {"@value": term.value, "@language": term.language}
-            if term.datatype.value == XSD + "string":
-                return term.value
-            return {"@value": term.value, "@type": compact(term.datatype.value)}
-        return {"@id": ident(term)}
-
-    nodes: dict[str, dict] = {}
-    for t in triples:
-        node = nodes.setdefault(str(t.subject), {"@id": ident(t.subject)})
-        if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode):
-            node.setdefault("@type", []).append(vocab(t.object.value))
-        else:
-            node.setdefault(vocab(t.predicate.value), []).append(value(t.object))
-    graph = [{k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in n.items()} for n in nodes.values()]
-    doc = {"@context": context, "@graph": graph}
-    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
+from tkiros.rdfio import canonical, jsonld_context, serialize, to_ox, vocabulary_terms
+from tkiros.release_names import (
+    ARTIFACT_IRIS,
+    CRASH_ENV,
+    CREATOR,
+    DATE_RE,
+    LICENSE,
+    RDF_FORMATS,
+    RELEASE_PREFIXES,
+    VERSION_PREDICATES,
+    VERSION_RE,
+    Release,
+    prefixes,
+    release_iri,
+)
+from tkiros.vocab import DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, RELEASES, TK, TKD, XSD
 
 # --- The graphs ---------------------------------------------------------------------------------------
 
 
 def _load(files: list[Path], root: Path, rules: bool = True):
     """An in-memory store of ``files`` plus the triples the CONSTRUCT rules derive (no seed full texts)."""
-    from tkiros.store import BASE_IRI, _relative, apply_rules, parse_error
+    from tkiros.store import _relative, apply_rules, parse_error
 
-    ox = _ox()
     store = ox.Store()
     for path in files:
         try:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=TKD)
         except SyntaxError as err:
             raise parse_error(path, root, err) from None
         except OSError as err:
@@ -273,30 +66,7 @@ def _load(files: list[Path], root: Path, rules: bool = True):
 
 
 def _triples(store) -> list:
-    ox = _ox()
     return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-
-
-@dataclass
-class Release:
-    """What a publish run is about: version, date, prior version and where the sources are."""
-
-    version: str
-    date: str
-    prior_version: str | None = None
-    prior_folder: Path | None = None
-    sparql_endpoint: str | None = None
-    root: Path | None = None
-
-    @property
-    def iri(self) -> str:
-        return release_iri(self.version)
-
-    def version_iri(self, artifact: str) -> str:
-        return f"{self.iri}{artifact}"
-
-    def prior_version_iri(self, artifact: str) -> str | None:
-        return f"{release_iri(self.prior_version)}{artifact}" if self.prior_version else None
 
 
 def with_header(triples, artifact: str, release: Release) -> list:
@@ -305,7 +75,6 @@ def with_header(triples, artifact: str, release: Release) -> list:
     Import modules are merged: their own owl:Ontology headers and our owl:imports are dropped, so that
     Protégé and the OWL API load the file without fetching anything.
     """
-    ox = _ox()
     rdf_type, ontology = ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Ontology")
     ours = ox.NamedNode(ONTOLOGY_IRI)
     others = {t.subject for t in triples if t.predicate == rdf_type and t.object == ontology and t.subject != ours}
@@ -374,20 +143,6 @@ def build_graphs(release: Release, reasoner: str | None) -> Graphs:
 _BUILTIN = (RDF, RDFS, OWL, XSD)
 
 
-def _to_ox(term):
-    """A pyoxigraph term from a pyoxigraph or rdflib term (tkiros.reason gives the one, owlrl the other)."""
-    ox = _ox()
-    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return term
-    kind = type(term).__name__
-    if kind == "URIRef":
-        return ox.NamedNode(str(term))
-    if kind == "BNode":
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-
 
 def keep_inferred(triples, asserted) -> list:
     """The inferences worth publishing: types, class and property hierarchy, property values.
@@ -395,7 +150,6 @@ def keep_inferred(triples, asserted) -> list:
     Reflexive axioms, built-in vocabulary (owl:Thing, rdfs:Resource, owl:sameAs x x ...), triples about
     literals and blank nodes, and anything already asserted are left out.
     """
-    ox = _ox()
     asserted = set(asserted)
     out = []
     for t in triples:
@@ -431,7 +185,6 @@ def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
 
         from tkiros.store import Graph
 
-        ox = _ox()
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
         takes_graph = "graph" in inspect.signature(reason_module.run).parameters
@@ -440,7 +193,7 @@ def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
             inconsistency = getattr(result, "inconsistency", None)
             why = "; ".join(inconsistency.text().splitlines()[:2]) if inconsistency else f"inconsistent under {reasoner}"
             raise InconsistentRelease(f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)")
-        inferred = [ox.Triple(*(_to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
+        inferred = [ox.Triple(*(to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
         return keep_inferred(inferred, asserted), reasoner
     if reasoner not in ("hermit", "owlrl"):
         raise TkirosError(f"--reasoner {reasoner}: only owlrl is available without tkiros.reason")
@@ -452,7 +205,6 @@ def owlrl_closure(asserted: list) -> list:
     import owlrl
     import rdflib
 
-    ox = _ox()
     g = rdflib.Graph()
     g.parse(data=ox.serialize(asserted, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
@@ -460,7 +212,7 @@ def owlrl_closure(asserted: list) -> list:
     if errors:
         raise InconsistentRelease(f"cannot publish tkiros-full: the ontology is inconsistent under OWL RL: {sorted(errors)[0]}")
     # OWL RL yields generalised triples (literal subjects, ...); keep the RDF ones.
-    return [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in g
+    return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g
             if isinstance(s, (rdflib.URIRef, rdflib.BNode)) and isinstance(p, rdflib.URIRef)]
 
 
@@ -481,7 +233,6 @@ class ReleaseFile:
 
 def seed_sources(main: list) -> list[tuple[str, str]]:
     """(IRI, title) of each seed document: its DOI URL when it has one, else its tkiros IRI."""
-    ox = _ox()
     by_seed: dict[str, dict[str, str]] = {}
     seeds = {t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "SeedDocument"}
     for t in main:
@@ -501,7 +252,6 @@ def void_triples(release: Release, graphs: Graphs, files: list[ReleaseFile]) -> 
 
     from tkiros.prefixes import compact
 
-    ox = _ox()
     N, L = ox.NamedNode, ox.Literal
     ds = N(release.iri)
     V, DCAT, SPDX = RELEASE_PREFIXES["void"], RELEASE_PREFIXES["dcat"], RELEASE_PREFIXES["spdx"]
@@ -923,7 +673,6 @@ _TERM_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", 
 
 def load_release_graph(path: Path) -> list:
     """The triples of a release folder (its tkiros.ttl) or of one RDF file."""
-    ox = _ox()
     path = Path(path)
     if path.is_dir():
         path = path / "tkiros.ttl"
@@ -941,7 +690,6 @@ def load_release_graph(path: Path) -> list:
 
 def _descriptions(triples) -> tuple[dict[str, set[str]], dict[str, str], dict[str, str]]:
     """Per IRI subject: its statements (blank-node objects expanded in place), its category and its label."""
-    ox = _ox()
     triples = canonical(triples)
     by_subject: dict = {}
     for t in triples:

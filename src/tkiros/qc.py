@@ -12,6 +12,7 @@ import click
 
 from tkiros.errors import TkirosError
 from tkiros.paths import project_root
+from tkiros.rqfile import header, internal
 
 SEVERITIES = {"violation": "ERROR", "warning": "WARNING", "info": "INFO"}
 ROLE = re.compile(r"^(?P<name>.+)-(?P<role>violation|warning|info)\.rq$")
@@ -43,12 +44,10 @@ def list_checks(folder: Path | None = None) -> list[Check]:
         if not m:
             raise TkirosError(f"{path.name}: a check is named NAME-violation.rq, NAME-warning.rq or NAME-info.rq")
         text = path.read_text(encoding="utf-8")
-        title = re.search(r"^#\s*title:\s*(.+)$", text, re.M)
-        why = re.search(r"^#\s*why:\s*(.+(?:\n#\s{2,}.+)*)", text, re.M)
+        title, why = header(text, "title"), header(text, "why")
         if not title or not why:
             raise TkirosError(f"{path.name}: a check needs '# title:' and '# why:' header lines")
-        checks.append(Check(path.stem, SEVERITIES[m["role"]], path, title.group(1).strip(),
-                            re.sub(r"\s*\n#\s*", " ", why.group(1)).strip(), text))
+        checks.append(Check(path.stem, SEVERITIES[m["role"]], path, title, why, text))
     return checks
 
 
@@ -145,7 +144,7 @@ CONTEXTS = [("cell state", "inCellState"), ("cancer type", "inCancerType"), ("ce
 
 def _contexts(graph) -> dict[str, dict[str, dict[str, str]]]:
     """finding -> context property (local name) -> {value IRI or literal: label}."""
-    text = (Path(__file__).resolve().parent / "sparql" / "conflict-contexts.rq").read_text(encoding="utf-8")
+    text = internal("conflict-contexts")
     out: dict = {}
     for r in graph.query(text):
         prop = r["property"].value.rsplit("/", 1)[-1]

@@ -22,16 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
+from tkiros.formats import Result
 from tkiros.paths import project_root
 from tkiros.prefixes import compact, expand
+from tkiros.rqfile import OPAQUE, UPDATE_FORMS, headers, internal, query_form, read_rq, syntax_message
+from tkiros.vocab import OWN_NAMESPACE, TKD
 
-HEADER = re.compile(r"^#\s*(title|question|param|keywords|why|severity)\s*:\s*(.*)$", re.I)
 PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
-UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
-# Comments, strings and IRIs: skipped when reading the query's structure (they may hold any word).
-_OPAQUE = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                     r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\x00-\x20]*>")
 _SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE\s+(?:SILENT\s+)?(?:<|[A-Za-z_\d.-]*:|[?$])", re.I)
 _federation = False
 
@@ -68,15 +65,7 @@ class SavedQuery:
 
 def parse_header(path: Path, text: str) -> SavedQuery:
     q = SavedQuery(name=path.stem, path=path, text=text)
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        m = HEADER.match(line)
-        if not m:
-            continue
-        key, value = m.group(1).lower(), m.group(2).strip()
+    for lineno, key, value in headers(text):
         if key == "title":
             q.title = value
         elif key == "question":
@@ -95,25 +84,9 @@ def queries_folder(folder: Path | None = None) -> Path:
     return Path(folder) if folder else project_root() / "queries"
 
 
-def read_query_file(p: Path, shown: str | None = None) -> str:
-    """A query file's text; one line naming the file when it is a folder, unreadable or not UTF-8."""
-    shown = shown or str(p)
-    if p.is_dir():
-        raise TkirosError(f"{shown}: is a folder, not a query file")
-    try:
-        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
-    except FileNotFoundError:
-        raise TkirosError(f"{shown}: no such query file") from None
-    except UnicodeDecodeError:
-        raise TkirosError(f"{shown}: not UTF-8 text") from None
-    except OSError as err:
-        raise TkirosError(f"{shown}: cannot read: {err.strerror or err}") from None
-    return text
-
-
 def list_queries(folder: Path | None = None) -> list[SavedQuery]:
     folder = queries_folder(folder)
-    return [parse_header(p, read_query_file(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq")) if not p.is_dir()]
+    return [parse_header(p, read_rq(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq")) if not p.is_dir()]
 
 
 def get_query(name_or_path: str) -> SavedQuery:
@@ -121,12 +94,12 @@ def get_query(name_or_path: str) -> SavedQuery:
 
     p = Path(name_or_path)
     if p.suffix == ".rq" or p.exists():
-        query = parse_header(p, read_query_file(p, name_or_path))
+        query = parse_header(p, read_rq(p, name_or_path))
         protect(p)  # its results may never be written over it (-o)
         return query
     saved = queries_folder() / f"{name_or_path}.rq"
     if "/" not in name_or_path and saved.is_file():  # read only the query asked for
-        query = parse_header(saved, read_query_file(saved, f"queries/{saved.name}"))
+        query = parse_header(saved, read_rq(saved, f"queries/{saved.name}"))
         protect(saved)
         return query
     candidates = {q.name: q for q in list_queries()}
@@ -139,8 +112,6 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s\-_‐–—/]+", "", s.casefold())
 
 
-OWN_NAMESPACE = "https://w3id.org/tkiros/"
-DATA_NAMESPACE = "https://w3id.org/tkiros/data/"
 
 
 def entity_index(store) -> dict[str, set[str]]:
@@ -157,7 +128,7 @@ def entity_index(store) -> dict[str, set[str]]:
             index.setdefault(_norm(row["l"].value), set()).add(s.value)
     rows = store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }")
     for row in rows:
-        if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(DATA_NAMESPACE) and isinstance(row["x"], ox.NamedNode):
+        if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(TKD) and isinstance(row["x"], ox.NamedNode):
             index.setdefault(_norm(compact(row["x"].value)), set()).add(row["s"].value)
     return index
 
@@ -196,6 +167,17 @@ def _iri(value: str, param: str) -> ox.NamedNode:
         raise TkirosError(f"--param {param}={_short(value)}: not a valid IRI") from None
 
 
+def parse_params(values) -> dict[str, str]:
+    """--param KEY=VALUE options as a dict."""
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise TkirosError(f"--param {item!r}: expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
 def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
     """Turn user values into SPARQL substitutions (RDF terms); unknown or missing params are errors."""
     for name in params:
@@ -213,8 +195,8 @@ def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
             subs[ox.Variable(name)] = resolve_entity(store, value[1:] if value.startswith("=") else value, name)
         elif p.kind == "iri":
             if ":" not in value and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value) \
-                    and any(True for _ in store.quads_for_pattern(ox.NamedNode(DATA_NAMESPACE + value), None, None)):
-                value = DATA_NAMESPACE + value  # a bare local name (nrf2-f35) names our individual
+                    and any(True for _ in store.quads_for_pattern(ox.NamedNode(TKD + value), None, None)):
+                value = TKD + value  # a bare local name (nrf2-f35) names our individual
             try:
                 subs[ox.Variable(name)] = _iri(expand(value) if ":" in value and not value.startswith("http") else value, name)
             except KeyError:
@@ -228,12 +210,9 @@ def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
     return subs
 
 
-SUBTYPES_RQ = Path(__file__).with_name("sparql") / "subtypes.rq"
-
-
 def subtypes_of(store, iri: ox.NamedNode) -> list[ox.NamedNode]:
     """The entity's subtypes through our hierarchy and the imported MONDO/DOID/GO ones (src/tkiros/sparql/subtypes.rq)."""
-    rows = store.query(SUBTYPES_RQ.read_text(encoding="utf-8"), substitutions={ox.Variable("term"): iri})
+    rows = store.query(internal("subtypes"), substitutions={ox.Variable("term"): iri})
     return [r["sub"] for r in rows]
 
 
@@ -258,55 +237,14 @@ def expand_subtypes(query: SavedQuery, params: dict[str, str], subs: dict, store
     return f"\n# the parameter and its subtypes\nVALUES ({head}) {{ {rows} }}\n"
 
 
-@dataclass
-class Result:
-    """A query result: variables and rows of RDF terms (or a boolean for ASK)."""
-
-    variables: list[str]
-    rows: list[list]
-    boolean: bool | None = None
-
-    def to(self, fmt: str) -> str:
-        from tkiros.formats import WRITERS
-
-        return WRITERS[fmt](self)
-
-
-def query_form(text: str) -> str:
-    """The form of a SPARQL request, read by the grammar: after the prologue (BASE and PREFIX
-    declarations, whose prefix names may be any word, such as add: or copy:) comes the keyword of a
-    query (SELECT, CONSTRUCT, DESCRIBE, ASK) or of an update (INSERT, DELETE, LOAD, ...)."""
-    tokens = re.findall(r"[^\s{}()]+|[{}()]", _OPAQUE.sub(" <> ", text))
-    i = 0
-    while i < len(tokens):
-        word = tokens[i].upper()
-        if word == "BASE":
-            i += 2
-        elif word == "PREFIX":
-            i += 3
-        else:
-            return word
-    return ""
-
-
 def check_read_only(text: str, where: str, allow_service: bool | None = None) -> None:
     """Refuse SPARQL Update, and SERVICE (federation) unless allowed here or by allow_federation()."""
     form = query_form(text)
     if form in UPDATE_FORMS:
         raise TkirosError(f"{where}: SPARQL Update ({form}) is refused; tkiros queries are read-only")
-    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(_OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
+    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
         raise TkirosError(f"{where}: SERVICE (federated query) is refused: it would fetch other servers; "
                           "allow it with --federation")
-
-
-def syntax_message(where: str, message: str) -> str:
-    """'q.rq:4:1: SPARQL syntax error: expected ...' from Oxigraph's 'error at 4:1: expected ...'."""
-    first = message.splitlines()[0]
-    m = re.match(r"error at (\d+):(\d+): (.*)", first)
-    if m:
-        detail = m.group(3)
-        return f"{where}:{m.group(1)}:{m.group(2)}: SPARQL syntax error: {detail[:110] + ('...' if len(detail) > 110 else '')}"
-    return f"{where}: SPARQL syntax error: {first[:140]}"
 
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -386,15 +324,11 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
     return execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
 
 
-def _packaged_sparql(name: str) -> str:
-    return (Path(__file__).resolve().parent / "sparql" / name).read_text(encoding="utf-8")
-
-
 def evidence_levels(store) -> list[tuple[str, int, str]]:
     """(CURIE, rank, label) of each evidence level in the ontology, strongest first."""
     raw = getattr(store, "store", store)
     return [(compact(r["level"].value), int(r["rank"].value), r["label"].value)
-            for r in raw.query(_packaged_sparql("evidence-levels.rq"))]
+            for r in raw.query(internal("evidence-levels"))]
 
 
 def parse_evidence_level(value: str, store) -> int:
@@ -421,7 +355,7 @@ def filter_min_evidence(result: Result, min_rank: int, store, where: str = "quer
         raise TkirosError(f"{where}: --min-evidence needs a ?finding column, and this query has none "
                           f"(columns: {', '.join(result.variables) or 'none, an ASK query'})")
     raw = getattr(store, "store", store)
-    ranks = {r["finding"].value: int(r["rank"].value) for r in raw.query(_packaged_sparql("finding-evidence-ranks.rq"))}
+    ranks = {r["finding"].value: int(r["rank"].value) for r in raw.query(internal("finding-evidence-ranks"))}
     col = result.variables.index("finding")
     kept = [row for row in result.rows if row[col] is not None and ranks.get(row[col].value, 0) >= min_rank]
     return Result(result.variables, kept, result.boolean)

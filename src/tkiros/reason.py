@@ -39,6 +39,9 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.fastpath import OutsideFragment, close_edges, reachable
+from tkiros.prefixes import local_name
+from tkiros.rdfio import canonical
+from tkiros.vocab import EQUIVALENT, NOTHING, OWL, RDF, RDFS, SUBCLASS, THING, TK, TKD, TYPE, XSD
 
 REASONERS = ("fast", "hermit", "pellet", "owlrl")
 DEFAULT_REASONER = "fast"
@@ -46,18 +49,8 @@ DL_REASONERS = ("hermit", "pellet")
 # Part of the cache key: bump when the shape of the inferred graph changes.
 PIPELINE_VERSION = "reason v3"
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-TK = "https://w3id.org/tkiros/vocab/"
-OA = "http://www.w3.org/ns/oa#"
-TYPE = RDF + "type"
-SUBCLASS = RDFS + "subClassOf"
-EQUIVALENT = OWL + "equivalentClass"
-THING = OWL + "Thing"
-NOTHING = OWL + "Nothing"
 # Namespaces of the RDF/OWL machinery itself: never classes of individuals in the inferred graph.
-META = (RDF, RDFS, OWL, "http://www.w3.org/2001/XMLSchema#")
+META = (RDF, RDFS, OWL, XSD)
 # tkiros:directEdge links a direction individual to a property (metamodelling the rules use). Fed to a DL
 # reasoner it makes each edge property an individual too (punning), and owlready2 then re-types the
 # property as an individual. The rules have already used it, so the reasoner does not see it.
@@ -247,7 +240,6 @@ ANNOTATIONS = {RDFS + "label", RDFS + "comment", RDFS + "seeAlso", RDFS + "isDef
 
 def separable_import_triples(asserted: list, root: Path) -> set:
     """Triples of the import modules that are linked to the rest of the graph by annotations only."""
-    from tkiros.store import BASE_IRI
 
     files = sorted((Path(root) / "ontology" / "imports").glob("*.ttl"))
     if not files:
@@ -257,7 +249,7 @@ def separable_import_triples(asserted: list, root: Path) -> set:
     modules: list[set] = []
     for path in files:
         try:
-            modules.append({ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)})
+            modules.append({ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=TKD)})
         except (SyntaxError, OSError):
             continue  # the store could not have loaded it either; nothing to leave out
     named_in: dict[str, set[int]] = {}
@@ -510,18 +502,14 @@ def _disjointness_clashes(g) -> Inconsistency | None:
         for x in both:
             if isinstance(x, rdflib.URIRef):
                 bad.add(str(x))
-                axioms.add(f"{_local(str(a))} DisjointWith {_local(str(b))}; {_local(str(x))} is both")
+                axioms.add(f"{local_name(str(a))} DisjointWith {local_name(str(b))}; {local_name(str(x))} is both")
     for x in g.subjects(rdflib.RDF.type, rdflib.OWL.Nothing):
         if isinstance(x, rdflib.URIRef):
             bad.add(str(x))
-            axioms.add(f"{_local(str(x))} Type Nothing")
+            axioms.add(f"{local_name(str(x))} Type Nothing")
     if not bad:
         return None
     return Inconsistency("owlrl", individuals=sorted(bad), axioms=sorted(axioms))
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -609,18 +597,8 @@ def _inferred_graph(asserted: list, raw: list) -> list:
 
 
 def canonical_triples(triples: list) -> list:
-    """The triples with blank nodes relabelled canonically (RGDA1 via rdflib), sorted."""
-    plain = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
-    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
-    if blank:
-        import rdflib
-        from rdflib.compare import to_canonical_graph
-
-        g = rdflib.Graph()
-        g.parse(data=ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        canon = to_canonical_graph(g).serialize(format="nt", encoding="utf-8")
-        plain += [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(canon, format=ox.RdfFormat.N_TRIPLES)]
-    return sorted(plain, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    """The triples made canonical by tkiros.rdfio, sorted by subject, predicate and object."""
+    return sorted(canonical(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def serialize_triples(triples: list, fmt: str = "ntriples") -> str:

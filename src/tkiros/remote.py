@@ -10,9 +10,9 @@ import json
 import math
 import threading
 
-import pyoxigraph as ox
-
 from tkiros.errors import TkirosError
+from tkiros.formats import Result
+from tkiros.rdfio import term_from_json
 
 
 def values_block(substitutions: dict) -> str:
@@ -23,24 +23,7 @@ def values_block(substitutions: dict) -> str:
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
-def _term(b: dict):
-    kind = b.get("type")
-    if kind == "uri":
-        return ox.NamedNode(b["value"])
-    if kind == "bnode":
-        return ox.BlankNode(b["value"])
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in b:
-            return ox.Literal(b["value"], language=b["xml:lang"])
-        if "datatype" in b:
-            return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
-        return ox.Literal(b["value"])
-    raise ValueError(f"unknown term type {kind!r}")
-
-
 def parse_results(raw: bytes, where: str):
-    from tkiros.queries import Result
-
     if b"operation has been cancelled" in raw[:2000] or b"Timeout" in raw[:200]:
         raise TkirosError(f"{where}: the endpoint cut the query (its time limit?)")
     try:
@@ -48,7 +31,7 @@ def parse_results(raw: bytes, where: str):
         if "boolean" in data:
             return Result(["ask"], [], bool(data["boolean"]))
         variables = list(data["head"]["vars"])
-        rows = [[_term(b[v]) if v in b else None for v in variables] for b in data["results"]["bindings"]]
+        rows = [[term_from_json(b[v]) if v in b else None for v in variables] for b in data["results"]["bindings"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
         snippet = raw[:60].decode("utf-8", "replace").replace("\n", " ")
         raise TkirosError(f"{where}: the endpoint did not answer with SPARQL JSON results ({type(err).__name__}; starts {snippet!r})") from None

@@ -21,9 +21,8 @@ import pyoxigraph as ox
 from tkiros import __version__
 from tkiros.errors import SourceError, TkirosError
 from tkiros.paths import cache_dir, project_root, rule_files, source_files
-
-BASE_IRI = "https://w3id.org/tkiros/data/"
-
+from tkiros.rqfile import syntax_message
+from tkiros.vocab import RDFS, TK, TKD
 
 SOURCE_FOLDERS = ("ontology", "instances", "seeds")
 
@@ -80,7 +79,7 @@ def parse_error(path: Path, root: Path, err: SyntaxError) -> SourceError:
     return SourceError(f"{where}: malformed Turtle: {msg}")
 
 
-LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+LABEL = ox.NamedNode(RDFS + "label")
 
 
 def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = None) -> None:
@@ -96,7 +95,7 @@ def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = Non
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]  # a UTF-8 byte-order mark (some editors add one) is not part of the Turtle
         try:
-            quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
+            quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=TKD))
         except SyntaxError as err:
             raise parse_error(path, root, err) from None
         except UnicodeDecodeError:
@@ -113,7 +112,6 @@ def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = Non
         store.extend(quads)
 
 
-TK = "https://w3id.org/tkiros/vocab/"
 
 
 def add_seed_texts(store: ox.Store, root: Path) -> None:
@@ -176,7 +174,6 @@ def apply_rules(store: ox.Store, root: Path) -> int:
         except UnicodeDecodeError:
             raise SourceError(f"{_relative(rule, root)}: not UTF-8 text") from None
         except SyntaxError as err:
-            from tkiros.queries import syntax_message
 
             raise SourceError(syntax_message(_relative(rule, root), str(err)).replace("SPARQL syntax error", "malformed SPARQL rule")) from None
         before = len(store)

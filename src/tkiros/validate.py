@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tkiros.errors import SourceError, TkirosError
 from tkiros.paths import project_root
+from tkiros.vocab import SH
 
-SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass

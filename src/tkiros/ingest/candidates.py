@@ -13,15 +13,8 @@ import pyoxigraph as ox
 from tkiros.errors import TkirosError
 from tkiros.ingest import rules
 from tkiros.ingest.extraction import Candidate
-
-TK = "https://w3id.org/tkiros/vocab/"
-TKD = "https://w3id.org/tkiros/data/"
-TKC = "https://w3id.org/tkiros/candidate/"
-OA = "http://www.w3.org/ns/oa#"
-PROV = "http://www.w3.org/ns/prov#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-CITO = "http://purl.org/spar/cito/"
-OBO = "http://purl.obolibrary.org/obo/"
+from tkiros.prefixes import local_name
+from tkiros.vocab import CITO, OA, OBO, PROV, RDFS, TK, TKC, TKD
 
 PREFIXES = f"""@prefix tkiros: <{TK}> .
 @prefix tkd: <{TKD}> .
@@ -109,7 +102,7 @@ def candidates_turtle(doc: DocInfo, cands: list[Candidate]) -> str:
         lines += [f"    tkiros:hasEvidenceType obo:{r['candidate_evidence']} ;",
                   f"    tkc:confidence \"{c.confidence:.2f}\"^^xsd:decimal ;",
                   f"    tkc:cue {lit(c.cue)} ;",
-                  f"    tkc:status \"open\" ;",
+                  "    tkc:status \"open\" ;",
                   f"    oa:start {c.start} ;",
                   f"    oa:end {c.end} ;",
                   f"    oa:exact {lit(c.quote)} ;",
@@ -144,10 +137,6 @@ class Stored:
         return float(self.one("confidence", 0))
 
 
-def _local(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
-
-
 def read_candidates(path: Path) -> list[Stored]:
     try:
         triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
@@ -156,7 +145,7 @@ def read_candidates(path: Path) -> list[Stored]:
     by: dict[str, dict[str, list]] = {}
     for t in triples:
         if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(TKC):
-            by.setdefault(t.subject.value, {}).setdefault(_local(t.predicate.value), []).append(t.object.value)
+            by.setdefault(t.subject.value, {}).setdefault(local_name(t.predicate.value), []).append(t.object.value)
     out = [Stored(iri, Path(path), {k: sorted(v) for k, v in vals.items()}) for iri, vals in by.items()
            if TKC + "CandidateFinding" in vals.get("type", [])]
     return sorted(out, key=lambda s: s.iri)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.ingest import rules
-from tkiros.ingest.candidates import RDFS, TK, TKC, TKD, Stored, curie, find_candidate, lit
+from tkiros.ingest.candidates import RDFS, TK, TKD, Stored, curie, find_candidate, lit
 from tkiros.ingest.commands import status
 from tkiros.output import write_atomic
 from tkiros.paths import project_root

@@ -13,12 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tkiros.paths import project_root
+from tkiros.vocab import RDFS, SKOS, TK, TKD, TYPE
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-TK = "https://w3id.org/tkiros/vocab/"
-TKD = "https://w3id.org/tkiros/data/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NAME_PREDICATES = {RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"}
 MATCH_PREDICATES = {SKOS + "exactMatch", SKOS + "closeMatch"}
 CONTEXT_CLASSES = {"cancer": TK + "CancerType", "cell_line": TK + "CellLine", "mutation": TK + "Mutation"}
@@ -84,7 +80,7 @@ def build_dictionary(root: Path | None = None) -> Dictionary:
                 continue
             if p in NAME_PREDICATES and isinstance(o, ox.Literal) and (o.language in (None, "en")):
                 names.setdefault(s.value, set()).add(o.value)
-            elif p == RDF_TYPE and isinstance(o, ox.NamedNode):
+            elif p == TYPE and isinstance(o, ox.NamedNode):
                 types.setdefault(s.value, set()).add(o.value)
             elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
                 supers.setdefault(s.value, set()).add(o.value)
