@@ -33,7 +33,7 @@ def scale_data(factor: int, out: Path) -> None:
     one ontology and the same seeds."""
     import pyoxigraph as ox
 
-    from tkiros.paths import source_files
+    from tkiros.store.paths import source_files
 
     started = time.perf_counter()
     files = [p for p in source_files(ROOT) if "instances" in p.relative_to(ROOT).parts]
@@ -55,11 +55,11 @@ def scale_data(factor: int, out: Path) -> None:
 
 
 def build(data: Path, store_dir: Path) -> None:
-    """Compile a store as tkiros.store does, from the ontology, the seeds and the (scaled) instance data."""
+    """Compile a store as tkiros.store.store does, from the ontology, the seeds and the (scaled) instance data."""
     import pyoxigraph as ox
 
-    from tkiros.paths import source_files
-    from tkiros.store import BASE_IRI, add_seed_texts, apply_rules
+    from tkiros.store.paths import source_files
+    from tkiros.store.store import BASE_IRI, add_seed_texts, apply_rules
 
     started = time.perf_counter()
     store = ox.Store(str(store_dir))
@@ -82,8 +82,8 @@ def example_params() -> dict[str, dict[str, str]]:
     sys.path.insert(0, str(ROOT / "tests"))
     from test_queries import EXAMPLE_PARAMS
 
-    from tkiros.queries import get_query, resolve_entity
-    from tkiros.store import open_store
+    from tkiros.query.queries import get_query, resolve_entity
+    from tkiros.store.store import open_store
 
     store = open_store(ROOT).store
 
@@ -95,7 +95,7 @@ def example_params() -> dict[str, dict[str, str]]:
 
 
 def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None:
-    from tkiros.queries import bind_params, execute, list_queries
+    from tkiros.query.queries import bind_params, execute, list_queries
 
     saved = [q for q in list_queries() if not names or q.name in names]
     started = time.perf_counter()
@@ -110,8 +110,8 @@ def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None
         import pyoxigraph as ox
         import rdflib
 
-        from tkiros.paths import source_files
-        from tkiros.formats import Result
+        from tkiros.store.paths import source_files
+        from tkiros.query.results import Result
         from tkiros.rdfio import to_ox, to_rdflib
 
         g = rdflib.Graph()

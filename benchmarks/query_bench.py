@@ -156,8 +156,8 @@ def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib
 def served(clients: int, seconds: float) -> dict:
     from urllib.parse import urlsplit
 
-    from tkiros.queries import get_query
-    from tkiros.serve import Server
+    from tkiros.query.queries import get_query
+    from tkiros.serve.server import Server
 
     def cpu_seconds(pid: int) -> float:
         """User + system CPU seconds a process has used (Linux /proc), to tell the server's cost from the load."""
@@ -304,7 +304,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT / "src"))
-    from tkiros.queries import list_queries
+    from tkiros.query.queries import list_queries
 
     names = [n for n in args.queries.split(",") if n] or [q.name for q in list_queries()]
     sections = set(args.sections.split(","))

@@ -20,8 +20,8 @@ TKD = "https://w3id.org/tkiros/data/"
 
 
 def scaled_graph(factor: int):
-    """A tkiros.store.Graph of the ontology plus ``factor`` copies of the instance data."""
-    from tkiros.store import Graph, open_store
+    """A tkiros.store.store.Graph of the ontology plus ``factor`` copies of the instance data."""
+    from tkiros.store.store import Graph, open_store
 
     base = open_store()
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in base.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
@@ -44,7 +44,7 @@ def owlrl_python(graph) -> tuple[float, int]:
     import owlrl
     import rdflib
 
-    from tkiros.reason import reasoner_input
+    from tkiros.reasoning.reason import reasoner_input
 
     asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
     g = rdflib.Graph()
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10", help="comma-separated copy factors (default 1,10)")
     parser.add_argument("--reasoners", default="hermit,pellet,owlrl", help="hermit, pellet, owlrl, owlrl-python")
     args = parser.parse_args()
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     scales = [int(s) for s in args.scales.split(",")]
     reasoners = [r.strip() for r in args.reasoners.split(",") if r.strip()]

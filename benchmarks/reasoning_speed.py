@@ -63,8 +63,8 @@ def main() -> None:
     os.environ["TKIROS_CACHE"] = str(cache)
     from reasoners import scaled_graph
 
-    from tkiros.fastpath import Ontology, tbox_hierarchy
-    from tkiros.reason import reasoner_triples, run
+    from tkiros.reasoning.fastpath import Ontology, tbox_hierarchy
+    from tkiros.reasoning.reason import reasoner_triples, run
 
     rows = []
     try:

@@ -73,7 +73,7 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=3.0, help="the server's time limit per query (tkiros serve --timeout)")
     args = ap.parse_args()
 
-    from tkiros.queries import list_queries
+    from tkiros.query.queries import list_queries
 
     queries = [q.text for q in list_queries() if not any(p.required for p in q.params.values())]
     proc, info = start_server(args.limit)

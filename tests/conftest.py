@@ -33,13 +33,13 @@ def _isolated_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def graph():
-    from tkiros.store import open_store
+    from tkiros.store.store import open_store
 
     return open_store()
 
 
 @pytest.fixture(scope="session")
 def shapes():
-    from tkiros.validate import load_shapes
+    from tkiros.checks.validate import load_shapes
 
     return load_shapes()

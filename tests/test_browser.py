@@ -101,7 +101,7 @@ def chromium(tmp_path_factory):
 def test_query_page_runs_a_saved_query_and_shows_its_rows(chromium, graph, tmp_path_factory):
     from test_serve import start_cli_server
 
-    from tkiros.queries import get_query, run_query
+    from tkiros.query.queries import get_query, run_query
 
     expected = run_query(QUERY, store=graph)
     labels = {row[expected.variables.index("tkiLabel")].value for row in expected.rows}

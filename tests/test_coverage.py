@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tkiros.coverage import coverage, expand_citation, split_sentences
+from tkiros.checks.coverage import coverage, expand_citation, split_sentences
 
 
 def test_citation_ranges_expand():
@@ -36,7 +36,7 @@ def test_coverage_detects_an_unbacked_sentence(tmp_path):
     """The floor can fail: with one topic file removed, its citing sentences show up unbacked."""
     from pathlib import Path
 
-    from tkiros.store import open_files
+    from tkiros.store.store import open_files
 
     root = Path(__file__).resolve().parent.parent
     keep = [p for p in sorted((root / "instances").glob("*.ttl")) if p.name != "erbb-inhibitors.ttl"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tkiros.diagram import EDGE_COLOURS, diagram_cmd, diagram_for_entity, diagram_for_query, render, renderer, to_dot
+from tkiros.views.diagram import EDGE_COLOURS, diagram_cmd, diagram_for_entity, diagram_for_query, render, renderer, to_dot
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -157,7 +157,7 @@ def test_every_drawn_edge_is_a_finding_s_own_structure(entity, graph):
     """Each edge is checked against the findings it was drawn from, read back from the graph: the
     agent acts on the target with the finding's direction; a mediator hangs off the agent; an outcome
     follows the target. A mediator is never drawn as the actor."""
-    from tkiros.diagram import DIRECTION_LABELS
+    from tkiros.views.diagram import DIRECTION_LABELS
 
     diagram = diagram_for_entity(entity, graph)
     assert diagram.edges

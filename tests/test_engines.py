@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tkiros.queries import run_query
+from tkiros.query.queries import run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
@@ -42,7 +42,7 @@ def test_rdflib_runs_unpatched():
     """The rows above come from the rdflib a user installs: tkiros patches none of its SPARQL code."""
     import rdflib.plugins.sparql.aggregates as aggregates
 
-    import tkiros.naive  # noqa: F401
+    import tkiros.query.engines.naive  # noqa: F401
 
     assert aggregates.Accumulator.use_row.__module__ == "rdflib.plugins.sparql.aggregates"
     assert not getattr(aggregates.Accumulator.use_row, "_tkiros_patched", False)

@@ -32,7 +32,7 @@ def test_the_card_quote_is_the_seed_text_at_its_offsets():
 
 def test_a_card_shows_its_erratum_note():
     # any finding with an erratum note: the card carries the note word for word
-    from tkiros.store import open_store
+    from tkiros.store.store import open_store
 
     raw = open_store().store
     row = next(iter(raw.query("SELECT ?f ?n WHERE { ?f <https://w3id.org/tkiros/vocab/erratumNote> ?n } ORDER BY ?f LIMIT 1")))
@@ -62,8 +62,8 @@ def test_cancer_parameter_includes_subtypes_unless_exact():
 
 
 def test_subtypes_follow_the_imported_hierarchy_and_derived_cell_lines():
-    from tkiros.queries import subtypes_of
-    from tkiros.store import open_store
+    from tkiros.query.queries import subtypes_of
+    from tkiros.store.store import open_store
     import pyoxigraph as ox
 
     raw = open_store().store

@@ -26,13 +26,13 @@ def keys(triples, predicate=None) -> set[str]:
 
 @pytest.fixture(scope="session")
 def hermit_full():
-    from tkiros.reason import cached_run
+    from tkiros.reasoning.reason import cached_run
 
     return cached_run("hermit")
 
 
 def test_fast_path_gives_hermits_inferred_graph_on_the_full_data(hermit_full):
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     fast = run("fast")
     assert fast.reasoner == "fast" and not fast.fallback, fast.fallback
@@ -50,7 +50,7 @@ CASES = [p for p in FIXTURES if p.stem != "outside-fragment"]
 
 @pytest.mark.parametrize("fixture", CASES, ids=[p.stem for p in CASES])
 def test_fast_path_gives_hermits_memberships_on_fixtures(fixture):
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     fast, hermit = run("fast", instances=[fixture]), run("hermit", instances=[fixture])
     assert fast.ok and hermit.ok and not fast.fallback, fast.fallback
@@ -63,7 +63,7 @@ def test_fast_path_gives_hermits_memberships_on_fixtures(fixture):
 
 
 def test_punned_class_agent_and_supported_finding_intersection_classify():
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     fast = run("fast", instances=[ROOT / "tests" / "fixtures" / "reasoning" / "punned-class-agent.ttl"])
     types = keys(fast.inferred, TYPE)
@@ -81,8 +81,8 @@ def test_axiom_outside_the_fragment_falls_back_to_hermit_with_one_line():
 
 
 def test_member_of_a_defined_class_not_meeting_it_falls_back():
-    from tkiros.fastpath import OutsideFragment
-    from tkiros.reason import run
+    from tkiros.reasoning.fastpath import OutsideFragment
+    from tkiros.reasoning.reason import run
 
     fixture = ROOT / "tests" / "fixtures" / "inconsistent" / "case-split.ttl"
     result = run("fast", instances=[fixture])
@@ -95,7 +95,7 @@ def test_exactness_checks_on_a_small_graph():
     """Each condition of exactness, on graphs built here: functional values, literal ranges, vocabulary."""
     import pyoxigraph as ox
 
-    from tkiros.fastpath import OutsideFragment, evaluate
+    from tkiros.reasoning.fastpath import OutsideFragment, evaluate
 
     def graph(text: str) -> list:
         prefixes = ("@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> . "
@@ -129,7 +129,7 @@ def test_warm_reason_reads_the_cache_and_says_so():
 
 def test_hermit_runs_without_property_classification():
     """HermiT is asked to classify classes only (-O and -D classify properties, which nothing reads)."""
-    from tkiros.reason import _without_property_classification
+    from tkiros.reasoning.reason import _without_property_classification
 
     cmd = ["java", "-cp", "x", "org.semanticweb.HermiT.cli.CommandLine", "-c", "-O", "-D", "-I", "file:///t", "-Y"]
     assert _without_property_classification(cmd) == ["java", "-cp", "x", "org.semanticweb.HermiT.cli.CommandLine", "-c", "-I", "file:///t", "-Y"]

@@ -99,7 +99,7 @@ class RecordingStore:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(max_size=200))
 def test_parameter_values_never_change_the_query_text(value, tmp_path_factory, graph):
-    from tkiros.queries import get_query, run_query
+    from tkiros.query.queries import get_query, run_query
 
     folder = tmp_path_factory.mktemp("q")
     path = folder / "by-label.rq"
@@ -112,7 +112,7 @@ def test_parameter_values_never_change_the_query_text(value, tmp_path_factory, g
 
     try:
         # evaluated in this process (not a forked child) so that the recording store sees the text
-        with mock.patch("tkiros.isolate.run_isolated", lambda fn, timeout, where: fn()):
+        with mock.patch("tkiros.query.isolate.run_isolated", lambda fn, timeout, where: fn()):
             result = run_query(str(path), params={"label": value}, store=rec)
         assert all(row[0].value == value for row in result.rows)
     except TkirosError as err:
@@ -123,7 +123,7 @@ def test_parameter_values_never_change_the_query_text(value, tmp_path_factory, g
 @settings(max_examples=60, deadline=None)
 @given(value=st.text(max_size=120))
 def test_entity_parameter_values_resolve_or_fail_cleanly(value, graph):
-    from tkiros.queries import run_query
+    from tkiros.query.queries import run_query
 
     try:
         res = run_query("tkis-raising-ros", params={"tki": value}, store=graph)
@@ -208,7 +208,7 @@ def test_case02_sources_without_findings(home):
 
 # 3. the cached store is keyed by exactly what was loaded
 def test_case03_source_edited_during_the_build_is_not_cached(home, monkeypatch):
-    from tkiros import store as st
+    from tkiros.store import store as st
 
     original = st.compile_into
     edited = home / "instances" / "zz-late.ttl"
@@ -233,7 +233,7 @@ def test_case04_publish_into_the_sources_is_refused(home):
 
 
 def test_case05_publish_onto_a_symlink_uses_its_target(home, tmp_path):
-    from tkiros.publish import check_out_folder
+    from tkiros.release.publish import check_out_folder
 
     real = tmp_path / "releases" / "r1"
     real.parent.mkdir()
@@ -244,7 +244,7 @@ def test_case05_publish_onto_a_symlink_uses_its_target(home, tmp_path):
 
 # 6. SERVICE (federation) is refused unless asked for
 def test_case06_service_is_refused_by_default(tmp_path):
-    from tkiros.queries import allow_federation, check_read_only
+    from tkiros.query.queries import allow_federation, check_read_only
 
     q = rq(tmp_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }\n")
     one_line_error(invoke(["query", q]), "SERVICE", "--federation")
@@ -290,7 +290,7 @@ def test_case08_engine_panic_is_an_error(tmp_path):
 
 # 9. a store in use (a server) is never pruned
 def test_case09_stores_in_use_are_not_pruned(tmp_path, monkeypatch):
-    from tkiros import store as st
+    from tkiros.store import store as st
 
     folders = []
     for i in range(5):
@@ -393,7 +393,7 @@ def test_case13_stale_build_folders_are_swept(tmp_path):
 
 # 14. a corrupt cache is reported in one line and rebuilt
 def test_case14_corrupt_cache_is_rebuilt(home):
-    from tkiros.store import open_store
+    from tkiros.store.store import open_store
 
     path = open_store(home).path
     sst = sorted(path.glob("*.sst"), key=lambda p: p.stat().st_size)[-1]
@@ -459,13 +459,13 @@ def test_case08_quoted_offset_in_seed_metadata(home):
 
 # 11. a slow check in shapes/ is stopped with a message naming it
 def test_case11_slow_shape_constraint_is_stopped(monkeypatch):
-    from tkiros import validate as v
+    from tkiros.checks import validate as v
 
     monkeypatch.setattr(v, "CONSTRAINT_TIMEOUT_S", 1.0)
     record = {"name": "slow-check", "classes": [], "nodes": ["https://w3id.org/tkiros/data/gefitinib"], "prefixes": [],
               "message": "m", "severity": "Violation",
               "select": "SELECT $this ?value WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . BIND(?c AS ?value) }"}
-    from tkiros.store import open_store
+    from tkiros.store.store import open_store
 
     started = time.monotonic()
     with pytest.raises(TkirosError, match="slow-check: stopped after 1 s"):

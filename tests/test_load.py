@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 import time
 
-from tkiros.queries import get_query, run_query
-from tkiros.serve import serving
+from tkiros.query.queries import get_query, run_query
+from tkiros.serve.server import serving
 
 CLIENTS = 8
 SECONDS = 3.0
@@ -26,7 +26,7 @@ def test_concurrent_clients_get_no_errors(graph):
     counts = [0] * CLIENTS
     errors: list[str] = []
     with serving(location=graph.path, port=0) as endpoint:
-        from tkiros.remote import run_remote
+        from tkiros.query.engines.remote import run_remote
 
         deadline = time.monotonic() + SECONDS
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cli_helpers import DATA_DIRS, ROOT, copy_project
 
-from tkiros.paths import data_source
+from tkiros.store.paths import data_source
 
 EXTRA = """@prefix tkiros: <https://w3id.org/tkiros/vocab/> .
 @prefix tkd: <https://w3id.org/tkiros/data/> .

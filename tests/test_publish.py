@@ -26,15 +26,15 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from tkiros.errors import TkirosError
-from tkiros.publish import changelog_date, diff_graphs, load_release_graph, make_release, publish
+from tkiros.release.publish import changelog_date, diff_graphs, load_release_graph, make_release, publish
 from tkiros.rdfio import canonical, to_ox
-from tkiros.release_names import ARTIFACT_IRIS, CRASH_ENV
+from tkiros.release.names import ARTIFACT_IRIS, CRASH_ENV
 from tkiros.vocab import ONTOLOGY_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
 ENDPOINT = "http://localhost:7878/query"
-# The inconsistency test uses OWL RL (through tkiros.reason too): it finds a disjointness clash in seconds.
+# The inconsistency test uses OWL RL (through tkiros.reasoning.reason too): it finds a disjointness clash in seconds.
 FAST_REASONER = "owlrl"
 TK = "https://w3id.org/tkiros/vocab/"
 TKD = "https://w3id.org/tkiros/data/"
@@ -378,7 +378,7 @@ def test_release_loads_into_a_quad_store_with_the_nanopublications(published, fi
 
 
 def test_kgx_is_valid_biolink(published):
-    from tkiros.kgx_export import biolink_problems
+    from tkiros.release.kgx_export import biolink_problems
 
     out, _ = published
     problems = biolink_problems((out / "kgx" / "nodes.tsv").read_text(), (out / "kgx" / "edges.tsv").read_text())
@@ -386,7 +386,7 @@ def test_kgx_is_valid_biolink(published):
 
 
 def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings):
-    from tkiros.kgx_export import read_tsv
+    from tkiros.release.kgx_export import read_tsv
 
     out, _ = published
     nodes = {n["id"]: n for n in read_tsv((out / "kgx" / "nodes.tsv").read_text())}
@@ -417,7 +417,7 @@ def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings)
 def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
     """Supported findings are knowledge assertions; hedged ones predictions; title-only ones not_provided;
     errata give no edge; negative findings carry negated."""
-    from tkiros.kgx_export import read_tsv
+    from tkiros.release.kgx_export import read_tsv
 
     out, result = published
     main = result.graphs.main
@@ -442,7 +442,7 @@ def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
 
 
 def test_knowledge_level_follows_the_qualifiers():
-    from tkiros.kgx_export import knowledge_level
+    from tkiros.release.kgx_export import knowledge_level
 
     assert knowledge_level(set(), True) == "knowledge_assertion"
     assert knowledge_level({"generalClaim", "contextDependent"}, True) == "knowledge_assertion"
@@ -476,7 +476,7 @@ def test_nanopublications_assert_plain_edges_only_for_supported_findings(publish
 
 
 def test_biolink_check_catches_broken_tables(published):
-    from tkiros.kgx_export import biolink_problems
+    from tkiros.release.kgx_export import biolink_problems
 
     out, _ = published
     nodes = (out / "kgx" / "nodes.tsv").read_text()
@@ -696,7 +696,7 @@ def test_diff_command_text_and_json(published, second_release):
 
 
 def test_diff_reports_an_edge_going_from_supported_to_unsupported():
-    from tkiros.publish import edge_support_changes
+    from tkiros.release.publish import edge_support_changes
 
     N = ox.NamedNode
 
@@ -764,9 +764,9 @@ def test_refuses_to_publish_an_inconsistent_ontology(tmp_path, published):
 
 def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
     import tkiros
-    from tkiros.publish import infer
+    from tkiros.release.publish import infer
 
-    monkeypatch.setitem(sys.modules, "tkiros.reason", None)  # as if reason.py were not there
+    monkeypatch.setitem(sys.modules, "tkiros.reasoning.reason", None)  # as if reason.py were not there
     monkeypatch.delattr(tkiros, "reason", raising=False)
     N = ox.NamedNode
     sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -782,7 +782,7 @@ def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
 
 
 def test_swap_without_rename_exchange_and_recovery_of_a_half_done_swap(tmp_path, monkeypatch):
-    from tkiros import publish as publish_module
+    from tkiros.release import publish as publish_module
 
     out, new = tmp_path / "release", tmp_path / ".release.building-1-x"
     for folder, version in ((out, "0.1.0"), (new, "0.2.0")):

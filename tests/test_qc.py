@@ -46,8 +46,8 @@ def test_conflicts_lists_the_imatinib_and_gefitinib_ledgers():
 
 
 def test_the_ledger_explains_by_context_before_it_calls_a_conflict():
-    from tkiros.qc import conflicts
-    from tkiros.store import open_files
+    from tkiros.checks.qc import conflicts
+    from tkiros.store.store import open_files
 
     [group] = conflicts(open_files([ROOT / "tests" / "fixtures" / "conflicts" / "ledger.ttl"]))
     local = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tkiros.queries import bind_params, list_queries, run_query
+from tkiros.query.queries import bind_params, list_queries, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
@@ -211,7 +211,7 @@ RDFLIB_QUERIES = ["agent-effects", "causal-chains", "conflicting-findings", "fin
 def rdflib_graph(graph):
     import rdflib
 
-    from tkiros.store import export_ntriples
+    from tkiros.store.store import export_ntriples
 
     g = rdflib.Graph()
     g.parse(data=export_ntriples(graph), format="nt")

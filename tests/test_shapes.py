@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from tkiros.qc import list_checks, run_checks
-from tkiros.store import open_files
-from tkiros.validate import validate
+from tkiros.checks.qc import list_checks, run_checks
+from tkiros.store.store import open_files
+from tkiros.checks.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl"))

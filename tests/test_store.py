@@ -9,7 +9,7 @@ import pytest
 
 from cli_helpers import copy_project
 from tkiros.errors import SourceError
-from tkiros.store import open_store, sources_digest
+from tkiros.store.store import open_store, sources_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +82,7 @@ def test_digest_covers_every_source(home):
 
 
 def test_rules_run_in_their_ranked_order(home):
-    from tkiros.paths import rule_files
+    from tkiros.store.paths import rule_files
 
     names = [p.name for p in rule_files(home)]
     assert names == sorted(names) and names[0][:3] == "10-"  # supported findings come before the edges that read them
@@ -92,7 +92,7 @@ def test_rules_run_in_their_ranked_order(home):
 @pytest.mark.parametrize("name, message", [("direct.rq", "must start with its two-digit rank"),
                                            ("20-other.rq", "two rules share the rank 20")])
 def test_a_rule_without_its_own_rank_is_refused(home, name, message):
-    from tkiros.paths import rule_files
+    from tkiros.store.paths import rule_files
 
     (home / "ontology" / "rules" / name).write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 0\n")
     with pytest.raises(SourceError, match=message):

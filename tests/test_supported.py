@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tkiros.qc import list_checks, run_checks
-from tkiros.store import open_files
+from tkiros.checks.qc import list_checks, run_checks
+from tkiros.store.store import open_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "unsupported" / "erratum-and-uncertain.ttl"
@@ -51,7 +51,7 @@ def test_the_check_passes_on_derived_edges_and_fails_a_hand_made_one(fixture_gra
 
 
 def test_no_inferred_membership_rests_on_an_unsupported_finding():
-    from tkiros.reason import run
+    from tkiros.reasoning.reason import run
 
     result = run("hermit", instances=[FIXTURE])
     assert result.consistent

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tkiros.tables import (TABLES, Column, Table, TableSpec, build_table, build_tables, catalogue_markdown, catalogue_path,
+from tkiros.views.tables import (TABLES, Column, Table, TableSpec, build_table, build_tables, catalogue_markdown, catalogue_path,
                            format_cell, render_csv, render_html, render_md, table_row_counts, tables_cmd)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -131,7 +131,7 @@ def test_catalogue_doc_is_generated_from_the_headers(graph, regen):
 
 
 def test_catalogue_lists_every_query_and_parameter():
-    from tkiros.queries import list_queries
+    from tkiros.query.queries import list_queries
 
     text = catalogue_markdown(table_rows={})
     for q in list_queries():

@@ -207,7 +207,7 @@ class Virtuoso:
 @pytest.fixture(scope="session")
 def virtuoso(graph, tmp_path_factory):
     TIMINGS["install_s"] = ensure_debian_packages(VIRTUOSO, ["virtuoso-opensource"])
-    from tkiros.store import export_ntriples
+    from tkiros.store.store import export_ntriples
 
     folder = tmp_path_factory.mktemp("virtuoso")
     data = folder / "tkiros.nt"
@@ -228,13 +228,13 @@ def virtuoso(graph, tmp_path_factory):
 
 
 def test_every_query_file_is_a_case():
-    from tkiros.queries import list_queries
+    from tkiros.query.queries import list_queries
 
     assert len(QUERY_FILES) == len(list_queries()) >= 3
 
 
 def test_virtuoso_holds_every_triple(virtuoso, graph):
-    from tkiros.remote import run_remote
+    from tkiros.query.engines.remote import run_remote
 
     result = run_remote(virtuoso.endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, timeout=60)
     assert int(result.rows[0][0].value) == len(graph)
@@ -243,7 +243,7 @@ def test_virtuoso_holds_every_triple(virtuoso, graph):
 
 def test_updates_are_refused(virtuoso, graph):
     from tkiros.errors import TkirosError
-    from tkiros.remote import run_remote
+    from tkiros.query.engines.remote import run_remote
 
     with pytest.raises(TkirosError):
         run_remote(virtuoso.endpoint, f"INSERT DATA {{ GRAPH <{GRAPH_IRI}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}", {}, timeout=60)

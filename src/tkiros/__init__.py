@@ -23,41 +23,41 @@ from tkiros.errors import TkirosError
 
 def open_graph(**kwargs):
     """Open the embedded default store built from ontology/, seeds/ metadata and instances/."""
-    from tkiros.store import open_store
+    from tkiros.store.store import open_store
 
     return open_store(**kwargs)
 
 
 def list_queries(folder=None):
     """The saved queries of queries/ (or ``folder``), sorted by name."""
-    from tkiros.queries import list_queries as _list
+    from tkiros.query.queries import list_queries as _list
 
     return _list(folder)
 
 
 def get_query(name_or_path):
     """One saved query by name or by path of an .rq file."""
-    from tkiros.queries import get_query as _get
+    from tkiros.query.queries import get_query as _get
 
     return _get(name_or_path)
 
 
 def run_query(name_or_path, params=None, store=None):
     """Run a saved query (name or .rq path) with parameters bound as RDF terms; returns a Result."""
-    from tkiros.queries import run_query as _run
+    from tkiros.query.queries import run_query as _run
 
     return _run(name_or_path, params=params or {}, store=store)
 
 
 def validate(data=None):
     """Run the SHACL shapes of shapes/ over the graph; returns a ValidationReport."""
-    from tkiros.validate import validate as _validate
+    from tkiros.checks.validate import validate as _validate
 
     return _validate(data)
 
 
 def stats(store=None):
     """Counts of classes, individuals, findings, references and triples."""
-    from tkiros.stats import stats as _stats
+    from tkiros.views.stats import stats as _stats
 
     return _stats(store)

@@ -14,7 +14,7 @@ from tkiros.ingest.grounding import Dictionary, build_dictionary, with_abbreviat
 from tkiros.ingest.meta import doc_info, known_meta, skeleton
 from tkiros.ingest.sentences import reference_list, sentences, read_document
 from tkiros.output import write_atomic
-from tkiros.paths import project_root
+from tkiros.store.paths import project_root
 
 
 @dataclass

@@ -21,7 +21,7 @@ from tkiros.ingest import rules
 from tkiros.ingest.candidates import RDFS, TK, TKD, Stored, curie, find_candidate, lit
 from tkiros.ingest.commands import status
 from tkiros.output import write_atomic
-from tkiros.paths import project_root
+from tkiros.store.paths import project_root
 
 # --edit KEY -> the finding property it sets (lists are comma-separated tkd: names or IRIs)
 EDIT_KEYS = {"agent": "hasAgent", "target": "hasTarget", "direction": "hasDirection", "cotreatment": "hasCoTreatment",
@@ -139,7 +139,7 @@ def finding_turtle(cand: Stored, values: dict, fid: str, sid: str, seed: str, qu
 
 def accept(cid: str, edits: tuple[str, ...] = (), by: str | None = None, into: str | None = None, root: Path | None = None,
            files: list[Path] | None = None) -> tuple[str, Path]:
-    from tkiros.validate import validate
+    from tkiros.checks.validate import validate
 
     root = root or project_root()
     cand = find_candidate(root, cid, files)

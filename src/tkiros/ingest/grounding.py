@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tkiros.paths import project_root
+from tkiros.store.paths import project_root
 from tkiros.vocab import RDFS, SKOS, TK, TKD, TYPE
 
 NAME_PREDICATES = {RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"}

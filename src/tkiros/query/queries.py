@@ -1,0 +1,361 @@
+"""Saved SPARQL queries: discovery, comment headers, safe parameter binding and execution.
+
+A saved query is one ``queries/NAME.rq`` whose leading comment header reads::
+
+    # title: TKIs that raise ROS
+    # question: Which TKIs raise ROS, in which cancers, with which outcome?
+    # param: tki (entity) optional: restrict to one TKI (label, synonym or CURIE)
+    # keywords: ROS, TKI, outcome
+
+Parameters are bound as RDF terms through SPARQL substitution (SEP-0007): a value is never pasted
+into the query text. An ``entity`` parameter is resolved to an IRI by label, synonym or CURIE;
+``string`` and ``integer`` parameters become literals; ``iri`` takes a full IRI or CURIE.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tkiros.errors import TkirosError
+from tkiros.query.results import Result
+from tkiros.store.paths import project_root
+from tkiros.prefixes import compact, expand
+from tkiros.rqfile import OPAQUE, UPDATE_FORMS, headers, internal, query_form, read_rq, syntax_message
+from tkiros.vocab import OWN_NAMESPACE, TKD
+
+PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
+_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE\s+(?:SILENT\s+)?(?:<|[A-Za-z_\d.-]*:|[?$])", re.I)
+_federation = False
+
+
+def allow_federation(on: bool = True) -> None:
+    """Let queries use SERVICE (fetch remote endpoints); off unless the user asks (--federation)."""
+    global _federation
+    _federation = on
+
+
+@dataclass
+class Param:
+    name: str
+    kind: str = "entity"
+    required: bool = False
+    doc: str = ""
+    subtypes: bool = False  # an entity parameter that also matches the entity's subtypes (KEY==VALUE: exactly)
+
+
+@dataclass
+class SavedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    question: str = ""
+    keywords: list[str] = field(default_factory=list)
+    params: dict[str, Param] = field(default_factory=dict)
+
+    @property
+    def expected_path(self) -> Path:
+        return self.path.with_suffix(".expected.tsv")
+
+
+def parse_header(path: Path, text: str) -> SavedQuery:
+    q = SavedQuery(name=path.stem, path=path, text=text)
+    for lineno, key, value in headers(text):
+        if key == "title":
+            q.title = value
+        elif key == "question":
+            q.question = value
+        elif key == "keywords":
+            q.keywords = [k.strip() for k in value.split(",") if k.strip()]
+        elif key == "param":
+            pm = PARAM.match(value)
+            if not pm:
+                raise TkirosError(f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity[, subtypes]|string|integer|iri) [optional|required]: doc'")
+            q.params[pm["name"]] = Param(pm["name"], pm["kind"], pm["req"] == "required", (pm["doc"] or "").strip(), bool(pm["subtypes"]))
+    return q
+
+
+def queries_folder(folder: Path | None = None) -> Path:
+    return Path(folder) if folder else project_root() / "queries"
+
+
+def list_queries(folder: Path | None = None) -> list[SavedQuery]:
+    folder = queries_folder(folder)
+    return [parse_header(p, read_rq(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq")) if not p.is_dir()]
+
+
+def get_query(name_or_path: str) -> SavedQuery:
+    from tkiros.output import protect
+
+    p = Path(name_or_path)
+    if p.suffix == ".rq" or p.exists():
+        query = parse_header(p, read_rq(p, name_or_path))
+        protect(p)  # its results may never be written over it (-o)
+        return query
+    saved = queries_folder() / f"{name_or_path}.rq"
+    if "/" not in name_or_path and saved.is_file():  # read only the query asked for
+        query = parse_header(saved, read_rq(saved, f"queries/{saved.name}"))
+        protect(saved)
+        return query
+    candidates = {q.name: q for q in list_queries()}
+    close = difflib.get_close_matches(name_or_path, list(candidates), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; run 'tkiros queries' for the list"
+    raise TkirosError(f"unknown query {name_or_path!r}{hint}")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\-_‐–—/]+", "", s.casefold())
+
+
+
+
+def entity_index(store) -> dict[str, set[str]]:
+    """Normalised label, synonym and CURIE -> entity IRIs."""
+    index: dict[str, set[str]] = {}
+    rows = store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+        " SELECT ?s ?l WHERE { ?s rdfs:label|skos:altLabel|skos:prefLabel|skos:notation ?l }"
+    )
+    for row in rows:
+        s = row["s"]
+        # Only our own terms: the imported external terms (ontology/imports/) carry the same labels.
+        if isinstance(s, ox.NamedNode) and s.value.startswith(OWN_NAMESPACE):
+            index.setdefault(_norm(row["l"].value), set()).add(s.value)
+    rows = store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }")
+    for row in rows:
+        if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(TKD) and isinstance(row["x"], ox.NamedNode):
+            index.setdefault(_norm(compact(row["x"].value)), set()).add(row["s"].value)
+    return index
+
+
+def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
+    if value.startswith("http://") or value.startswith("https://"):
+        return _iri(value, param)
+    if ":" in value and not value.startswith("_:"):
+        try:
+            iri = expand(value)
+        except KeyError:
+            iri = None
+        # An external CURIE (CHEBI:49668) names the entity that maps to it, resolved through the index.
+        if iri and iri.startswith(OWN_NAMESPACE) and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
+            return ox.NamedNode(iri)
+    index = entity_index(store)
+    hits = index.get(_norm(value))
+    if not hits:
+        close = difflib.get_close_matches(_norm(value), list(index), n=3, cutoff=0.75)
+        hint = f"; close: {', '.join(close)}" if close else ""
+        raise TkirosError(f"--param {param}={_short(value)}: no entity has this label, synonym or CURIE{hint}")
+    if len(hits) > 1:
+        raise TkirosError(f"--param {param}={_short(value)}: ambiguous, matches {', '.join(sorted(compact(h) for h in hits))}; give a CURIE")
+    return ox.NamedNode(next(iter(hits)))
+
+
+def _short(value: str, limit: int = 60) -> str:
+    v = value.encode("unicode_escape").decode("ascii")
+    return v if len(v) <= limit else v[:limit] + "..."
+
+
+def _iri(value: str, param: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        raise TkirosError(f"--param {param}={_short(value)}: not a valid IRI") from None
+
+
+def parse_params(values) -> dict[str, str]:
+    """--param KEY=VALUE options as a dict."""
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise TkirosError(f"--param {item!r}: expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
+    """Turn user values into SPARQL substitutions (RDF terms); unknown or missing params are errors."""
+    for name in params:
+        if name not in query.params:
+            known = ", ".join(query.params) or "none"
+            raise TkirosError(f"--param {name}: query {query.name!r} has no such parameter (parameters: {known})")
+    subs = {}
+    for name, p in query.params.items():
+        if name not in params:
+            if p.required:
+                raise TkirosError(f"--param {name}: required by query {query.name!r} ({p.doc or p.kind})")
+            continue
+        value = params[name]
+        if p.kind == "entity":
+            subs[ox.Variable(name)] = resolve_entity(store, value[1:] if value.startswith("=") else value, name)
+        elif p.kind == "iri":
+            if ":" not in value and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value) \
+                    and any(True for _ in store.quads_for_pattern(ox.NamedNode(TKD + value), None, None)):
+                value = TKD + value  # a bare local name (nrf2-f35) names our individual
+            try:
+                subs[ox.Variable(name)] = _iri(expand(value) if ":" in value and not value.startswith("http") else value, name)
+            except KeyError:
+                raise TkirosError(f"--param {name}={_short(value)}: unknown prefix") from None
+        elif p.kind == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,18}", value):
+                raise TkirosError(f"--param {name}={_short(value)}: not an integer")
+            subs[ox.Variable(name)] = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        else:
+            subs[ox.Variable(name)] = ox.Literal(value)
+    return subs
+
+
+def subtypes_of(store, iri: ox.NamedNode) -> list[ox.NamedNode]:
+    """The entity's subtypes through our hierarchy and the imported MONDO/DOID/GO ones (src/tkiros/sparql/subtypes.rq)."""
+    rows = store.query(internal("subtypes"), substitutions={ox.Variable("term"): iri})
+    return [r["sub"] for r in rows]
+
+
+def expand_subtypes(query: SavedQuery, params: dict[str, str], subs: dict, store) -> str:
+    """For parameters declared ``(entity, subtypes)``: move the binding into a trailing VALUES clause that
+    also lists the subtypes (an IRI list read from the store, never user text). ``KEY==VALUE`` keeps the
+    exact term. Returns the text to append to the query ('' when nothing expands)."""
+    import itertools
+
+    columns = []
+    for name, p in query.params.items():
+        var = ox.Variable(name)
+        if not p.subtypes or var not in subs or params.get(name, "").startswith("="):
+            continue
+        more = subtypes_of(store, subs[var])
+        if more:
+            columns.append((name, [subs.pop(var), *more]))
+    if not columns:
+        return ""
+    head = " ".join(f"?{n}" for n, _ in columns)
+    rows = " ".join("(" + " ".join(str(t) for t in combo) + ")" for combo in itertools.product(*(v for _, v in columns)))
+    return f"\n# the parameter and its subtypes\nVALUES ({head}) {{ {rows} }}\n"
+
+
+def check_read_only(text: str, where: str, allow_service: bool | None = None) -> None:
+    """Refuse SPARQL Update, and SERVICE (federation) unless allowed here or by allow_federation()."""
+    form = query_form(text)
+    if form in UPDATE_FORMS:
+        raise TkirosError(f"{where}: SPARQL Update ({form}) is refused; tkiros queries are read-only")
+    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
+        raise TkirosError(f"{where}: SERVICE (federated query) is refused: it would fetch other servers; "
+                          "allow it with --federation")
+
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_ROWS = 200_000
+
+
+def _evaluate(store, text: str, substitutions: dict | None, where: str, max_rows: int | None) -> Result:
+    try:
+        res = store.query(text, substitutions=substitutions or None)
+        if isinstance(res, ox.QueryBoolean):
+            return Result(["ask"], [], bool(res))
+        if not isinstance(res, ox.QuerySolutions):
+            raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
+        variables = [v.value for v in res.variables]
+        rows = []
+        for sol in res:
+            if max_rows is not None and len(rows) >= max_rows:
+                raise TkirosError(f"{where}: more than {max_rows} rows; add a LIMIT or raise --max-rows")
+            rows.append([sol[v] for v in variables])
+        return Result(variables, rows)
+    except SyntaxError as err:
+        raise TkirosError(syntax_message(where, str(err))) from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise TkirosError(f"{where}: query failed: {str(err).splitlines()[0]}") from None
+
+
+def execute(store, text: str, substitutions: dict | None = None, where: str = "query",
+            timeout: float | None = DEFAULT_TIMEOUT_S, max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
+    """Run a user's query: read-only, in a child process (see tkiros.query.isolate), within ``timeout``
+    seconds and ``max_rows`` rows (None: no limit)."""
+    from tkiros.query.isolate import run_isolated
+
+    check_read_only(text, where)
+    if max_rows is not None and max_rows < 1:
+        raise TkirosError(f"--max-rows {max_rows}: must be 1 or more")
+    return run_isolated(lambda: _evaluate(store, text, substitutions, where, max_rows), timeout, where)
+
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None, engine: str = "oxigraph",
+              endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT_S, inferred: bool = False,
+              max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
+    """Run a saved query on the embedded store (Oxigraph), on rdflib, or on a remote SPARQL endpoint.
+
+    Parameters are resolved against the embedded store (labels, synonyms, CURIEs) in every case.
+    """
+    query = get_query(name_or_path)
+    if engine not in ENGINES:
+        raise TkirosError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    if store is None:
+        if inferred:
+            try:
+                from tkiros.reasoning.reason import inferred_store
+            except ImportError:
+                raise TkirosError("--inferred: the reasoner module is not available") from None
+            store = inferred_store()
+        else:
+            from tkiros.store.store import open_store
+
+            store = open_store()
+    raw = getattr(store, "store", store)
+    subs = bind_params(query, params or {}, raw)
+    text = query.text + expand_subtypes(query, params or {}, subs, raw)
+    where = query.path.name
+    if endpoint:
+        from tkiros.query.engines.remote import run_remote
+
+        check_read_only(text, where, allow_service=True)  # the endpoint, not tkiros, would fetch
+        return run_remote(endpoint, text, subs, timeout=timeout, where=where)
+    if engine == "rdflib":
+        from tkiros.query.engines.naive import run_rdflib
+
+        check_read_only(text, where)
+        return run_rdflib(text, subs, root=getattr(store, "root", None), where=where)
+    return execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
+
+
+def evidence_levels(store) -> list[tuple[str, int, str]]:
+    """(CURIE, rank, label) of each evidence level in the ontology, strongest first."""
+    raw = getattr(store, "store", store)
+    return [(compact(r["level"].value), int(r["rank"].value), r["label"].value)
+            for r in raw.query(internal("evidence-levels"))]
+
+
+def parse_evidence_level(value: str, store) -> int:
+    """A --min-evidence value (a rank such as 3, a level's CURIE or local name, or its label) as its rank."""
+    levels = evidence_levels(store)
+
+    def key(s: str) -> str:  # "title only", "title-only", "titleOnly", "tkiros:titleOnlyEvidence" match alike
+        return re.sub(r"[^a-z0-9]", "", s.lower())
+
+    for curie, rank, label in levels:
+        local = curie.split(":")[-1]
+        if key(value) in {str(rank), key(curie), key(local), key(local.removesuffix("Evidence")), key(label)}:
+            return rank
+    names = "; ".join(f"{rank} = {curie.split(':')[-1]} ({label})" for curie, rank, label in levels)
+    raise TkirosError(f"--min-evidence {value}: unknown evidence level; choose one of {names}")
+
+
+def filter_min_evidence(result: Result, min_rank: int, store, where: str = "query") -> Result:
+    """Keep the rows whose ``finding`` column names a finding at ``min_rank`` or above.
+
+    The ranks are read from the embedded store, so the filter also applies to rows from an endpoint.
+    """
+    if "finding" not in result.variables:
+        raise TkirosError(f"{where}: --min-evidence needs a ?finding column, and this query has none "
+                          f"(columns: {', '.join(result.variables) or 'none, an ASK query'})")
+    raw = getattr(store, "store", store)
+    ranks = {r["finding"].value: int(r["rank"].value) for r in raw.query(internal("finding-evidence-ranks"))}
+    col = result.variables.index("finding")
+    kept = [row for row in result.rows if row[col] is not None and ranks.get(row[col].value, 0) >= min_rank]
+    return Result(result.variables, kept, result.boolean)

@@ -1,0 +1,412 @@
+"""KGX tables (nodes.tsv, edges.tsv) of the knowledge graph, following the Biolink Model.
+
+One node per entity, publication and seed; one edge per (finding, agent, target) with the Biolink
+predicate and qualifiers of the finding's direction, plus (finding, agent, outcome) edges. Every edge
+carries the finding's id (``tkiros_finding``), the review's DOI in ``publications`` with the numbers of
+the references it cites (``tkiros_reference_numbers``), the ECO evidence type, the exact seed quote
+(``supporting_text``), its Biolink ``knowledge_level`` and ``agent_type: manual_agent``, and
+``negated: True`` for a negative finding.
+
+What the resource takes as true is marked so a pipeline reading only Biolink slots cannot mistake the rest
+for it (docs/publishing.md): a supported finding (tkiros:SupportedFinding) or a plain negative one is a
+``knowledge_assertion``; a hedged (uncertain) claim is a ``prediction``; a claim known only from a
+reference's title has ``not_provided``; a source erratum gives no edge at all. ``tkiros_supported`` and
+``tkiros_evidence_level`` say the same in tkiros terms.
+
+Node ids are tkiros CURIEs (``tkd:gefitinib``; the prefix ``tkd`` is https://w3id.org/tkiros/data/), with
+verified external identifiers (skos:exactMatch) in ``xref``. The mapping was checked against Biolink Model
+4.4.6 (the biolink-model package on PyPI); `biolink_problems` checks a table against it offline.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pyoxigraph as ox
+
+from tkiros.release.names import Release
+from tkiros.vocab import BIBO, CITO, DCTERMS, IAO_DEFINITION, RDF, RDFS, SKOS, TK, TKD
+
+BIOLINK_VERSION = "4.4.6"
+KNOWLEDGE_SOURCE = "infores:tkiros"  # our own infores name; not (yet) in the Biolink information-resource registry
+LOCAL_PREFIXES = ("tkd",)
+
+
+# tkiros class -> Biolink category. An individual gets the category of its nearest mapped class (then the
+# first in this order): e.g. NOX4 -> NADPHOxidase -> Protein, and IDH2 (a Protein and an NADPHSupply) a Protein.
+CATEGORY_BY_CLASS = {
+    # biolink:MicroRNA would be more specific, but kgx 2.6's validator rejects category names with two
+    # capitals in a row ("not in CamelCase form"); biolink:Transcript is its ancestor.
+    "MicroRNA": "biolink:Transcript",
+    "Protein": "biolink:Protein",
+    "MonoclonalAntibody": "biolink:Drug",
+    "Superoxide": "biolink:SmallMolecule",
+    "HydrogenPeroxide": "biolink:SmallMolecule",
+    "HydroxylRadical": "biolink:SmallMolecule",
+    "SingletOxygen": "biolink:SmallMolecule",
+    "SmallMolecule": "biolink:SmallMolecule",
+    "LipidPeroxide": "biolink:ChemicalEntity",
+    "ReactiveOxygenSpecies": "biolink:ChemicalEntity",
+    "ChemicalEntity": "biolink:ChemicalEntity",
+    "Mutation": "biolink:SequenceVariant",
+    "CancerType": "biolink:Disease",
+    "CellLine": "biolink:CellLine",
+    "Mitochondrion": "biolink:CellularComponent",
+    "Peroxisome": "biolink:CellularComponent",
+    "NRF2KEAP1Axis": "biolink:Pathway",
+    "PentosePhosphatePathway": "biolink:Pathway",
+    "BiologicalProcess": "biolink:BiologicalProcess",
+    "Therapy": "biolink:Treatment",
+    "SeedDocument": "biolink:Publication",
+    "Reference": "biolink:Publication",
+    "Entity": "biolink:NamedThing",  # agents, perturbations and antioxidant 'systems' of mixed kinds
+}
+_PRIORITY = list(CATEGORY_BY_CLASS)
+
+# Categories whose activity or abundance can be qualified (GeneOrGeneProductOrChemicalEntityAspectEnum).
+ASPECT_CATEGORIES = {"biolink:Protein", "biolink:Gene", "biolink:Drug", "biolink:SmallMolecule", "biolink:ChemicalEntity"}
+
+# Direction -> (predicate, qualified predicate, object direction, object aspect when the object allows one).
+PREDICATE_BY_DIRECTION = {
+    "increase": ("biolink:affects", "biolink:causes", "increased", "activity_or_abundance"),
+    "decrease": ("biolink:affects", "biolink:causes", "decreased", "activity_or_abundance"),
+    "activation": ("biolink:affects", "biolink:causes", "increased", "activity"),
+    "inhibition": ("biolink:affects", "biolink:causes", "decreased", "activity"),
+    "protection": ("biolink:affects", "biolink:causes", "decreased", None),
+    "induction": ("biolink:causes", None, None, None),
+    "resistanceReversal": ("biolink:increases_sensitivity_to", None, None, None),
+    "sensitization": ("biolink:increases_sensitivity_to", None, None, None),
+    "resistanceConferral": ("biolink:decreases_sensitivity_to", None, None, None),
+    "mediation": ("biolink:contributes_to", None, None, None),
+    "positiveCorrelation": ("biolink:positively_correlated_with", None, None, None),
+    # "suppresses growth of" a cancer, shown in cells or animals: Biolink's preclinical predicate, not 'treats'.
+    "growthSuppression": ("biolink:beneficial_in_models_for", None, None, None),
+}
+OUTCOME_PREDICATE = "biolink:contributes_to"
+
+# Qualifiers of an unsupported finding -> Biolink knowledge_level (the first that applies, in this order);
+# a source erratum's claim is left out of the edges (the text states it wrongly).
+KNOWLEDGE_LEVEL_BY_QUALIFIER = {"uncertain": "prediction", "titleDerived": "not_provided"}
+LEFT_OUT_QUALIFIERS = {"sourceErratum"}
+ASSERTION = "knowledge_assertion"
+
+
+def knowledge_level(qualifiers: set[str], supported: bool) -> str | None:
+    """The Biolink knowledge level of a finding's edges, or None when the finding gives no edge.
+
+    A negated finding is not a tkiros:SupportedFinding (it gives no plain edge), yet as a negative
+    statement (Biolink ``negated``) it is an assertion like any other unless a qualifier says otherwise.
+    """
+    if qualifiers & LEFT_OUT_QUALIFIERS:
+        return None
+    if supported:
+        return ASSERTION
+    return next((level for q, level in KNOWLEDGE_LEVEL_BY_QUALIFIER.items() if q in qualifiers), ASSERTION)
+
+NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "iri", "provided_by"]
+EDGE_COLUMNS = [
+    "id", "subject", "predicate", "object", "qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier",
+    "disease_context_qualifier", "original_predicate", "knowledge_level", "agent_type", "negated", "primary_knowledge_source",
+    "publications", "has_evidence", "supporting_text", "tkiros_finding", "tkiros_supported", "tkiros_evidence_level",
+    "tkiros_reference_numbers", "tkiros_qualifiers",
+    "tkiros_co_treatments", "tkiros_mediators", "tkiros_cancer_types", "tkiros_cell_lines",
+]
+MULTIVALUED = {"category", "synonym", "xref", "provided_by", "publications", "has_evidence", "supporting_text", "tkiros_reference_numbers",
+               "tkiros_qualifiers", "tkiros_co_treatments", "tkiros_mediators", "tkiros_cancer_types", "tkiros_cell_lines"}
+
+
+def _clean(text: str) -> str:
+    """A TSV cell: no tabs, newlines or the list delimiter '|'."""
+    return " ".join(text.replace("|", "/").split())
+
+
+def _row(columns, values: dict) -> str:
+    cells = []
+    for c in columns:
+        v = values.get(c)
+        if v is None:
+            cells.append("")
+        elif isinstance(v, (list, tuple)):
+            cells.append("|".join(_clean(str(x)) for x in v))
+        else:
+            cells.append(_clean(str(v)))
+    return "\t".join(cells) + "\n"
+
+
+def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
+    """(nodes.tsv, edges.tsv) as bytes, rows sorted, from the main artifact's triples."""
+    from tkiros.prefixes import compact
+
+    by_subject: dict = {}
+    for t in main:
+        by_subject.setdefault(t.subject, []).append(t)
+
+    def values(s, p):
+        return sorted((t.object for t in by_subject.get(s, []) if t.predicate.value == p), key=str)
+
+    def literal(s, p):
+        for o in values(s, p):
+            if isinstance(o, ox.Literal) and o.language in (None, "", "en"):
+                return o.value
+        return None
+
+    superclasses: dict = {}
+    for t in main:
+        if t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode):
+            superclasses.setdefault(t.subject.value, []).append(t.object.value)
+
+    def ancestors(c: str) -> set[str]:
+        found, todo = set(), list(superclasses.get(c, []))
+        while todo:
+            sup = todo.pop()
+            if sup not in found:
+                found.add(sup)
+                todo.extend(superclasses.get(sup, []))
+        return found
+
+    def category_of(s) -> str | None:
+        types = {t.object.value for t in by_subject.get(s, []) if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode)}
+        # start from the most specific types: the graph also types each individual with every superclass
+        frontier = sorted(types - {a for c in types for a in ancestors(c)})
+        seen = set()
+        while frontier:
+            mapped = [CATEGORY_BY_CLASS[c[len(TK):]] for c in frontier if c.startswith(TK) and c[len(TK):] in CATEGORY_BY_CLASS]
+            if mapped:
+                return min(mapped, key=lambda cat: _PRIORITY.index(next(k for k, v in CATEGORY_BY_CLASS.items() if v == cat)))
+            seen.update(frontier)
+            frontier = sorted({sup for c in frontier for sup in superclasses.get(c, []) if sup not in seen})
+        return None
+
+    doi = {s: f"doi:{o.value}" for s, ts in by_subject.items() for t in ts if t.predicate.value == BIBO + "doi" for o in [t.object]}
+
+    def node_id(s) -> str:
+        return compact(s.value)
+
+    nodes: dict[str, dict] = {}
+
+    def add_node(s, category=None):
+        nid = node_id(s)
+        if nid in nodes:
+            return nid
+        category = category or category_of(s) or "biolink:NamedThing"
+        xrefs = [compact(o.value) for o in values(s, SKOS + "exactMatch") if isinstance(o, ox.NamedNode)]
+        if s in doi:  # a DOI is no KGX node id (kgx takes no '/' in a CURIE's local part)
+            xrefs.append(doi[s])
+        nodes[nid] = {
+            "id": nid,
+            "category": [category],
+            "name": literal(s, RDFS + "label") or literal(s, DCTERMS + "title") or literal(s, TK + "citationText") or compact(s.value),
+            "description": literal(s, IAO_DEFINITION) or literal(s, SKOS + "definition") or literal(s, DCTERMS + "title"),
+            "synonym": sorted({o.value for o in values(s, SKOS + "altLabel") if isinstance(o, ox.Literal)}) or None,
+            "xref": sorted(xrefs) or None,
+            "iri": s.value,
+            "provided_by": [KNOWLEDGE_SOURCE],
+        }
+        return nid
+
+    for s in sorted(by_subject, key=str):
+        if isinstance(s, ox.NamedNode) and s.value.startswith(TKD) and category_of(s):
+            add_node(s)
+
+    findings = sorted((t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "Finding"), key=str)
+    seed_of = {t.subject: t.object for t in main if t.predicate.value == TK + "inSeed"}
+    supported = {t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "SupportedFinding"}
+    edges = []
+    for f in findings:
+        fv = {}
+        for t in by_subject.get(f, []):
+            fv.setdefault(t.predicate.value, []).append(t.object)
+        for k in fv:
+            fv[k] = sorted(fv[k], key=str)
+        qualifiers = [q.value[len(TK):] for q in fv.get(TK + "hasQualifier", [])]
+        level = knowledge_level(set(qualifiers), f in supported)
+        if level is None:
+            continue
+        negated = any(o.value == "true" for o in fv.get(TK + "negated", []))
+        evidence = fv.get(TK + "hasEvidenceLevel", [])
+        directions = [d.value[len(TK):] for d in fv.get(TK + "hasDirection", [])]
+        spans = fv.get(TK + "hasSpan", [])
+        publications = sorted({doi[seed_of[sp]] for sp in spans if sp in seed_of and seed_of[sp] in doi})
+        quotes = [literal(sp, "http://www.w3.org/ns/oa#exact") for sp in spans]
+        refs = fv.get(CITO + "citesAsEvidence", [])
+        ref_numbers = sorted({int(n.value) for r in refs for n in values(r, TK + "referenceNumber")})
+        cancers = fv.get(TK + "inCancerType", [])
+        common = {
+            "knowledge_level": level,
+            "agent_type": "manual_agent",
+            "negated": "True" if negated else None,
+            "primary_knowledge_source": KNOWLEDGE_SOURCE,
+            "publications": publications or None,
+            "has_evidence": [compact(e.value).replace("obo:ECO_", "ECO:") for e in fv.get(TK + "hasEvidenceType", [])] or None,
+            "supporting_text": [q for q in quotes if q] or None,
+            "tkiros_finding": compact(f.value),
+            "tkiros_supported": "true" if f in supported else "false",
+            "tkiros_evidence_level": compact(evidence[0].value) if evidence else None,
+            "tkiros_reference_numbers": ref_numbers or None,
+            "tkiros_qualifiers": qualifiers or None,
+            "tkiros_co_treatments": [node_id(x) for x in fv.get(TK + "hasCoTreatment", [])] or None,
+            "tkiros_mediators": [node_id(x) for x in fv.get(TK + "hasMediator", [])] or None,
+            "tkiros_cancer_types": [node_id(x) for x in cancers] or None,
+            "tkiros_cell_lines": [node_id(x) for x in fv.get(TK + "inCellLine", [])] or None,
+            "disease_context_qualifier": node_id(cancers[0]) if len(cancers) == 1 else None,
+        }
+        for x in fv.get(TK + "hasCoTreatment", []) + fv.get(TK + "hasMediator", []) + cancers + fv.get(TK + "inCellLine", []):
+            add_node(x)
+        for agent in fv.get(TK + "hasAgent", []):
+            subject = add_node(agent)
+            pairs = []
+            for direction in directions:
+                if direction not in PREDICATE_BY_DIRECTION:
+                    continue
+                predicate, qualified, towards, aspect = PREDICATE_BY_DIRECTION[direction]
+                edge_property = next((t.object for t in by_subject.get(ox.NamedNode(TK + direction), []) if t.predicate.value == TK + "directEdge"), None)
+                for target in fv.get(TK + "hasTarget", []):
+                    obj = add_node(target)
+                    pairs.append((obj, predicate, qualified, towards,
+                                  aspect if aspect and nodes[obj]["category"][0] in ASPECT_CATEGORIES else None,
+                                  compact(edge_property.value) if edge_property else None))
+            for outcome in fv.get(TK + "hasOutcome", []):
+                pairs.append((add_node(outcome), OUTCOME_PREDICATE, None, None, None, "tkiros:leadsToOutcome"))
+            for obj, predicate, qualified, towards, aspect, original in pairs:
+                key = f"{f.value}|{subject}|{predicate}|{obj}|{towards}|{aspect}"
+                edges.append({
+                    "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+                    "subject": subject, "predicate": predicate, "object": obj,
+                    "qualified_predicate": qualified, "object_direction_qualifier": towards, "object_aspect_qualifier": aspect,
+                    "original_predicate": original, **common,
+                })
+    unique = {e["id"]: e for e in edges}
+    edge_rows = sorted(unique.values(), key=lambda e: (e["tkiros_finding"], e["subject"], e["predicate"], e["object"], e["id"]))
+    node_text = _row(NODE_COLUMNS, {c: c for c in NODE_COLUMNS}) + "".join(_row(NODE_COLUMNS, nodes[k]) for k in sorted(nodes))
+    edge_text = _row(EDGE_COLUMNS, {c: c for c in EDGE_COLUMNS}) + "".join(_row(EDGE_COLUMNS, e) for e in edge_rows)
+    return node_text.encode("utf-8"), edge_text.encode("utf-8")
+
+
+# --- Offline check against the Biolink Model ------------------------------------------------------------
+
+
+def read_tsv(data: str) -> list[dict]:
+    lines = data.rstrip("\n").split("\n")
+    header = lines[0].split("\t")
+    rows = []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        rows.append({h: (c.split("|") if h in MULTIVALUED else c) for h, c in zip(header, cells) if c != ""})
+    return rows
+
+
+def biolink_toolkit():
+    """A bmt Toolkit on the Biolink Model YAML shipped by the biolink-model package (no network)."""
+    import importlib.resources
+
+    from bmt import Toolkit
+
+    schema = importlib.resources.files("biolink_model") / "schema" / "biolink_model.yaml"
+    return Toolkit(str(schema), predicate_map={"predicate mappings": []})
+
+
+def biolink_prefixes() -> set[str]:
+    import importlib.resources
+    import json
+
+    path = importlib.resources.files("biolink_model") / "prefixmaps" / "biolink_model_prefix_map.json"
+    return set(json.loads(path.read_text(encoding="utf-8")))
+
+
+def biolink_problems(nodes_tsv: str, edges_tsv: str, local_prefixes=LOCAL_PREFIXES, toolkit=None) -> list[str]:
+    """Problems of a KGX node/edge table pair under the Biolink Model, one line each (empty when valid).
+
+    The checks of kgx 2.6's Validator (required properties, value types and cardinality, CURIE prefixes
+    known to the model, categories and predicates that exist in the model and are not mixins or aliases)
+    plus: categories not abstract, predicates not deprecated, qualifier, knowledge-level and agent-type
+    values from their enums, unique ids, and every edge end a node.
+    """
+    import re
+
+    tk = toolkit or biolink_toolkit()
+    prefixes = biolink_prefixes() | set(local_prefixes) | {"biolink"}
+    problems: list[str] = []
+    nodes, edges = read_tsv(nodes_tsv), read_tsv(edges_tsv)
+
+    def enum(name):
+        return set(tk.view.get_enum(name).permissible_values)
+
+    enums = {
+        "object_direction_qualifier": enum("DirectionQualifierEnum"),
+        "object_aspect_qualifier": enum("GeneOrGeneProductOrChemicalEntityAspectEnum"),
+        "knowledge_level": enum("KnowledgeLevelEnum"),
+        "agent_type": enum("AgentTypeEnum"),
+    }
+
+    def curie_ok(value: str) -> bool:
+        # kgx's PrefixManager.is_curie pattern, and a prefix the model (or we) declare
+        return bool(re.match(r"^[^ <()>:]*:[^/ :]+$", value)) and value.split(":", 1)[0] in prefixes
+
+    def check_types(where, row):
+        for key, value in row.items():
+            element = tk.get_element(key.replace("_", " "))
+            if element is None:
+                continue
+            if element.multivalued and not isinstance(value, list):
+                problems.append(f"{where}: multi-valued property '{key}' is not a list")
+            if not element.multivalued and isinstance(value, list):
+                problems.append(f"{where}: single-valued property '{key}' is written as a list")
+
+    required_nodes = [p.replace(" ", "_") for p in tk.get_all_node_properties() if tk.get_element(p).required and not tk.get_element(p).deprecated] + ["category"]
+    required_edges = [p.replace(" ", "_") for p in tk.get_all_edge_properties() if tk.get_element(p).required and not tk.get_element(p).deprecated] + ["id"]
+    node_ids = set()
+    for row in nodes:
+        nid = row.get("id", "?")
+        where = f"node {nid}"
+        if nid in node_ids:
+            problems.append(f"{where}: duplicate id")
+        node_ids.add(nid)
+        problems += [f"{where}: required property '{p}' is missing" for p in required_nodes if p not in row]
+        if not curie_ok(nid):
+            problems.append(f"{where}: id prefix is not in the Biolink Model prefix map")
+        for cat in row.get("category", []):
+            name = cat.split(":", 1)[-1]
+            if not re.match(r"^([A-Z][a-z\d]+)+$", name):
+                problems.append(f"{where}: category {cat} is not CamelCase")
+            element = tk.get_element(cat)
+            if element is None or not tk.is_category(cat):
+                problems.append(f"{where}: category {cat} is not in the Biolink Model")
+            elif tk.is_mixin(cat) or element.abstract:
+                problems.append(f"{where}: category {cat} is a mixin or abstract")
+        check_types(where, row)
+
+    edge_ids = set()
+    for row in edges:
+        where = f"edge {row.get('id', '?')} ({row.get('subject')} {row.get('predicate')} {row.get('object')})"
+        if row.get("id") in edge_ids:
+            problems.append(f"{where}: duplicate id")
+        edge_ids.add(row.get("id"))
+        problems += [f"{where}: required property '{p}' is missing" for p in required_edges if p not in row]
+        for end in ("subject", "object"):
+            value = row.get(end, "")
+            if not curie_ok(value):
+                problems.append(f"{where}: {end} prefix is not in the Biolink Model prefix map")
+            if value not in node_ids:
+                problems.append(f"{where}: {end} {value} is not a node")
+        for key in ("predicate", "qualified_predicate"):
+            if key not in row:
+                continue
+            pred = row[key]
+            name = pred.split(":", 1)[-1]
+            element = tk.get_element(pred)
+            if not re.match(r"^([a-z_][^A-Z\s]+_?[a-z_][^A-Z\s]+)+$", name):
+                problems.append(f"{where}: {key} {pred} is not snake_case")
+            elif element is None or not tk.is_predicate(pred):
+                problems.append(f"{where}: {key} {pred} is not a Biolink predicate")
+            elif tk.is_mixin(pred) or element.deprecated:
+                problems.append(f"{where}: {key} {pred} is a mixin or deprecated")
+            elif name != element.name.replace(" ", "_"):
+                problems.append(f"{where}: {key} {pred} is an alias of {element.name}")
+        for key, allowed in enums.items():
+            if key in row and row[key] not in allowed:
+                problems.append(f"{where}: {key} {row[key]!r} is not one of the Biolink enum's values")
+        for pub in row.get("publications", []):
+            if pub.split(":", 1)[0] not in {"PMID", "PMC", "doi", "NLMID"}:
+                problems.append(f"{where}: publication {pub} is not a PMID, PMC, doi or NLMID CURIE")
+        check_types(where, row)
+    return problems

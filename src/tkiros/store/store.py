@@ -1,0 +1,370 @@
+"""The embedded default store: pyoxigraph, compiled from the source Turtle and cached on disk.
+
+The compiled store is keyed by a SHA-256 over every source file and rule, so it is rebuilt only when a
+source changes. It is built in a temporary folder and renamed into place, so two processes racing to
+build it leave one valid store and a reader never sees a half-built one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tkiros import __version__
+from tkiros.errors import SourceError, TkirosError
+from tkiros.store.paths import cache_dir, project_root, rule_files, source_files
+from tkiros.rqfile import syntax_message
+from tkiros.vocab import RDFS, TK, TKD
+
+SOURCE_FOLDERS = ("ontology", "instances", "seeds")
+
+
+def check_source_folders(root: Path) -> None:
+    """Each source folder exists, is readable and holds Turtle: a missing or empty instances/ would
+    otherwise give an empty graph that conforms to every shape and answers every query with 0 rows."""
+    for name in SOURCE_FOLDERS:
+        folder = root / name
+        if not folder.exists():
+            raise TkirosError(f"{name}/: missing source folder (in {root})")
+        if not folder.is_dir():
+            raise TkirosError(f"{name}/: not a folder")
+        try:
+            os.listdir(folder)
+        except OSError as err:
+            raise TkirosError(f"{name}/: cannot read the source folder: {err.strerror or err}") from None
+        if not any(True for _ in (folder.rglob("*.ttl") if name == "instances" else folder.glob("*.ttl"))):
+            raise TkirosError(f"{name}/: no Turtle (.ttl) files; the resource cannot be built without them")
+
+
+def _read_source(path: Path, root: Path) -> bytes:
+    rel = _relative(path, root)
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise TkirosError(f"{rel}: is a folder, not a Turtle file; rename it") from None
+    except OSError as err:
+        raise TkirosError(f"{rel}: cannot read: {err.strerror or type(err).__name__}") from None
+
+
+def sources_digest(root: Path | None = None) -> str:
+    root = root or project_root()
+    check_source_folders(root)
+    h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
+    seeds = sorted((root / "seeds").glob("*.txt"))  # a seed edit must invalidate the store (integrity checks)
+    for path in source_files(root) + rule_files(root) + seeds:
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(_read_source(path, root) + b"\0")
+    return h.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def parse_error(path: Path, root: Path, err: SyntaxError) -> SourceError:
+    line, col = getattr(err, "lineno", None), getattr(err, "offset", None)
+    where = f"{_relative(path, root)}:{line}:{col}" if line else _relative(path, root)
+    msg = str(err.msg if hasattr(err, "msg") and err.msg else err).splitlines()[0]
+    return SourceError(f"{where}: malformed Turtle: {msg}")
+
+
+LABEL = ox.NamedNode(RDFS + "label")
+
+
+def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = None) -> None:
+    """Load every source file into ``store``.
+
+    A malformed file raises SourceError naming file:line:col; an IRI given two different labels in one
+    language (a copy-paste slip, or two curators naming one thing differently) names both files.
+    """
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    for path in source_files(root, instances):
+        rel = _relative(path, root)
+        data = _read_source(path, root)
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]  # a UTF-8 byte-order mark (some editors add one) is not part of the Turtle
+        try:
+            quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=TKD))
+        except SyntaxError as err:
+            raise parse_error(path, root, err) from None
+        except UnicodeDecodeError:
+            raise SourceError(f"{rel}: not UTF-8 text") from None
+        for q in quads:
+            if q.predicate == LABEL and isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
+                key = (q.subject.value, q.object.language or "")
+                seen = labels.get(key)
+                if seen and seen[0] != q.object.value and seen[1] != rel:  # within one file: the shapes say it
+                    from tkiros.prefixes import compact
+
+                    raise SourceError(f"{rel}: {compact(q.subject.value)} has conflicting labels {seen[0]!r} ({seen[1]}) and {q.object.value!r} ({rel})")
+                labels.setdefault(key, (q.object.value, rel))
+        store.extend(quads)
+
+
+
+
+def add_seed_texts(store: ox.Store, root: Path) -> None:
+    """Attach each seed's full text (tkiros:text) so that span quotes can be checked in SPARQL anywhere,
+    after checking that the seed is the text the findings were curated on (its SHA-256) and that every
+    span lies inside it. Either failure is an input error (exit 2) naming the seed and the findings."""
+    import hashlib
+
+    from tkiros.prefixes import compact
+
+    rows = store.query(f"SELECT ?seed ?file ?sha WHERE {{ ?seed <{TK}fileName> ?file OPTIONAL {{ ?seed <{TK}sha256> ?sha }} }}")
+    seeds = (root / "seeds").resolve()
+    for row in list(rows):
+        path = (root / "seeds" / row["file"].value).resolve()
+        rel = _relative(path, root.resolve())
+        if seeds not in path.parents:  # a seed is a file of seeds/; '../../etc/hostname' would be published
+            raise SourceError(f"{compact(row['seed'].value)}: tkiros:fileName {row['file'].value!r} is outside seeds/")
+        if row["sha"] is None:
+            raise SourceError(f"{compact(row['seed'].value)}: no tkiros:sha256; a seed's text must be pinned by its digest")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise TkirosError(f"{rel}: cannot read seed text: {err}") from None
+        seed = row["seed"]
+        if row["sha"] is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() != row["sha"].value:
+            broken = [r["f"].value for r in store.query(f"""SELECT DISTINCT ?f WHERE {{
+                ?f <{TK}hasSpan> ?span . ?span <{TK}inSeed> {seed} ; <http://www.w3.org/ns/oa#start> ?s ;
+                <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}""") if not _span_matches(store, r["f"], text)]
+            names = ", ".join(compact(b) for b in sorted(broken)[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5 else "")
+            raise SourceError(f"{rel}: the seed changed after curation (SHA-256 differs from its .meta.ttl); "
+                              f"{len(broken)} finding(s) no longer match their quotes{': ' + names if broken else ''}")
+        for r in store.query(f"""SELECT ?span ?s ?e WHERE {{ ?span <{TK}inSeed> {seed} ;
+                <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }}"""):
+            try:
+                start, end = int(r["s"].value), int(r["e"].value)
+            except ValueError:
+                continue  # a non-integer offset is reported by the shapes (span-start / span-end)
+            if end > len(text) or start < 0:
+                raise SourceError(f"{compact(r['span'].value)}: span [{start}, {end}) exceeds {rel} ({len(text)} characters)")
+        store.add(ox.Quad(seed, ox.NamedNode(TK + "text"), ox.Literal(text)))
+
+
+def _span_matches(store: ox.Store, finding, text: str) -> bool:
+    for r in store.query(f"""SELECT ?s ?e ?q WHERE {{ {finding} <{TK}hasSpan> ?span . ?span <http://www.w3.org/ns/oa#start> ?s ;
+            <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}"""):
+        try:
+            if text[int(r["s"].value):int(r["e"].value)] != r["q"].value:
+                return False
+        except ValueError:
+            return False
+    return True
+
+
+def apply_rules(store: ox.Store, root: Path) -> int:
+    """Add the triples that the CONSTRUCT rules of ontology/rules/ derive; returns how many were new."""
+    added = 0
+    for rule in rule_files(root):
+        try:
+            triples = list(store.query(_read_source(rule, root).decode("utf-8-sig")))
+        except UnicodeDecodeError:
+            raise SourceError(f"{_relative(rule, root)}: not UTF-8 text") from None
+        except SyntaxError as err:
+
+            raise SourceError(syntax_message(_relative(rule, root), str(err)).replace("SPARQL syntax error", "malformed SPARQL rule")) from None
+        before = len(store)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        added += len(store) - before
+    return added
+
+
+def compile_into(store: ox.Store, root: Path, instances: list[Path] | None = None) -> ox.Store:
+    """Load the sources, attach the seed texts (after the integrity checks) and derive the rule triples."""
+    load_sources(store, root, instances)
+    if instances is None and not store.query(f"ASK {{ ?f a <{TK}Finding> }}"):
+        raise TkirosError("instances/: no tkiros:Finding in the sources; a resource without findings is an input error")
+    add_seed_texts(store, root)
+    apply_rules(store, root)
+    return store
+
+
+def build_store(root: Path | None = None, instances: list[Path] | None = None) -> ox.Store:
+    """Compile the sources into a fresh in-memory store.
+
+    ``instances`` replaces instances/ (fixtures, drafts); such a store is never cached.
+    """
+    return compile_into(ox.Store(), root or project_root(), instances)
+
+
+@dataclass
+class Graph:
+    """An opened graph: the pyoxigraph store, where it came from, and its digest."""
+
+    store: ox.Store
+    root: Path
+    digest: str
+    path: Path | None = None
+
+    def query(self, sparql: str, **kwargs):
+        return self.store.query(sparql, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+_held: list = []  # lock files of the stores this process uses, held until it exits
+
+
+def hold(folder: Path) -> None:
+    """Mark a cached store as in use by this process (a shared lock); _prune never removes it meanwhile."""
+    import fcntl
+
+    try:
+        fh = open(folder / ".in-use", "a")
+        fcntl.flock(fh, fcntl.LOCK_SH)
+        _held.append(fh)
+    except OSError:
+        pass
+
+
+def in_use(folder: Path) -> bool:
+    import fcntl
+
+    try:
+        with open(folder / ".in-use", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        pass
+    return False
+
+
+_STORE_FILES = ("CURRENT", "IDENTITY", "MANIFEST-*", "OPTIONS-*", "*.sst", "*.log")
+
+
+def store_manifest(folder: Path) -> dict[str, str]:
+    """SHA-256 of each file RocksDB reads, recorded in .complete when a store is built."""
+    files = sorted({p for pattern in _STORE_FILES for p in folder.glob(pattern) if p.is_file()})
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def damage(folder: Path) -> str | None:
+    """Why a cached store folder cannot be used (None if every file is as it was built)."""
+    if not (folder / "CURRENT").is_file():
+        return "its CURRENT file is missing"
+    try:
+        expected = json.loads((folder / ".complete").read_text())
+    except (OSError, ValueError):
+        expected = None
+    if not isinstance(expected, dict):
+        return None  # a store built before manifests were recorded: nothing to compare with
+    try:
+        actual = store_manifest(folder)
+    except OSError as err:
+        return f"cannot read it: {err.strerror or err}"
+    for name, sha in expected.items():
+        if name not in actual:
+            return f"{name} is missing"
+        if actual[name] != sha:
+            return f"{name} differs from what was built (truncated or corrupted)"
+    return None
+
+
+def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
+    """Open the compiled store, building it first if no cached copy matches the sources.
+
+    A damaged cached copy (truncated files, missing CURRENT, bit-rot) is reported in one line and rebuilt.
+    """
+    from tkiros.procs import sweep
+
+    root = Path(root) if root else project_root()
+    if not (root / "ontology").is_dir():
+        raise TkirosError(f"{root}: no ontology/ folder here; set TKIROS_HOME to a tkiros checkout")
+    digest = sources_digest(root)
+    if not use_cache:
+        return Graph(build_store(root), root, digest)
+    target = cache_dir() / f"store-{digest[:24]}"
+    sweep(target.parent, ".building-*")
+    if (target / ".complete").is_file():
+        why = damage(target)
+        if why:
+            sys.stderr.write(f"tkiros: the cached store {target} is damaged ({why}); rebuilding it\n")
+            shutil.rmtree(target, ignore_errors=True)
+    if not (target / ".complete").is_file():
+        _build_into(root, target, digest)
+    try:
+        store = ox.Store.read_only(str(target))
+    except OSError as err:
+        raise TkirosError(f"{target}: cannot open the cached store: {err}") from None
+    hold(target)
+    return Graph(store, root, digest, target)
+
+
+def build_atomically(target: Path, fill, prefix: str = ".building-", verify=None) -> Path:
+    """Build an on-disk store at ``target`` without a reader ever seeing it half-built.
+
+    ``fill(store)`` loads the data into a fresh store in a temporary sibling folder, which is then
+    renamed into place; a racing builder that already won leaves its copy, a broken copy is replaced.
+    ``verify()``, if given, is called before the rename and raises if the build must not be kept. The
+    temporary folder carries the builder's process id, so that one left by a killed build is swept.
+    """
+    from tkiros.procs import owned_prefix
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(prefix), dir=target.parent))
+    try:
+        store = ox.Store(str(tmp / "db"))
+        fill(store)
+        store.flush()
+        store.optimize()
+        del store  # close RocksDB before the rename
+        if verify:
+            verify()
+        (tmp / "db" / ".complete").write_text(json.dumps(store_manifest(tmp / "db"), indent=0, sort_keys=True) + "\n")
+        try:
+            os.rename(tmp / "db", target)
+        except OSError:
+            if not (target / ".complete").is_file():  # lost the race to a broken copy: replace it
+                shutil.rmtree(target, ignore_errors=True)
+                os.rename(tmp / "db", target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _build_into(root: Path, target: Path, digest: str) -> None:
+    def unchanged() -> None:
+        # The store is cached under the digest of the sources read before the build: a source edited
+        # meanwhile would be cached under the old digest (and served again once the edit is reverted).
+        if sources_digest(root) != digest:
+            raise TkirosError("the sources changed while the store was being built; run the command again")
+
+    build_atomically(target, lambda store: compile_into(store, root), verify=unchanged)
+    _prune(target)
+
+
+def _prune(keep: Path) -> None:
+    """Remove stale compiled stores, keeping the newest few and any that a process (a server) uses."""
+    old = sorted((p for p in keep.parent.glob("store-*") if p != keep), key=lambda p: p.stat().st_mtime)
+    for p in old[:-2]:
+        if not in_use(p):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def open_files(instances: list[Path], root: Path | None = None) -> Graph:
+    """An in-memory graph of the ontology and seed metadata plus the given instance files only."""
+    root = Path(root) if root else project_root()
+    return Graph(build_store(root, instances=[Path(p) for p in instances]), root, "")
+
+
+def export_ntriples(graph: Graph) -> bytes:
+    """The whole default graph as N-Triples (for rdflib-based tools such as pySHACL)."""
+    store = getattr(graph, "store", graph)
+    return ox.serialize(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES)

@@ -1,0 +1,433 @@
+"""Finding things without knowing their IRIs: `tkiros search` and `tkiros show`.
+
+search matches labels, synonyms (skos:altLabel, skos:prefLabel), abbreviations (skos:notation) and
+CURIEs (the resource's own and those of its skos mappings), ignoring case, spaces and dashes, closest
+first: an exact match, then a prefix, then a substring, then a near spelling.
+
+show prints what the graph knows about one entity: its types (asserted, and inferred when the reasoner
+module tkiros.reasoning.reason offers inferred_store), its identifiers and notes, and every finding in which it
+takes part (as agent, target, co-treatment, mediator, outcome or context), each with direction,
+context, outcome, references and the quoted text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+
+import click
+
+from tkiros.errors import TkirosError
+from tkiros.vocab import RDFS, SKOS, TK, TKD
+
+
+# Which name property a match came through, as search reports it.
+NAME_KINDS = {RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "synonym", SKOS + "notation": "abbreviation"}
+MAPPINGS = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+RANKS = ("exact", "prefix", "substring", "similar")
+
+
+def _norm(text: str) -> str:
+    from tkiros.query.queries import _norm as norm
+
+    return norm(text)
+
+
+@dataclass
+class Hit:
+    iri: str
+    curie: str
+    label: str
+    matched: str
+    via: str
+    rank: str
+    types: list[str] = field(default_factory=list)
+
+
+def _namespace_order(iri: str) -> int:
+    """Our entities first, then our ontology's terms, then imported external terms."""
+    return 0 if iri.startswith(TKD) else 1 if iri.startswith(TK) else 2
+
+
+def _names(store):
+    """(subject IRI, name text, how it is a name) for every label, synonym, abbreviation and mapping CURIE."""
+    import pyoxigraph as ox
+
+    from tkiros.prefixes import compact
+
+    rows = store.query(
+        f"SELECT ?s ?p ?n WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> <{SKOS}altLabel> <{SKOS}notation> }} ?s ?p ?n }}"
+    )
+    for row in rows:
+        if isinstance(row["s"], ox.NamedNode) and isinstance(row["n"], ox.Literal):
+            yield row["s"].value, row["n"].value, NAME_KINDS[row["p"].value]
+    mapping_values = " ".join(f"<{SKOS}{m}>" for m in MAPPINGS)
+    for row in store.query(f"SELECT ?s ?x WHERE {{ VALUES ?p {{ {mapping_values} }} ?s ?p ?x }}"):
+        if isinstance(row["s"], ox.NamedNode) and isinstance(row["x"], ox.NamedNode):
+            yield row["s"].value, compact(row["x"].value), "identifier"
+
+
+def _is_finding_or_span(store, iri: str) -> bool:
+    return bool(store.query(f"ASK {{ <{iri}> a ?t . VALUES ?t {{ <{TK}Finding> <{TK}SeedSpan> }} }}"))
+
+
+def search(text: str, limit: int = 20, store=None) -> list[Hit]:
+    """Resources whose names match ``text``, closest first (findings and text spans are left to `show`)."""
+    import pyoxigraph as ox
+
+    from tkiros.prefixes import compact, expand
+
+    if not text.strip():
+        raise TkirosError("search: give some text to look for")
+    if limit < 1:
+        raise TkirosError(f"--limit {limit}: must be at least 1")
+    if store is None:
+        from tkiros.store.store import open_store
+
+        store = open_store()
+    raw = getattr(store, "store", store)
+    wanted = _norm(text)
+    best: dict[str, tuple] = {}
+
+    def offer(iri, name, via, rank):
+        key = (RANKS.index(rank), abs(len(_norm(name)) - len(wanted)), _namespace_order(iri), name.casefold(), iri)
+        if iri not in best or key < best[iri][0]:
+            best[iri] = (key, name, via, rank)
+
+    # The text may be a CURIE or IRI of any resource, findings included.
+    candidate = text.strip()
+    if ":" in candidate:
+        try:
+            iri = candidate if candidate.startswith(("http://", "https://")) else expand(candidate)
+        except KeyError:
+            iri = None
+        if iri and any(True for _ in raw.quads_for_pattern(ox.NamedNode(iri), None, None)):
+            offer(iri, compact(iri), "curie", "exact")
+    names = list(_names(raw))
+    for iri, name, via in names:
+        n = _norm(name)
+        if not n:
+            continue
+        if n == wanted:
+            offer(iri, name, via, "exact")
+        elif n.startswith(wanted):
+            offer(iri, name, via, "prefix")
+        elif wanted in n:
+            offer(iri, name, via, "substring")
+    for iri in {i for i, _, _ in names}:  # the resource's own CURIE too: "tkd:hmox1" or just "hmox1"
+        local = _norm(compact(iri).split(":", 1)[-1])
+        if local == wanted:
+            offer(iri, compact(iri), "curie", "exact")
+        elif local.startswith(wanted):
+            offer(iri, compact(iri), "curie", "prefix")
+    if len(best) < limit:  # near spellings (typos) only when the plain matches run short
+        by_norm: dict[str, list] = {}
+        for iri, name, via in names:
+            if via != "identifier":  # a near spelling of an accession number means nothing
+                by_norm.setdefault(_norm(name), []).append((iri, name, via))
+        for close in difflib.get_close_matches(wanted, list(by_norm), n=limit, cutoff=0.75):
+            for iri, name, via in by_norm[close]:
+                offer(iri, name, via, "similar")
+    ranked = sorted(best.items(), key=lambda kv: kv[1][0])
+    hits = []
+    for iri, (_key, name, via, rank) in ranked:
+        # findings and spans (which have labels too) only when asked for by their exact CURIE
+        if not (via == "curie" and rank == "exact") and _is_finding_or_span(raw, iri):
+            continue
+        hits.append(Hit(iri, compact(iri), _label(raw, iri), name, via, rank, _types(raw, iri)))
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+def _label(store, iri: str) -> str:
+    rows = list(store.query(f"SELECT ?l WHERE {{ <{iri}> <{RDFS}label> ?l }} ORDER BY ?l LIMIT 1"))
+    return rows[0]["l"].value if rows else ""
+
+
+def _types(store, iri: str) -> list[str]:
+    from tkiros.prefixes import compact
+
+    # the most specific types only: the store also holds each superclass (ontology/rules/90-instance-types.rq)
+    rows = store.query(
+        f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(?t != <http://www.w3.org/2002/07/owl#NamedIndividual>) "
+        f"FILTER NOT EXISTS {{ <{iri}> a ?narrower . ?narrower <{RDFS}subClassOf>+ ?t . FILTER(?narrower != ?t) }} }} ORDER BY ?t"
+    )
+    return [compact(r["t"].value) for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------------
+# show
+
+ROLES = (
+    ("agent", "hasAgent"),
+    ("target", "hasTarget"),
+    ("co-treatment", "hasCoTreatment"),
+    ("mediator", "hasMediator"),
+    ("outcome", "hasOutcome"),
+    ("during treatment with", "duringTreatmentWith"),
+    ("cancer", "inCancerType"),
+    ("cell line", "inCellLine"),
+    ("resisted drug", "resistantTo"),
+    ("mutation", "withMutation"),
+)
+
+
+@dataclass
+class FindingView:
+    finding: str
+    label: str
+    roles: list[str]
+    direction: str
+    agents: list[str]
+    targets: list[str]
+    outcomes: list[str]
+    context: list[str]
+    qualifiers: list[str]
+    references: list[int]
+    evidence: list[str]
+    quotes: list[str]
+
+
+@dataclass
+class EntityView:
+    iri: str
+    curie: str
+    label: str
+    synonyms: list[str]
+    asserted_types: list[str]
+    inferred_types: list[str] | None
+    inferred_note: str
+    identifiers: list[str]
+    notes: list[str]
+    facts: list[str]
+    findings: list[FindingView]
+
+
+def _values(store, sparql: str, var: str = "v") -> list[str]:
+    return sorted({r[var].value for r in store.query(sparql)})
+
+
+def _inferred_types(iri: str) -> tuple[list[str] | None, str]:
+    """Types the reasoner infers, when tkiros.reasoning.reason provides inferred_store(); else (None, why)."""
+    try:
+        from tkiros.reasoning.reason import inferred_store  # written by another module; optional here
+    except ImportError:
+        return None, "no reasoner module (tkiros.reasoning.reason) installed"
+    from tkiros.prefixes import compact
+
+    try:
+        inferred = inferred_store()
+        raw = getattr(inferred, "store", inferred)
+        rows = raw.query(f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(isIRI(?t)) }}")
+        return sorted(compact(r["t"].value) for r in rows), ""
+    except TkirosError as err:
+        return None, f"reasoner unavailable: {err.message.splitlines()[0] if err.message else type(err).__name__}"
+    except Exception as err:  # noqa: BLE001 - the reasoner is optional: show what we know without it
+        return None, f"reasoner unavailable: {type(err).__name__}"
+
+
+def resolve(raw, value: str) -> str:
+    """An entity's IRI from a label, synonym or CURIE. A name shared by one of our individuals and an
+    ontology class (NOX4 is tkd:nox4 and tkiros:NOX4) means the individual."""
+    import pyoxigraph as ox
+
+    from tkiros.query.queries import entity_index, resolve_entity
+
+    if ":" not in value and any(True for _ in raw.quads_for_pattern(ox.NamedNode(TKD + value), None, None)):
+        return TKD + value  # a bare local name, as in tkd:nrf2-f35
+    try:
+        return resolve_entity(raw, value, "ENTITY").value
+    except TkirosError as err:
+        hits = entity_index(raw).get(_norm(value), set())
+        ours = [h for h in hits if h.startswith(TKD)]
+        if len(hits) > 1 and len(ours) == 1:
+            return ours[0]
+        raise TkirosError(err.message.replace("--param ENTITY=", "", 1)) from None
+
+
+def show(entity: str, store=None, inferred: bool = True) -> EntityView:
+    from tkiros.prefixes import compact
+
+    if store is None:
+        from tkiros.store.store import open_store
+
+        store = open_store()
+    raw = getattr(store, "store", store)
+    iri = resolve(raw, entity)
+    c = compact
+    label = _label(raw, iri)
+    synonyms = _values(raw, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}altLabel>|<{SKOS}prefLabel>|<{SKOS}notation> ?v }}")
+    asserted = _types(raw, iri)
+    inferred_types, inferred_note = _inferred_types(iri) if inferred else (None, "not asked for: --no-inferred")
+    if inferred_types is not None:
+        inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
+    identifiers = sorted(
+        f"skos:{r['p'].value.rsplit('#', 1)[-1]} {c(r['x'].value)}"
+        for r in raw.query(f"SELECT ?p ?x WHERE {{ VALUES ?p {{ {' '.join(f'<{SKOS}{m}>' for m in MAPPINGS)} }} <{iri}> ?p ?x }}")
+    )
+    identifiers += [f"dcterms:identifier {v}" for v in _values(raw, f"SELECT ?v WHERE {{ <{iri}> <http://purl.org/dc/terms/identifier> ?v }}")]
+    notes = _values(raw, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}note>|<http://purl.obolibrary.org/obo/IAO_0000115> ?v }}")
+    facts = sorted(
+        f"{c(r['p'].value)} {c(r['o'].value) if r['o'].__class__.__name__ == 'NamedNode' else r['o'].value}"
+        for r in raw.query(
+            f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o . VALUES ?p {{ <{TK}generation> <{TK}isMutationOf> <{TK}derivedFromCellLine> "
+            f"<{TK}perturbs> <{TK}partOfSystem> <{RDFS}subClassOf> }} }}"
+        )
+    )
+    return EntityView(iri, c(iri), label, synonyms, asserted, inferred_types, inferred_note, identifiers, notes, facts,
+                      _findings_of(raw, iri))
+
+
+def _findings_of(raw, iri: str) -> list[FindingView]:
+    from tkiros.prefixes import compact
+
+    role_values = " ".join(f'(<{TK}{p}> "{name}")' for name, p in ROLES)
+    rows = raw.query(
+        f"SELECT ?f ?role WHERE {{ VALUES (?p ?role) {{ {role_values} }} ?f ?p <{iri}> ; a <{TK}Finding> . }}"
+    )
+    roles: dict[str, set[str]] = {}
+    for r in rows:
+        roles.setdefault(r["f"].value, set()).add(r["role"].value)
+    order = [name for name, _ in ROLES]
+    views = []
+    for f in sorted(roles, key=_finding_sort_key):
+        def vals(prop, var="v", f=f):
+            return _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}{prop}>/<{RDFS}label> ?v }}", var)
+
+        context = []
+        for name, prop in (("cancer", "inCancerType"), ("cell line", "inCellLine"), ("cell state", "inCellState"),
+                           ("resistant to", "resistantTo"), ("mutation", "withMutation"), ("with", "hasCoTreatment"),
+                           ("during", "duringTreatmentWith"), ("via", "hasMediator"), ("system", "inStudySystem")):
+            context += [f"{name}: {v}" for v in vals(prop)]
+        views.append(FindingView(
+            finding=compact(f),
+            label=_label(raw, f),
+            roles=sorted(roles[f], key=order.index),
+            direction=", ".join(vals("hasDirection")),
+            agents=vals("hasAgent"),
+            targets=vals("hasTarget"),
+            outcomes=vals("hasOutcome"),
+            context=context,
+            qualifiers=vals("hasQualifier"),
+            references=sorted(int(v) for v in _values(raw, f"SELECT ?v WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?v }}")),
+            evidence=sorted(compact(v) for v in _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}hasEvidenceType> ?v }}")),
+            quotes=[r["q"].value for r in raw.query(
+                f"SELECT ?q WHERE {{ <{f}> <{TK}hasSpan> ?s . ?s <http://www.w3.org/ns/oa#exact> ?q ; "
+                f"<http://www.w3.org/ns/oa#start> ?start }} ORDER BY ?start ?q")],
+        ))
+    return views
+
+
+def _finding_sort_key(iri: str):
+    """Findings in id order with numbers compared as numbers: erbb-f2 before erbb-f10."""
+    import re
+
+    local = iri.rsplit("/", 1)[-1]
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", local)]
+
+
+def render_show_text(view: EntityView) -> str:
+    lines = [f"{view.label or view.curie}  ({view.curie})", f"  IRI: {view.iri}"]
+    if view.synonyms:
+        lines.append(f"  also called: {', '.join(view.synonyms)}")
+    lines.append(f"  types: {', '.join(view.asserted_types) or '-'}")
+    if view.inferred_types is not None:
+        lines.append(f"  inferred types: {', '.join(view.inferred_types) or '(none beyond the asserted)'}")
+    else:
+        lines.append(f"  inferred types: ({view.inferred_note})")
+    lines.append(f"  identifiers: {'; '.join(view.identifiers) or '(none recorded)'}")
+    for fact in view.facts:
+        lines.append(f"  {fact}")
+    for note in view.notes:
+        lines.append(f"  note: {note}")
+    lines.append("")
+    lines.append(f"{len(view.findings)} finding{'s' if len(view.findings) != 1 else ''} in which it takes part:")
+    for fv in view.findings:
+        lines.append("")
+        lines.append(f"{fv.finding}  [{', '.join(fv.roles)}]  {fv.label}")
+        lines.append(f"    {', '.join(fv.agents)} --{fv.direction}--> {', '.join(fv.targets)}")
+        if fv.outcomes:
+            lines.append(f"    outcome: {', '.join(fv.outcomes)}")
+        if fv.context:
+            lines.append(f"    context: {'; '.join(fv.context)}")
+        if fv.qualifiers:
+            lines.append(f"    qualifiers: {', '.join(fv.qualifiers)}")
+        refs = ", ".join(str(n) for n in fv.references)
+        lines.append(f"    references: {('[' + refs + ']') if refs else '(none cited)'}; evidence: {', '.join(fv.evidence)}")
+        for q in fv.quotes:
+            lines.append(f'    "{q}"')
+    return "\n".join(lines) + "\n"
+
+
+def render_hits_table(hits: list[Hit]) -> str:
+    if not hits:
+        return "(no match)\n"
+    headers = ["curie", "label", "matched", "via", "match", "types"]
+    rows = [[h.curie, h.label, h.matched, h.via, h.rank, ", ".join(h.types)] for h in hits]
+    widths = [min(max(len(r[i]) for r in rows + [headers]), 50) for i in range(len(headers))]
+
+    def fmt(cells):
+        return "  ".join((c if len(c) <= 50 else c[:47] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    return "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]) + f"\n({len(hits)} match{'es' if len(hits) != 1 else ''})\n"
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("-n", "--limit", default=20, show_default=True, type=int, help="Show at most this many matches.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+def search_cmd(text, limit, fmt, output):
+    """Find entities and terms by label, synonym, abbreviation or CURIE, closest first.
+
+    Case, spaces and dashes are ignored: "ho1", "HO-1" and "heme oxygenase-1" all find tkd:hmox1.
+
+    \b
+    Examples:
+      tkiros search nrf2
+      tkiros search "heme oxygenase" --limit 5 --format json
+      tkiros search CHEBI:49668
+    """
+    from tkiros.output import emit
+
+    hits = search(text, limit)
+    if fmt == "json":
+        emit(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(render_hits_table(hits), output)
+
+
+@click.command("show")
+@click.argument("entity")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--inferred/--no-inferred", default=True, show_default=True, help="Also list types the reasoner infers (when tkiros.reasoning.reason is there).")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+def show_cmd(entity, fmt, inferred, output):
+    """Print what the graph knows about one entity: types, identifiers and every finding it takes part in.
+
+    ENTITY is a label, synonym or CURIE (case and dashes ignored); each finding comes with its direction,
+    context, outcome, references and the quoted text.
+
+    \b
+    Examples:
+      tkiros show gefitinib
+      tkiros show HO-1 --format json -o hmox1.json
+      tkiros show tkd:egfr-t790m --no-inferred
+    """
+    from tkiros.views.card import finding_card, is_finding, render_card_text
+    from tkiros.output import emit
+    from tkiros.store.store import open_store
+
+    raw = open_store().store
+    iri = resolve(raw, entity)
+    if is_finding(raw, iri):  # a finding gets its evidence card
+        card = finding_card(raw, iri)
+        emit(json.dumps(asdict(card), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_card_text(card), output)
+        return
+    view = show(entity, inferred=inferred)
+    if fmt == "json":
+        emit(json.dumps(asdict(view), indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(render_show_text(view), output)
