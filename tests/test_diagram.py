@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tkiros.views.diagram import EDGE_COLOURS, diagram_cmd, diagram_for_entity, diagram_for_query, render, renderer, to_dot
+from tkiros.cli.views import diagram_cmd
+from tkiros.views.diagram import EDGE_COLOURS, diagram_for_entity, diagram_for_query, render, renderer, to_dot
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

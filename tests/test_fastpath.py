@@ -7,11 +7,11 @@ does not meet its definition and a datatype clash each make it fall back.
 
 from __future__ import annotations
 
-from cli_helpers import invoke
-
 from pathlib import Path
 
 import pytest
+
+from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "reasoning").glob("*.ttl"))
@@ -26,7 +26,7 @@ def keys(triples, predicate=None) -> set[str]:
 
 @pytest.fixture(scope="session")
 def hermit_full():
-    from tkiros.reasoning.reason import cached_run
+    from tkiros.reasoning.cache import cached_run
 
     return cached_run("hermit")
 
@@ -129,7 +129,7 @@ def test_warm_reason_reads_the_cache_and_says_so():
 
 def test_hermit_runs_without_property_classification():
     """HermiT is asked to classify classes only (-O and -D classify properties, which nothing reads)."""
-    from tkiros.reasoning.reason import _without_property_classification
+    from tkiros.reasoning.dl import _without_property_classification
 
     cmd = ["java", "-cp", "x", "org.semanticweb.HermiT.cli.CommandLine", "-c", "-O", "-D", "-I", "file:///t", "-Y"]
     assert _without_property_classification(cmd) == ["java", "-cp", "x", "org.semanticweb.HermiT.cli.CommandLine", "-c", "-I", "file:///t", "-Y"]

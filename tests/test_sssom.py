@@ -55,7 +55,7 @@ def test_rows_cover_entities_and_ontology_classes(graph):
 def test_sssom_command_writes_the_table(fmt, tmp_path):
     from click.testing import CliRunner
 
-    from tkiros.identifiers.imports import imports_cmd
+    from tkiros.cli.identifiers import imports_cmd
 
     out = tmp_path / f"m.{fmt}"
     res = CliRunner().invoke(imports_cmd, ["sssom", "--format", fmt, "-o", str(out)])

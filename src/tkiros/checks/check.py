@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import click
 from tkiros.vocab import OA, TK
 
 DUPLICATE_CHECK = "duplicate-finding-violation"
@@ -45,10 +44,10 @@ def span_problems(graph) -> tuple[int, list[str]]:
 
 
 def run_check() -> list[Step]:
-    from tkiros.prefixes import compact
     from tkiros.checks.qc import compact_text, list_checks, run_checks
-    from tkiros.store.store import open_store
     from tkiros.checks.validate import ValidationReport, validate
+    from tkiros.prefixes import compact
+    from tkiros.store.store import open_store
 
     steps = []
     t = time.perf_counter()
@@ -88,20 +87,3 @@ def report_text(steps: list[Step], total: float) -> str:
     failed = [s.name for s in steps if not s.ok]
     lines.append(f"check {'FAILED: ' + ', '.join(failed) if failed else 'passed'} in {total:.1f} s")
     return "\n".join(lines) + "\n"
-
-
-@click.command("check")
-def check_cmd():
-    """The curator's fast check: parse, spans, shapes, QC and duplicate findings (exit 1 if any fails).
-
-    Run it after adding a finding; details: tkiros validate, tkiros qc.
-
-    \b
-    Example:
-      tkiros check
-    """
-    t = time.perf_counter()
-    steps = run_check()
-    click.echo(report_text(steps, time.perf_counter() - t), nl=False)
-    if not all(s.ok for s in steps):
-        raise SystemExit(1)

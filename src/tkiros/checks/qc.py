@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from tkiros.errors import TkirosError
-from tkiros.store.paths import project_root
 from tkiros.rqfile import header, internal
+from tkiros.store.paths import project_root
 
 SEVERITIES = {"violation": "ERROR", "warning": "WARNING", "info": "INFO"}
 ROLE = re.compile(r"^(?P<name>.+)-(?P<role>violation|warning|info)\.rq$")
@@ -85,34 +82,6 @@ def report_text(problems: list[Problem], checks: list[Check]) -> str:
     lines.append(f"{len(checks)} checks: {counts['ERROR']} error(s), {counts['WARNING']} warning(s), {counts['INFO']} info.")
     lines.append("QC gate: " + ("FAILED" if counts["ERROR"] else "passed"))
     return "\n".join(lines) + "\n"
-
-
-@click.command("qc")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True, help="Output format.")
-@click.option("--severity", type=click.Choice(["ERROR", "WARNING", "INFO"]), default="INFO", show_default=True, help="Lowest severity to list.")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def qc_cmd(fmt, severity, output):
-    """Run the quality checks of shapes/checks/ (exit 1 when an ERROR check finds anything).
-
-    \b
-    Example:
-      tkiros qc --severity WARNING
-    """
-    from tkiros.output import emit
-    from tkiros.prefixes import compact
-
-    checks = list_checks()
-    problems = run_checks(checks=checks)
-    keep = {"ERROR": {"ERROR"}, "WARNING": {"ERROR", "WARNING"}, "INFO": {"ERROR", "WARNING", "INFO"}}[severity]
-    shown = [p for p in problems if p.severity in keep]
-    if fmt == "json":
-        emit(json.dumps([p.__dict__ for p in shown], indent=2, ensure_ascii=False) + "\n", output)
-    elif fmt == "tsv":
-        emit("severity\tcheck\tsubject\tdetail\n" + "".join(f"{p.severity}\t{p.check}\t{compact(p.subject)}\t{compact_text(p.detail)}\n" for p in shown), output)
-    else:
-        emit(report_text(shown, checks), output)
-    if any(p.severity == "ERROR" for p in problems):
-        raise SystemExit(1)
 
 
 CONFLICTS = """
@@ -207,41 +176,3 @@ def conflicts(graph=None) -> list[dict]:
                     g["pairs"].append({"findings": [a["finding"], b["finding"]], "explained_by": reasons, "conflict": not reasons})
         g["conflicts"] = sum(p["conflict"] for p in g["pairs"])
     return list(groups.values())
-
-
-@click.command("conflicts")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def conflicts_cmd(fmt, output):
-    """List the contradiction ledger: findings on one agent and target with opposite directions, with spans.
-
-    Each opposite pair is first explained by context (cell state, cancer type, cell line, cell type, study
-    system, co-treatment, non-tumour context, a recorded refutes/partlySupports, negation); only the pairs
-    nothing explains are called conflicts. The findings stay in the data, marked tkiros:conflicting.
-
-    \b
-    Example:
-      tkiros conflicts --format json
-    """
-    from tkiros.output import emit
-    from tkiros.prefixes import compact
-
-    groups = conflicts()
-    if fmt == "json":
-        emit(json.dumps(groups, indent=2, ensure_ascii=False) + "\n", output)
-        return
-    lines = []
-    for g in groups:
-        state = f"{g['conflicts']} unexplained pair(s)" if g["conflicts"] else "every pair explained by context"
-        lines.append(f"{'WARNING' if g['conflicts'] else 'INFO   '} {g['agent']} -> {g['target']}: opposite directions, {state}")
-        for f in g["findings"]:
-            marked = "" if "conflicting" in f["qualifiers"] else "  [not marked conflicting]"
-            lines.append(f"  {compact(f['finding'])}  {f['direction']}  [{f['context'] or 'no context'}]{marked}")
-            if f["quote"]:
-                lines.append(f"      \"{f['quote'][:150]}\"")
-        for p in g["pairs"]:
-            a, b = (compact(x) for x in p["findings"])
-            lines.append(f"  {'CONFLICT ' if p['conflict'] else 'explained'} {a} / {b}" + ("" if p["conflict"] else f": {'; '.join(p['explained_by'])}"))
-    unexplained = sum(g["conflicts"] for g in groups)
-    lines.append(f"({len(groups)} group(s) of opposite findings; {unexplained} unexplained pair(s) are conflicts)")
-    emit("\n".join(lines) + "\n", output)

@@ -11,7 +11,6 @@ from tkiros.store.paths import project_root
 from tkiros.vocab import SH
 
 
-
 @dataclass
 class Violation:
     focus: str

@@ -12,48 +12,23 @@ import sys
 import click
 
 from tkiros import __version__
+from tkiros.cli.options import FORMATS, engine_option, federation_option, format_option, output_option, timeout_option
 from tkiros.errors import TkirosError
-
-FORMATS = ("table", "csv", "tsv", "json", "md")  # keys of tkiros.query.results.WRITERS (kept here so help needs no import)
-
-output_option = click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-
-
-def timeout_option(default, help_text):
-    """--timeout SECONDS, the one name of every time limit (a finite number above 0, or inf)."""
-    def check(ctx, param, value):
-        import math
-
-        if value is None:
-            return value
-        if math.isnan(value) or value <= 0:
-            raise click.BadParameter(f"{value}: must be a number of seconds above 0 (or inf)", param_hint="--timeout")
-        return value
-
-    return click.option("--timeout", type=float, default=default, show_default=True, callback=check, metavar="SECONDS", help=help_text)
-
-
-federation_option = click.option("--federation", is_flag=True, help="Allow SERVICE clauses (federated queries fetch other servers; off by default).")
-
-
-def format_option(choices, default):
-    return click.option("-f", "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help="Output format.")
-
 
 # Commands that live in their own modules, imported only when invoked (so `query` pays for no reasoner).
 LAZY_COMMANDS = {
-    "imports": "tkiros.identifiers.imports:imports_cmd",
-    "reason": "tkiros.reasoning.reason:reason_cmd",
-    "explain": "tkiros.views.explain:explain_cmd",
-    "conflicts": "tkiros.checks.qc:conflicts_cmd",
-    "qc": "tkiros.checks.qc:qc_cmd",
-    "check": "tkiros.checks.check:check_cmd",
-    "tables": "tkiros.views.tables:tables_cmd",
-    "diagram": "tkiros.views.diagram:diagram_cmd",
-    "search": "tkiros.views.lookup:search_cmd",
-    "show": "tkiros.views.lookup:show_cmd",
-    "publish": "tkiros.release.publish:publish_cmd",
-    "diff": "tkiros.release.publish:diff_cmd",
+    "imports": "tkiros.cli.identifiers:imports_cmd",
+    "reason": "tkiros.cli.reasoning:reason_cmd",
+    "explain": "tkiros.cli.reasoning:explain_cmd",
+    "conflicts": "tkiros.cli.checks:conflicts_cmd",
+    "qc": "tkiros.cli.checks:qc_cmd",
+    "check": "tkiros.cli.checks:check_cmd",
+    "tables": "tkiros.cli.views:tables_cmd",
+    "diagram": "tkiros.cli.views:diagram_cmd",
+    "search": "tkiros.cli.views:search_cmd",
+    "show": "tkiros.cli.views:show_cmd",
+    "publish": "tkiros.cli.release:publish_cmd",
+    "diff": "tkiros.cli.release:diff_cmd",
     "serve": "tkiros.serve.server:serve_cmd",
     "ingest": "tkiros.ingest.commands:ingest_cmd",
     "candidates": "tkiros.ingest.commands:candidates_cmd",
@@ -115,7 +90,7 @@ def _print_version(ctx, value):
 
 @cli.command("queries")
 @format_option(("table", "json"), "table")
-@output_option
+@output_option()
 def queries_cmd(fmt, output):
     """List the saved queries with their titles and parameters.
 
@@ -147,8 +122,8 @@ def queries_cmd(fmt, output):
 @click.argument("name_or_file")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable); entities match label, synonym or CURIE.")
 @format_option(FORMATS, "table")
-@output_option
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True, help="Embedded SPARQL engine.")
+@output_option()
+@engine_option
 @click.option("--inferred", is_flag=True, help="Query the graph with the reasoner's inferences (built once, cached).")
 @click.option("--endpoint", metavar="URL", default=None, help="Send the query to this SPARQL 1.1 endpoint instead.")
 @timeout_option(30.0, "Time limit of the query in seconds, on the embedded store or --endpoint (inf: none).")
@@ -189,7 +164,7 @@ def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, tim
 
 @cli.command("validate")
 @format_option(("text", "turtle", "json"), "text")
-@output_option
+@output_option()
 def validate_cmd(fmt, output):
     """Check the graph against the SHACL shapes of shapes/.
 
@@ -199,8 +174,8 @@ def validate_cmd(fmt, output):
     Example:
       tkiros validate --format json -o report.json
     """
-    from tkiros.output import emit
     from tkiros.checks.validate import validate
+    from tkiros.output import emit
 
     report = validate()
     emit({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), output)
@@ -210,7 +185,7 @@ def validate_cmd(fmt, output):
 
 @cli.command("stats")
 @format_option(("table", "json"), "table")
-@output_option
+@output_option()
 def stats_cmd(fmt, output):
     """Count classes, individuals, findings, references and triples.
 
@@ -235,7 +210,7 @@ def stats_cmd(fmt, output):
 
 @cli.command("coverage")
 @format_option(("text", "json"), "text")
-@output_option
+@output_option()
 def coverage_cmd(fmt, output):
     """Report which citing or agent-naming sentences back no finding, and which references no finding cites.
 

@@ -22,10 +22,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
-from tkiros.query.results import Result
-from tkiros.store.paths import project_root
 from tkiros.prefixes import compact, expand
+from tkiros.query.results import Result
 from tkiros.rqfile import OPAQUE, UPDATE_FORMS, headers, internal, query_form, read_rq, syntax_message
+from tkiros.store.paths import project_root
 from tkiros.vocab import OWN_NAMESPACE, TKD
 
 PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
@@ -299,7 +299,7 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
     if store is None:
         if inferred:
             try:
-                from tkiros.reasoning.reason import inferred_store
+                from tkiros.reasoning.cache import inferred_store
             except ImportError:
                 raise TkirosError("--inferred: the reasoner module is not available") from None
             store = inferred_store()

@@ -239,10 +239,10 @@ def tbox_hierarchy(onto: Ontology) -> list:
     path = cache_dir() / f"tbox-hierarchy-{onto.digest()}.nt"
     if path.is_file():
         return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
-    from tkiros.reasoning.reason import _run_dl
+    from tkiros.reasoning.dl import run_dl
 
     tbox = onto.hierarchy_input()
-    consistent, raw, _ = _run_dl("hermit", ox.serialize(tbox, format=ox.RdfFormat.N_TRIPLES), tbox)
+    consistent, raw, _ = run_dl("hermit", ox.serialize(tbox, format=ox.RdfFormat.N_TRIPLES), tbox)
     if not consistent:
         raise OutsideFragment("the TBox alone is inconsistent")
     raw = [t for t in raw if t.predicate.value in (SUBCLASS, EQUIVALENT) and isinstance(t.object, ox.NamedNode)]

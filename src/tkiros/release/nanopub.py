@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tkiros.release.kgx_export import knowledge_level
 from tkiros.rdfio import used_prefixes
+from tkiros.release.kgx_export import knowledge_level
 from tkiros.release.names import CREATOR, LICENSE, RELEASE_PREFIXES, Release, prefixes, release_iri
 from tkiros.vocab import BIOLINK, CITO, DCTERMS, OWL_CLASS, PROV, RDF, RDFS, TK, XSD
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 import re
-from tkiros.vocab import DCTERMS, IAO_DEFINITION, OWL, RDF, RDFS, SKOS
 
+from tkiros.vocab import DCTERMS, IAO_DEFINITION, OWL, RDF, RDFS, SKOS
 
 SECTIONS = [
     ("classes", "Classes", OWL + "Class"),

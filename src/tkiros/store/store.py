@@ -20,8 +20,8 @@ import pyoxigraph as ox
 
 from tkiros import __version__
 from tkiros.errors import SourceError, TkirosError
-from tkiros.store.paths import cache_dir, project_root, rule_files, source_files
 from tkiros.rqfile import syntax_message
+from tkiros.store.paths import cache_dir, project_root, rule_files, source_files
 from tkiros.vocab import RDFS, TK, TKD
 
 SOURCE_FOLDERS = ("ontology", "instances", "seeds")

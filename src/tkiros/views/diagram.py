@@ -18,8 +18,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
 from tkiros.errors import TkirosError
 from tkiros.vocab import RDFS, TK
 
@@ -307,46 +305,3 @@ def diagram_for_query(name: str, params: dict[str, str], store) -> Diagram:
     for f in findings:  # with the chain steps that follow each finding
         closure |= {r["f"].value for r in raw.query(f"SELECT ?f WHERE {{ <{f}> <{TK}causallyUpstreamOf>* ?f }}")}
     return build_diagram(sorted(closure), f"{get_query(name).title} (tkiros)", store)
-
-
-@click.command("diagram")
-@click.argument("entity", required=False)
-@click.option("-q", "--query", "query_name", default=None, metavar="NAME", help="Draw the findings a saved query returns instead of an entity's.")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the saved query (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["dot", "svg", "png"]), default=None,
-              help="Output format (default: from the -o suffix, else dot).")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE.svg, FILE.png or FILE.dot (atomically); default stdout (dot or svg).")
-def diagram_cmd(entity, query_name, params, fmt, output):
-    """Draw the causal chains around an agent, target or mechanism: drug -> target -> ROS -> stress -> outcome.
-
-    Resistance arms are green, re-sensitizing arms purple; edges carry the review's reference numbers.
-    SVG and PNG are rendered by graphviz-pure (pip) or Graphviz's dot.
-
-    \b
-    Examples:
-      tkiros diagram gefitinib -o gefitinib.svg
-      tkiros diagram --query nrf2-keap1-findings -o nrf2.png
-      tkiros diagram "HO-1" --format dot
-    """
-    from tkiros.output import emit, write_atomic
-    from tkiros.query.queries import parse_params
-    from tkiros.store.store import open_store
-
-    if bool(entity) == bool(query_name):
-        raise TkirosError("diagram: give either an ENTITY or --query NAME (one of them)")
-    if params and not query_name:
-        raise TkirosError("--param: only with --query")
-    if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-        if output and suffix not in ("dot", "gv", "svg", "png"):
-            raise TkirosError(f"-o {output}: unknown suffix; use .svg, .png or .dot (or --format)")
-        fmt = {"gv": "dot", "": "dot"}.get(suffix, suffix)
-    if fmt == "png" and output in (None, "-"):
-        raise TkirosError("--format png: binary output needs -o FILE.png")
-    store = open_store()
-    diagram = diagram_for_query(query_name, parse_params(params), store) if query_name else diagram_for_entity(entity, store)
-    data = render(to_dot(diagram), fmt)
-    if output in (None, "-"):
-        emit(data.decode("utf-8"), None)
-    else:
-        write_atomic(Path(output), data)

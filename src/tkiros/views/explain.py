@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import click
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
-from tkiros.reasoning.fastpath import reachable
 from tkiros.prefixes import local_name
-from tkiros.reasoning.reason import DEFAULT_REASONER, META, REASONERS, inferred_store
+from tkiros.reasoning.cache import inferred_store
+from tkiros.reasoning.fastpath import reachable
+from tkiros.reasoning.results import DEFAULT_REASONER, META
 from tkiros.vocab import EQUIVALENT, OA, OWL, RDF, RDFS, SUBCLASS, THING, TK, TYPE
 
 
@@ -339,25 +339,3 @@ def explanation_json(data: dict) -> str:
     out["defined"] = [{**{k: v for k, v in d.items() if k != "supports"}, "supports": [_support_json(s) for s in d["supports"]]}
                       for d in data["defined"]]
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
-
-
-@click.command("explain")
-@click.argument("entity")
-@click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default=DEFAULT_REASONER, show_default=True, help="Which reasoner's classification to explain.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def explain_cmd(entity, reasoner, fmt, output):
-    """Explain why an entity belongs to each class the reasoner inferred for it.
-
-    ENTITY is a label, synonym or CURIE. For each inferred defined class: its definition and the asserted
-    facts that satisfy it, with their findings and seed quotes.
-
-    \b
-    Examples:
-      tkiros explain lenvatinib
-      tkiros explain tkd:neratinib --reasoner pellet --format json
-    """
-    from tkiros.output import emit
-
-    data = explain(entity, reasoner)
-    emit(explanation_text(data) if fmt == "text" else explanation_json(data), output)

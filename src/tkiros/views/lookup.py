@@ -13,14 +13,10 @@ context, outcome, references and the quoted text.
 from __future__ import annotations
 
 import difflib
-import json
-from dataclasses import asdict, dataclass, field
-
-import click
+from dataclasses import dataclass, field
 
 from tkiros.errors import TkirosError
 from tkiros.vocab import RDFS, SKOS, TK, TKD
-
 
 # Which name property a match came through, as search reports it.
 NAME_KINDS = {RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "synonym", SKOS + "notation": "abbreviation"}
@@ -212,7 +208,7 @@ def _values(store, sparql: str, var: str = "v") -> list[str]:
 def _inferred_types(iri: str) -> tuple[list[str] | None, str]:
     """Types the reasoner infers, when tkiros.reasoning.reason provides inferred_store(); else (None, why)."""
     try:
-        from tkiros.reasoning.reason import inferred_store  # written by another module; optional here
+        from tkiros.reasoning.cache import inferred_store  # written by another module; optional here
     except ImportError:
         return None, "no reasoner module (tkiros.reasoning.reason) installed"
     from tkiros.prefixes import compact
@@ -372,62 +368,3 @@ def render_hits_table(hits: list[Hit]) -> str:
         return "  ".join((c if len(c) <= 50 else c[:47] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
 
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]) + f"\n({len(hits)} match{'es' if len(hits) != 1 else ''})\n"
-
-
-@click.command("search")
-@click.argument("text")
-@click.option("-n", "--limit", default=20, show_default=True, type=int, help="Show at most this many matches.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def search_cmd(text, limit, fmt, output):
-    """Find entities and terms by label, synonym, abbreviation or CURIE, closest first.
-
-    Case, spaces and dashes are ignored: "ho1", "HO-1" and "heme oxygenase-1" all find tkd:hmox1.
-
-    \b
-    Examples:
-      tkiros search nrf2
-      tkiros search "heme oxygenase" --limit 5 --format json
-      tkiros search CHEBI:49668
-    """
-    from tkiros.output import emit
-
-    hits = search(text, limit)
-    if fmt == "json":
-        emit(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False) + "\n", output)
-    else:
-        emit(render_hits_table(hits), output)
-
-
-@click.command("show")
-@click.argument("entity")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("--inferred/--no-inferred", default=True, show_default=True, help="Also list types the reasoner infers (when tkiros.reasoning.reason is there).")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def show_cmd(entity, fmt, inferred, output):
-    """Print what the graph knows about one entity: types, identifiers and every finding it takes part in.
-
-    ENTITY is a label, synonym or CURIE (case and dashes ignored); each finding comes with its direction,
-    context, outcome, references and the quoted text.
-
-    \b
-    Examples:
-      tkiros show gefitinib
-      tkiros show HO-1 --format json -o hmox1.json
-      tkiros show tkd:egfr-t790m --no-inferred
-    """
-    from tkiros.views.card import finding_card, is_finding, render_card_text
-    from tkiros.output import emit
-    from tkiros.store.store import open_store
-
-    raw = open_store().store
-    iri = resolve(raw, entity)
-    if is_finding(raw, iri):  # a finding gets its evidence card
-        card = finding_card(raw, iri)
-        emit(json.dumps(asdict(card), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_card_text(card), output)
-        return
-    view = show(entity, inferred=inferred)
-    if fmt == "json":
-        emit(json.dumps(asdict(view), indent=2, ensure_ascii=False) + "\n", output)
-    else:
-        emit(render_show_text(view), output)

@@ -16,8 +16,6 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
 from tkiros.errors import TkirosError
 
 SEPARATOR = " | "
@@ -229,28 +227,6 @@ def render_html(tables: list[Table]) -> str:
 RENDERERS = {"md": render_md, "csv": render_csv, "html": render_html}
 
 
-@click.command("tables")
-@click.option("-t", "--table", "which", type=click.Choice(["1", "2", "3", "4", "all"]), default="all", show_default=True,
-              help="Which of the review's tables to rebuild.")
-@click.option("-f", "--format", "fmt", type=click.Choice(list(RENDERERS)), default="md", show_default=True, help="Output format.")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def tables_cmd(which, fmt, output):
-    """Rebuild the review's Tables 1-4 (absent from our text of it) from the graph.
-
-    Each table is a saved query (queries/table1-... to table4-...); every row carries the
-    review's reference numbers.
-
-    \b
-    Examples:
-      tkiros tables
-      tkiros tables --table 2 --format csv -o table2.csv
-      tkiros tables --format html -o tables.html
-    """
-    from tkiros.output import emit
-
-    emit(RENDERERS[fmt](build_tables(which)), output)
-
-
 # ---------------------------------------------------------------------------------------------------
 # docs/queries.md: the catalogue of saved queries, generated from their headers.
 
@@ -347,4 +323,3 @@ def catalogue_path(root: Path | None = None) -> Path:
     from tkiros.store.paths import project_root
 
     return (root or project_root()) / "docs" / "queries.md"
-

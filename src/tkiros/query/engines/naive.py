@@ -12,8 +12,8 @@ from pathlib import Path
 
 from tkiros.errors import TkirosError
 from tkiros.query.results import Result
-from tkiros.store.paths import project_root, rule_files, source_files
 from tkiros.rdfio import to_ox, to_rdflib
+from tkiros.store.paths import project_root, rule_files, source_files
 
 
 @lru_cache(maxsize=2)
