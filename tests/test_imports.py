@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tkiros.identifiers.imports import MODULES, NO_IDENTIFIER, entities_without_identifier, entity_identifiers, refresh
+from tkiros.identifiers.imports import refresh
+from tkiros.identifiers.sources import MODULES, NO_IDENTIFIER
+from tkiros.identifiers.sssom import entities_without_identifier, entity_identifiers
 from tkiros.prefixes import is_well_formed
 
 ROOT = Path(__file__).resolve().parent.parent

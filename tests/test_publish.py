@@ -26,9 +26,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from tkiros.errors import TkirosError
-from tkiros.release.publish import changelog_date, diff_graphs, load_release_graph, make_release, publish
 from tkiros.rdfio import canonical, to_ox
+from tkiros.release.diff import diff_graphs, load_release_graph
 from tkiros.release.names import ARTIFACT_IRIS, CRASH_ENV
+from tkiros.release.publish import changelog_date, make_release, publish
 from tkiros.vocab import ONTOLOGY_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -696,7 +697,7 @@ def test_diff_command_text_and_json(published, second_release):
 
 
 def test_diff_reports_an_edge_going_from_supported_to_unsupported():
-    from tkiros.release.publish import edge_support_changes
+    from tkiros.release.diff import edge_support_changes
 
     N = ox.NamedNode
 
@@ -764,7 +765,7 @@ def test_refuses_to_publish_an_inconsistent_ontology(tmp_path, published):
 
 def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
     import tkiros
-    from tkiros.release.publish import infer
+    from tkiros.release.graphs import infer
 
     monkeypatch.setitem(sys.modules, "tkiros.reasoning.reason", None)  # as if reason.py were not there
     monkeypatch.delattr(tkiros, "reason", raising=False)

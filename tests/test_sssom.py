@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tkiros.identifiers.imports import sssom_rows, sssom_text
+from tkiros.identifiers.sssom import sssom_rows, sssom_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SSSOM = ROOT / "ontology" / "mappings" / "tkiros.sssom.tsv"

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tkiros.cli.options import format_option, output_option
-from tkiros.identifiers.imports import refresh, sssom_rows, sssom_text
+from tkiros.identifiers.imports import refresh
+from tkiros.identifiers.sssom import sssom_rows, sssom_text
 
 
 @click.group("imports", context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tkiros.cli.options import format_option, output_option, reasoner_option
-from tkiros.release.publish import diff_graphs, diff_text, load_release_graph, publish
+from tkiros.release.diff import diff_graphs, diff_text, load_release_graph
+from tkiros.release.publish import publish
 
 
 @click.command("publish")

@@ -78,7 +78,7 @@ def module_terms(root: Path) -> dict[str, dict]:
 
 def exact_matches(root: Path) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
     """[(subject CURIE, object CURIE)] of every skos:exactMatch, and subject CURIE -> our labels and synonyms."""
-    from tkiros.identifiers.imports import usage_files
+    from tkiros.identifiers.usage import usage_files
     from tkiros.prefixes import compact
 
     pairs, names = set(), {}

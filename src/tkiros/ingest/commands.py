@@ -12,7 +12,7 @@ from tkiros.ingest.candidates import DocInfo, candidate_files, candidates_turtle
 from tkiros.ingest.extraction import Candidate, extract
 from tkiros.ingest.grounding import Dictionary, build_dictionary, with_abbreviations
 from tkiros.ingest.meta import doc_info, known_meta, skeleton
-from tkiros.ingest.sentences import reference_list, sentences, read_document
+from tkiros.ingest.sentences import read_document, reference_list, sentences
 from tkiros.output import write_atomic
 from tkiros.store.paths import project_root
 
@@ -132,10 +132,10 @@ def candidates_cmd(files, entity, min_confidence, show_all):
 
 
 def _entity_iris(root: Path, name: str) -> set[str]:
-    from tkiros.ingest.grounding import _key
+    from tkiros.ingest.grounding import match_key
 
     d = build_dictionary(root)
-    hits = set(d.names.get(_key(name), set())) | {i for i in d.labels if curie(i) == name or i == name}
+    hits = set(d.names.get(match_key(name), set())) | {i for i in d.labels if curie(i) == name or i == name}
     if not hits:
         raise TkirosError(f"--entity {name}: no entity has this label, synonym or name")
     return hits

@@ -58,7 +58,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str,
     return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, start, end) if m.group(0) not in SKIP_PUNCT]
 
 
-def _key(name: str) -> tuple[str, ...]:
+def match_key(name: str) -> tuple[str, ...]:
     return tuple(t.lower() for t, _, _ in tokens(name))
 
 
@@ -113,7 +113,7 @@ def build_dictionary(root: Path | None = None) -> Dictionary:
 
 
 def _add(d: Dictionary, name: str, iri: str) -> None:
-    key = _key(name)
+    key = match_key(name)
     if not key or (len(key) == 1 and len(key[0]) < 2):
         return
     d.names.setdefault(key, set()).add(iri)
@@ -172,7 +172,7 @@ def with_abbreviations(d: Dictionary, text: str, start: int = 0, end: int | None
     added: dict[tuple[str, ...], set[str]] = {}
     for m in ABBREVIATION.finditer(text, start, len(text) if end is None else end):
         abbr = m.group(2)
-        if _key(abbr) in d.names or sum(c.isupper() for c in abbr) < 2:
+        if match_key(abbr) in d.names or sum(c.isupper() for c in abbr) < 2:
             continue
         words = m.group(1).split()
         initials = [w for w in words if w[0].lower() == abbr[0].lower()]
@@ -182,8 +182,8 @@ def with_abbreviations(d: Dictionary, text: str, start: int = 0, end: int | None
         long_form = " ".join(words[first:])
         iri = TKD + re.sub(r"[^a-z0-9]+", "-", abbr.lower()).strip("-")
         for name in (abbr, long_form):
-            if _key(name) not in d.names:
-                added.setdefault(_key(name), set()).add(iri)
+            if match_key(name) not in d.names:
+                added.setdefault(match_key(name), set()).add(iri)
     if not added:
         return d
     out = d.without(set())

@@ -159,8 +159,8 @@ def load_rdf_file(rdf: Path) -> Path:
     """Load an RDF file into a store folder of its own in the cache, once per distinct file content."""
     import pyoxigraph as ox
 
-    from tkiros.store.paths import cache_dir
     from tkiros.procs import sweep
+    from tkiros.store.paths import cache_dir
     from tkiros.store.store import build_atomically, hold
 
     fmt = RDF_EXTENSIONS.get(rdf.suffix.lower())

@@ -125,3 +125,11 @@ def rule_files(root: Path | None = None) -> list[Path]:
     if shared:
         raise SourceError(f"ontology/rules/: two rules share the rank {shared[0]}; give each its own so the order is explicit")
     return rules
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` as a user reads it in a message: relative to the project root when it is inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
