@@ -95,7 +95,8 @@ def example_params() -> dict[str, dict[str, str]]:
 
 
 def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None:
-    from tkiros.query.queries import bind_params, execute, list_queries
+    from tkiros.query.engines.oxigraph import execute
+    from tkiros.query.queries import bind_params, list_queries
 
     saved = [q for q in list_queries() if not names or q.name in names]
     started = time.perf_counter()

@@ -244,7 +244,7 @@ def test_case05_publish_onto_a_symlink_uses_its_target(home, tmp_path):
 
 # 6. SERVICE (federation) is refused unless asked for
 def test_case06_service_is_refused_by_default(tmp_path):
-    from tkiros.query.queries import allow_federation, check_read_only
+    from tkiros.rqfile import allow_federation, check_read_only
 
     q = rq(tmp_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }\n")
     one_line_error(invoke(["query", q]), "SERVICE", "--federation")

@@ -106,3 +106,23 @@ def syntax_message(where: str, message: str) -> str:
         detail = m.group(3)
         return f"{where}:{m.group(1)}:{m.group(2)}: SPARQL syntax error: {detail[:110] + ('...' if len(detail) > 110 else '')}"
     return f"{where}: SPARQL syntax error: {first[:140]}"
+
+
+_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE\s+(?:SILENT\s+)?(?:<|[A-Za-z_\d.-]*:|[?$])", re.I)
+_federation = False
+
+
+def allow_federation(on: bool = True) -> None:
+    """Let queries use SERVICE (fetch remote endpoints); off unless the user asks (--federation)."""
+    global _federation
+    _federation = on
+
+
+def check_read_only(text: str, where: str, allow_service: bool | None = None) -> None:
+    """Refuse SPARQL Update, and SERVICE (federation) unless allowed here or by allow_federation()."""
+    form = query_form(text)
+    if form in UPDATE_FORMS:
+        raise TkirosError(f"{where}: SPARQL Update ({form}) is refused; tkiros queries are read-only")
+    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
+        raise TkirosError(f"{where}: SERVICE (federated query) is refused: it would fetch other servers; "
+                          "allow it with --federation")

@@ -143,7 +143,8 @@ def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, tim
       tkiros query nrf2-keap1-findings --min-evidence restated
     """
     from tkiros.output import emit
-    from tkiros.query.queries import allow_federation, parse_params, run_query
+    from tkiros.query.queries import parse_params, run_query
+    from tkiros.rqfile import allow_federation
 
     allow_federation(federation)
     store = None

@@ -23,22 +23,13 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.prefixes import compact, expand
+from tkiros.query.engines.oxigraph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 from tkiros.query.results import Result
-from tkiros.rqfile import OPAQUE, UPDATE_FORMS, headers, internal, query_form, read_rq, syntax_message
+from tkiros.rqfile import headers, internal, read_rq
 from tkiros.store.paths import project_root
 from tkiros.vocab import OWN_NAMESPACE, TKD
 
 PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
-_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE\s+(?:SILENT\s+)?(?:<|[A-Za-z_\d.-]*:|[?$])", re.I)
-_federation = False
-
-
-def allow_federation(on: bool = True) -> None:
-    """Let queries use SERVICE (fetch remote endpoints); off unless the user asks (--federation)."""
-    global _federation
-    _federation = on
-
-
 @dataclass
 class Param:
     name: str
@@ -237,98 +228,39 @@ def expand_subtypes(query: SavedQuery, params: dict[str, str], subs: dict, store
     return f"\n# the parameter and its subtypes\nVALUES ({head}) {{ {rows} }}\n"
 
 
-def check_read_only(text: str, where: str, allow_service: bool | None = None) -> None:
-    """Refuse SPARQL Update, and SERVICE (federation) unless allowed here or by allow_federation()."""
-    form = query_form(text)
-    if form in UPDATE_FORMS:
-        raise TkirosError(f"{where}: SPARQL Update ({form}) is refused; tkiros queries are read-only")
-    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
-        raise TkirosError(f"{where}: SERVICE (federated query) is refused: it would fetch other servers; "
-                          "allow it with --federation")
-
-
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MAX_ROWS = 200_000
-
-
-def _evaluate(store, text: str, substitutions: dict | None, where: str, max_rows: int | None) -> Result:
-    try:
-        res = store.query(text, substitutions=substitutions or None)
-        if isinstance(res, ox.QueryBoolean):
-            return Result(["ask"], [], bool(res))
-        if not isinstance(res, ox.QuerySolutions):
-            raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
-        variables = [v.value for v in res.variables]
-        rows = []
-        for sol in res:
-            if max_rows is not None and len(rows) >= max_rows:
-                raise TkirosError(f"{where}: more than {max_rows} rows; add a LIMIT or raise --max-rows")
-            rows.append([sol[v] for v in variables])
-        return Result(variables, rows)
-    except SyntaxError as err:
-        raise TkirosError(syntax_message(where, str(err))) from None
-    except (OSError, RuntimeError, ValueError) as err:
-        raise TkirosError(f"{where}: query failed: {str(err).splitlines()[0]}") from None
-
-
-def execute(store, text: str, substitutions: dict | None = None, where: str = "query",
-            timeout: float | None = DEFAULT_TIMEOUT_S, max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
-    """Run a user's query: read-only, in a child process (see tkiros.query.isolate), within ``timeout``
-    seconds and ``max_rows`` rows (None: no limit)."""
-    from tkiros.query.isolate import run_isolated
-
-    check_read_only(text, where)
-    if max_rows is not None and max_rows < 1:
-        raise TkirosError(f"--max-rows {max_rows}: must be 1 or more")
-    return run_isolated(lambda: _evaluate(store, text, substitutions, where, max_rows), timeout, where)
-
-
-ENGINES = ("oxigraph", "rdflib")
-
-
 def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None, engine: str = "oxigraph",
               endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT_S, inferred: bool = False,
               max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
-    """Run a saved query on the embedded store (Oxigraph), on rdflib, or on a remote SPARQL endpoint.
+    """Run a saved query on one of tkiros.query.engines.ENGINES: the embedded store (Oxigraph), rdflib, or
+    a remote SPARQL endpoint (``endpoint``). ``inferred`` asks for the reasoned graph on every engine.
 
     Parameters are resolved against the embedded store (labels, synonyms, CURIEs) in every case.
     """
+    from tkiros.query.engines import ENGINES
+
     query = get_query(name_or_path)
-    if engine not in ENGINES:
-        raise TkirosError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    name = "endpoint" if endpoint else engine
+    if name not in ENGINES:
+        raise TkirosError(f"--engine {engine}: choose one of {', '.join(n for n in ENGINES if n != 'endpoint')}")
     if store is None:
         if inferred:
-            try:
-                from tkiros.reasoning.cache import inferred_store
-            except ImportError:
-                raise TkirosError("--inferred: the reasoner module is not available") from None
+            from tkiros.reasoning.cache import inferred_store
+
             store = inferred_store()
         else:
             from tkiros.store.store import open_store
 
             store = open_store()
-    raw = getattr(store, "store", store)
-    subs = bind_params(query, params or {}, raw)
-    text = query.text + expand_subtypes(query, params or {}, subs, raw)
-    where = query.path.name
-    if endpoint:
-        from tkiros.query.engines.remote import run_remote
-
-        check_read_only(text, where, allow_service=True)  # the endpoint, not tkiros, would fetch
-        return run_remote(endpoint, text, subs, timeout=timeout, where=where)
-    if engine == "rdflib":
-        from tkiros.query.engines.naive import run_rdflib
-
-        check_read_only(text, where)
-        return run_rdflib(text, subs, root=getattr(store, "root", None), where=where)
-    return execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
+    subs = bind_params(query, params or {}, store)
+    text = query.text + expand_subtypes(query, params or {}, subs, store)
+    return ENGINES[name](text, subs, store, where=query.path.name, timeout=timeout, max_rows=max_rows, inferred=inferred,
+                         endpoint=endpoint)
 
 
 def evidence_levels(store) -> list[tuple[str, int, str]]:
     """(CURIE, rank, label) of each evidence level in the ontology, strongest first."""
-    raw = getattr(store, "store", store)
     return [(compact(r["level"].value), int(r["rank"].value), r["label"].value)
-            for r in raw.query(internal("evidence-levels"))]
+            for r in store.query(internal("evidence-levels"))]
 
 
 def parse_evidence_level(value: str, store) -> int:
@@ -354,8 +286,7 @@ def filter_min_evidence(result: Result, min_rank: int, store, where: str = "quer
     if "finding" not in result.variables:
         raise TkirosError(f"{where}: --min-evidence needs a ?finding column, and this query has none "
                           f"(columns: {', '.join(result.variables) or 'none, an ASK query'})")
-    raw = getattr(store, "store", store)
-    ranks = {r["finding"].value: int(r["rank"].value) for r in raw.query(internal("finding-evidence-ranks"))}
+    ranks = {r["finding"].value: int(r["rank"].value) for r in store.query(internal("finding-evidence-ranks"))}
     col = result.variables.index("finding")
     kept = [row for row in result.rows if row[col] is not None and ranks.get(row[col].value, 0) >= min_rank]
     return Result(result.variables, kept, result.boolean)

@@ -59,9 +59,8 @@ def run(reasoner: str = DEFAULT_REASONER, graph=None, instances: list[Path] | No
         graph = open_files(instances) if instances else open_store()
     from tkiros.store.paths import project_root
 
-    store = getattr(graph, "store", graph)
     root = getattr(graph, "root", None) or project_root()
-    asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.quads_for_pattern(None, None, None, ox.DefaultGraph())]
     t0 = time.perf_counter()
     kept = reasoner_triples(asserted, root)
     data = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)

@@ -105,7 +105,7 @@ class Relay(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         text = sparql_text(self.command, self.path, self.headers.get("Content-Type", ""), body)
         if text is not None:
-            from tkiros.query.queries import check_read_only
+            from tkiros.rqfile import check_read_only
 
             try:
                 check_read_only(text, "query", allow_service=gw.federation)

@@ -209,8 +209,12 @@ class Graph:
     digest: str
     path: Path | None = None
 
+    # A Graph answers as its store does, so callers never unwrap it.
     def query(self, sparql: str, **kwargs):
         return self.store.query(sparql, **kwargs)
+
+    def quads_for_pattern(self, *args, **kwargs):
+        return self.store.quads_for_pattern(*args, **kwargs)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -366,5 +370,4 @@ def open_files(instances: list[Path], root: Path | None = None) -> Graph:
 
 def export_ntriples(graph: Graph) -> bytes:
     """The whole default graph as N-Triples (for rdflib-based tools such as pySHACL)."""
-    store = getattr(graph, "store", graph)
-    return ox.serialize(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(graph.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES)

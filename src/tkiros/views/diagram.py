@@ -125,14 +125,13 @@ def findings_around(raw, iri: str) -> list[str]:
 
 def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
     """Nodes and edges for the findings: agent (or combination) -> [mediator ->] target, then -> outcome."""
-    raw = getattr(store, "store", store)
     diagram = Diagram(title)
     included = set(finding_iris)
 
     def node(iri: str) -> str:
         nid = _node_id(iri)
         if nid not in diagram.nodes:
-            diagram.nodes[nid] = (_label(raw, iri), _style_key(raw, iri))
+            diagram.nodes[nid] = (_label(store, iri), _style_key(store, iri))
             diagram.iris[nid] = (iri,)
         return nid
 
@@ -142,29 +141,29 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
         diagram.support.setdefault(key, set()).add(finding)
 
     for f in sorted(included):
-        agents = _objects(raw, f, "hasAgent")
-        partners = _objects(raw, f, "hasCoTreatment")
-        targets = _objects(raw, f, "hasTarget")
-        mediators = _objects(raw, f, "hasMediator")
-        outcomes = _objects(raw, f, "hasOutcome")
-        directions = [d.removeprefix(TK) for d in _objects(raw, f, "hasDirection")]
+        agents = _objects(store, f, "hasAgent")
+        partners = _objects(store, f, "hasCoTreatment")
+        targets = _objects(store, f, "hasTarget")
+        mediators = _objects(store, f, "hasMediator")
+        outcomes = _objects(store, f, "hasOutcome")
+        directions = [d.removeprefix(TK) for d in _objects(store, f, "hasDirection")]
         direction = directions[0] if directions else ""
-        refs = {int(r["n"].value) for r in raw.query(
+        refs = {int(r["n"].value) for r in store.query(
             f"SELECT ?n WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?n }}")}
         if partners:  # a combination acts as one node: "siramesine + lapatinib"
             members = sorted(agents + partners)
             cid = "c_" + "_".join(_node_id(m)[2:] for m in members)
             if cid not in diagram.nodes:
-                diagram.nodes[cid] = (" + ".join(sorted(_label(raw, m) for m in members)), "combination")
+                diagram.nodes[cid] = (" + ".join(sorted(_label(store, m) for m in members)), "combination")
                 diagram.iris[cid] = tuple(members)
             sources = [cid]
         else:
             sources = [node(a) for a in agents]
-        kind = _edge_kind(raw, direction, targets)
+        kind = _edge_kind(store, direction, targets)
         label = DIRECTION_LABELS.get(direction, direction)
         # The finding's own structure: the agent acts on the target; each mediator hangs off the agent with
         # the sign another finding of the same span gives it ("via, decreases"), never as the actor.
-        signs = _mediator_signs(raw, f) if mediators else {}
+        signs = _mediator_signs(store, f) if mediators else {}
         for s in sources:
             for t in targets:
                 add(Edge(s, node(t), label, kind), refs, f)
@@ -172,7 +171,7 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
                 sign = ", ".join(DIRECTION_LABELS.get(d, d) for d in signs.get(m, []))
                 add(Edge(s, node(m), f"via, {sign}" if sign else "via", "via", "dashed"), refs, f)
         # The outcome is drawn only at the end of a chain, where no included step follows.
-        downstream = {r["n"].value for r in raw.query(f"SELECT ?n WHERE {{ <{f}> <{TK}causallyUpstreamOf> ?n }}")}
+        downstream = {r["n"].value for r in store.query(f"SELECT ?n WHERE {{ <{f}> <{TK}causallyUpstreamOf> ?n }}")}
         if outcomes and not (downstream & included):
             for t in targets:
                 for o in outcomes:
@@ -281,27 +280,25 @@ def render(dot: str, fmt: str) -> bytes:
 def diagram_for_entity(entity: str, store) -> Diagram:
     from tkiros.views.lookup import resolve
 
-    raw = getattr(store, "store", store)
-    iri = resolve(raw, entity)
-    findings = findings_around(raw, iri)
+    iri = resolve(store, entity)
+    findings = findings_around(store, iri)
     if not findings:
         raise TkirosError(f"{entity}: takes part in no finding, so there is nothing to draw")
-    return build_diagram(findings, f"Mechanisms around {_label(raw, iri)} (tkiros)", store)
+    return build_diagram(findings, f"Mechanisms around {_label(store, iri)} (tkiros)", store)
 
 
 def diagram_for_query(name: str, params: dict[str, str], store) -> Diagram:
     from tkiros.query.queries import get_query, run_query
 
-    raw = getattr(store, "store", store)
     result = run_query(name, params, store=store)
     findings = set()
     for row in result.rows:
         for term in row:
-            if term is not None and term.__class__.__name__ == "NamedNode" and bool(raw.query(f"ASK {{ <{term.value}> a <{TK}Finding> }}")):
+            if term is not None and term.__class__.__name__ == "NamedNode" and bool(store.query(f"ASK {{ <{term.value}> a <{TK}Finding> }}")):
                 findings.add(term.value)
     if not findings:
         raise TkirosError(f"query {name!r}: its rows name no finding, so there is nothing to draw")
     closure = set()
     for f in findings:  # with the chain steps that follow each finding
-        closure |= {r["f"].value for r in raw.query(f"SELECT ?f WHERE {{ <{f}> <{TK}causallyUpstreamOf>* ?f }}")}
+        closure |= {r["f"].value for r in store.query(f"SELECT ?f WHERE {{ <{f}> <{TK}causallyUpstreamOf>* ?f }}")}
     return build_diagram(sorted(closure), f"{get_query(name).title} (tkiros)", store)

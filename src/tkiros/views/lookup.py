@@ -82,7 +82,6 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
         from tkiros.store.store import open_store
 
         store = open_store()
-    raw = getattr(store, "store", store)
     wanted = _norm(text)
     best: dict[str, tuple] = {}
 
@@ -98,9 +97,9 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
             iri = candidate if candidate.startswith(("http://", "https://")) else expand(candidate)
         except KeyError:
             iri = None
-        if iri and any(True for _ in raw.quads_for_pattern(ox.NamedNode(iri), None, None)):
+        if iri and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
             offer(iri, compact(iri), "curie", "exact")
-    names = list(_names(raw))
+    names = list(_names(store))
     for iri, name, via in names:
         n = _norm(name)
         if not n:
@@ -129,9 +128,9 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
     hits = []
     for iri, (_key, name, via, rank) in ranked:
         # findings and spans (which have labels too) only when asked for by their exact CURIE
-        if not (via == "curie" and rank == "exact") and _is_finding_or_span(raw, iri):
+        if not (via == "curie" and rank == "exact") and _is_finding_or_span(store, iri):
             continue
-        hits.append(Hit(iri, compact(iri), _label(raw, iri), name, via, rank, _types(raw, iri)))
+        hits.append(Hit(iri, compact(iri), _label(store, iri), name, via, rank, _types(store, iri)))
         if len(hits) >= limit:
             break
     return hits
@@ -215,8 +214,7 @@ def _inferred_types(iri: str) -> tuple[list[str] | None, str]:
 
     try:
         inferred = inferred_store()
-        raw = getattr(inferred, "store", inferred)
-        rows = raw.query(f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(isIRI(?t)) }}")
+        rows = inferred.query(f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(isIRI(?t)) }}")
         return sorted(compact(r["t"].value) for r in rows), ""
     except TkirosError as err:
         return None, f"reasoner unavailable: {err.message.splitlines()[0] if err.message else type(err).__name__}"
@@ -250,30 +248,29 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
         from tkiros.store.store import open_store
 
         store = open_store()
-    raw = getattr(store, "store", store)
-    iri = resolve(raw, entity)
+    iri = resolve(store, entity)
     c = compact
-    label = _label(raw, iri)
-    synonyms = _values(raw, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}altLabel>|<{SKOS}prefLabel>|<{SKOS}notation> ?v }}")
-    asserted = _types(raw, iri)
+    label = _label(store, iri)
+    synonyms = _values(store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}altLabel>|<{SKOS}prefLabel>|<{SKOS}notation> ?v }}")
+    asserted = _types(store, iri)
     inferred_types, inferred_note = _inferred_types(iri) if inferred else (None, "not asked for: --no-inferred")
     if inferred_types is not None:
         inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
     identifiers = sorted(
         f"skos:{r['p'].value.rsplit('#', 1)[-1]} {c(r['x'].value)}"
-        for r in raw.query(f"SELECT ?p ?x WHERE {{ VALUES ?p {{ {' '.join(f'<{SKOS}{m}>' for m in MAPPINGS)} }} <{iri}> ?p ?x }}")
+        for r in store.query(f"SELECT ?p ?x WHERE {{ VALUES ?p {{ {' '.join(f'<{SKOS}{m}>' for m in MAPPINGS)} }} <{iri}> ?p ?x }}")
     )
-    identifiers += [f"dcterms:identifier {v}" for v in _values(raw, f"SELECT ?v WHERE {{ <{iri}> <http://purl.org/dc/terms/identifier> ?v }}")]
-    notes = _values(raw, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}note>|<http://purl.obolibrary.org/obo/IAO_0000115> ?v }}")
+    identifiers += [f"dcterms:identifier {v}" for v in _values(store, f"SELECT ?v WHERE {{ <{iri}> <http://purl.org/dc/terms/identifier> ?v }}")]
+    notes = _values(store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}note>|<http://purl.obolibrary.org/obo/IAO_0000115> ?v }}")
     facts = sorted(
         f"{c(r['p'].value)} {c(r['o'].value) if r['o'].__class__.__name__ == 'NamedNode' else r['o'].value}"
-        for r in raw.query(
+        for r in store.query(
             f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o . VALUES ?p {{ <{TK}generation> <{TK}isMutationOf> <{TK}derivedFromCellLine> "
             f"<{TK}perturbs> <{TK}partOfSystem> <{RDFS}subClassOf> }} }}"
         )
     )
     return EntityView(iri, c(iri), label, synonyms, asserted, inferred_types, inferred_note, identifiers, notes, facts,
-                      _findings_of(raw, iri))
+                      _findings_of(store, iri))
 
 
 def _findings_of(raw, iri: str) -> list[FindingView]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from tkiros.errors import TkirosError
 from tkiros.query.results import Result
 from tkiros.rdfio import to_ox, to_rdflib
+from tkiros.rqfile import check_read_only
 from tkiros.store.paths import project_root, rule_files, source_files
 
 
@@ -35,8 +36,8 @@ def rdflib_graph(root: Path | None = None):
     return g
 
 
-def run_rdflib(text: str, substitutions: dict, root=None, where: str = "query"):
-    g = rdflib_graph(Path(root) if root else None)
+def evaluate(g, text: str, substitutions: dict, where: str = "query") -> Result:
+    """The query's rows on rdflib graph ``g``, with ``substitutions`` as initial bindings."""
     bindings = {k.value: to_rdflib(v) for k, v in (substitutions or {}).items()}
     try:
         res = g.query(text, initBindings=bindings)
@@ -48,3 +49,30 @@ def run_rdflib(text: str, substitutions: dict, root=None, where: str = "query"):
         raise TkirosError(f"{where}: CONSTRUCT/DESCRIBE queries are not saved-query results; use SELECT or ASK")
     variables = [str(v) for v in res.vars]
     return Result(variables, [[to_ox(row[i]) for i in range(len(variables))] for row in res])
+
+
+_inferred_graphs: dict = {}  # (cache folder, digest) -> rdflib graph of an inferred store
+
+
+def rdflib_copy(graph):
+    """An rdflib copy of an opened store (the inferred one: rdflib has no reasoner of its own)."""
+    import rdflib
+
+    from tkiros.store.store import export_ntriples
+
+    key = (str(getattr(graph, "path", "")), getattr(graph, "digest", ""))
+    if key not in _inferred_graphs:
+        _inferred_graphs.clear()
+        g = rdflib.Graph()
+        g.parse(data=export_ntriples(graph), format="nt")
+        _inferred_graphs[key] = g
+    return _inferred_graphs[key]
+
+
+def run(text: str, substitutions: dict, graph, *, where: str = "query", timeout: float | None = None,
+        max_rows: int | None = None, inferred: bool = False, endpoint: str | None = None) -> Result:
+    """The engine interface (tkiros.query.engines): rdflib parses the sources itself, or, for ``inferred``,
+    reads the reasoned graph tkiros built. rdflib runs in this process, without a time limit or row cap."""
+    check_read_only(text, where)
+    g = rdflib_copy(graph) if inferred else rdflib_graph(getattr(graph, "root", None))
+    return evaluate(g, text, substitutions, where)

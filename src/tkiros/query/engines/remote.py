@@ -13,6 +13,7 @@ import threading
 from tkiros.errors import TkirosError
 from tkiros.query.results import Result
 from tkiros.rdfio import term_from_json
+from tkiros.rqfile import check_read_only
 
 
 def values_block(substitutions: dict) -> str:
@@ -83,3 +84,14 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
     except Exception as err:  # SPARQLWrapper wraps socket timeouts in several ways
         raise TkirosError(f"--endpoint {endpoint}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'failed'}") from None
     return parse_results(raw, f"--endpoint {endpoint}")
+
+
+def run(text: str, substitutions: dict, graph, *, where: str = "query", timeout: float | None = 30.0,
+        max_rows: int | None = None, inferred: bool = False, endpoint: str | None = None) -> Result:
+    """The engine interface (tkiros.query.engines): the query goes to ``endpoint``, which answers from its own
+    graph; SERVICE is the endpoint's business, not a fetch by tkiros."""
+    if inferred:
+        raise TkirosError(f"--endpoint {endpoint}: --inferred cannot apply to an endpoint, which answers from its own graph; "
+                          "load the reasoned graph there (tkiros reason -o FILE) and query it without --inferred")
+    check_read_only(text, where, allow_service=True)
+    return run_remote(endpoint, text, substitutions, timeout=timeout if timeout is not None else math.inf, where=where)
