@@ -2,6 +2,7 @@
 its peak memory is its own and a runaway step can be killed at a cap).
 
     python benchmarks/bench_worker.py scale-data FACTOR OUT.nt      # the instances, FACTOR times, fresh IRIs
+    python benchmarks/bench_worker.py growth-data FACTOR OUT.nt     # the instances grown FACTOR times (benchmarks/growth.py)
     python benchmarks/bench_worker.py build OUT.nt STORE_DIR        # compile a store: ontology + seeds + OUT.nt + rules
     python benchmarks/bench_worker.py queries oxigraph STORE_DIR REPEATS [NAME...]
     python benchmarks/bench_worker.py queries rdflib DATA.nt REPEATS [NAME...]
@@ -144,6 +145,11 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "scale-data":
         scale_data(int(args[0]), Path(args[1]))
+    elif cmd == "growth-data":
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from growth import write
+
+        print(json.dumps({**write(int(args[0]), Path(args[1])), "peak_mb": peak_mb()}))
     elif cmd == "build":
         build(Path(args[0]), Path(args[1]))
     elif cmd == "queries":
