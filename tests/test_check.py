@@ -84,3 +84,13 @@ def test_readme_documents_where_data_and_cache_come_from():
     quick = _readme_section("Quick start")
     for name in ("TKIROS_HOME", "TKIROS_CACHE", "tkiros --version", "tkiros stats"):
         assert name in quick, name
+
+
+def test_validate_names_the_bad_value(tmp_path, monkeypatch):
+    home = copy_project(tmp_path / "home")
+    f = home / "instances" / "erbb-inhibitors.ttl"
+    f.write_text(f.read_text().replace("tkiros:hasDirection tkiros:increase", "tkiros:hasDirection tkiros:increse", 1))
+    monkeypatch.setenv("TKIROS_HOME", str(home))
+    res = invoke(["validate"])
+    assert res.exit_code == 1
+    assert "VIOLATION: tkd:" in res.output and "(got tkiros:hasDirection: tkiros:increse)" in res.output
