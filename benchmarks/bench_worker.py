@@ -2,6 +2,7 @@
 its peak memory is its own and a runaway step can be killed at a cap).
 
     python benchmarks/bench_worker.py scale-data FACTOR OUT.nt      # the instances, FACTOR times, fresh IRIs
+    python benchmarks/bench_worker.py growth-data FACTOR OUT.nt     # the instances grown FACTOR times (benchmarks/growth.py)
     python benchmarks/bench_worker.py build OUT.nt STORE_DIR        # compile a store: ontology + seeds + OUT.nt + rules
     python benchmarks/bench_worker.py queries oxigraph STORE_DIR REPEATS [NAME...]
     python benchmarks/bench_worker.py queries rdflib DATA.nt REPEATS [NAME...]
@@ -59,13 +60,14 @@ def build(data: Path, store_dir: Path) -> None:
     import pyoxigraph as ox
 
     from tkiros.store.paths import source_files
-    from tkiros.store.store import BASE_IRI, add_seed_texts, apply_rules
+    from tkiros.store.store import add_seed_texts, apply_rules
+    from tkiros.vocab import TKD
 
     started = time.perf_counter()
     store = ox.Store(str(store_dir))
     for f in source_files(ROOT):
         if "instances" not in f.relative_to(ROOT).parts:
-            store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI)
+            store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, base_iri=TKD)
     store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
     loaded = time.perf_counter() - started
     add_seed_texts(store, ROOT)
@@ -145,6 +147,11 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "scale-data":
         scale_data(int(args[0]), Path(args[1]))
+    elif cmd == "growth-data":
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from growth import write
+
+        print(json.dumps({**write(int(args[0]), Path(args[1])), "peak_mb": peak_mb()}))
     elif cmd == "build":
         build(Path(args[0]), Path(args[1]))
     elif cmd == "queries":

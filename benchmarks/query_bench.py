@@ -6,7 +6,8 @@
 
 1. cold: `tkiros query tkis-raising-ros` as a whole new process (median of repeated runs) on the compiled
    store, beside the naive path (`--engine rdflib`: rdflib parses every source file, then runs the query).
-2. scale: the instances copied x10, x100, x1000 with fresh IRIs; store build time and peak memory, then
+2. scale: the instances grown x10, x100, x1000 by resampling findings as new documents (benchmarks/growth.py;
+   `--model copies`: copied with fresh IRIs, kept for comparison); store build time and peak memory, then
    the median time of every saved query per engine (rdflib only at the scales where it loads in time).
    Every step runs in a process of its own (benchmarks/bench_worker.py) and is killed at a cap.
 3. served: `tkiros serve` under 8 concurrent keep-alive clients on loopback for a bounded time: queries
@@ -122,13 +123,14 @@ def query_times(engine: str, location: Path, names: list[str], repeats: int, cap
 
 
 def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib_load_cap: float, work: Path,
-          rdflib_cap: float = 10.0, rdflib: bool = True, base: bool = True, rdflib_max_scale: int = 10) -> list[dict]:
+          rdflib_cap: float = 10.0, rdflib: bool = True, base: bool = True, rdflib_max_scale: int = 10,
+          model: str = "growth") -> list[dict]:
     rows = []
     rdflib_ok = rdflib
     for factor in ([1] if base else []) + factors:
         data = work / f"x{factor}.nt"
         store = work / f"x{factor}.db"
-        made = worker_json(["scale-data", str(factor), str(data)], 3600)
+        made = worker_json([f"{'growth' if model == 'growth' else 'scale'}-data", str(factor), str(data)], 3600)
         shutil.rmtree(store, ignore_errors=True)
         t0 = time.perf_counter()
         built = worker_json(["build", str(data), str(store)], 3600)
@@ -237,7 +239,7 @@ def report(results: dict, names: list[str]) -> str:
                 f"| {verdict(c['oxigraph_s'] <= TARGETS['cold_s'] and c['speedup'] >= TARGETS['cold_speedup'])} |", ""]
     if "scale" in results:
         rows = results["scale"]
-        out += ["## Scale-up (instances copied with fresh IRIs)", "",
+        out += [f"## Scale-up ({results.get('model', 'growth')} model: benchmarks/growth.py)", "",
                 "| scale | store triples | build | build peak | query peak (oxigraph) | rdflib load | rdflib peak | slowest query (oxigraph) |",
                 "|---|---|---|---|---|---|---|---|"]
         for r in rows:
@@ -288,7 +290,8 @@ def report(results: dict, names: list[str]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served")
-    parser.add_argument("--scales", default="10,100,1000", help="copy factors for the scale-up")
+    parser.add_argument("--scales", default="10,100,1000", help="growth (or copy) factors for the scale-up")
+    parser.add_argument("--model", choices=("growth", "copies"), default="growth", help="how the data is scaled (benchmarks/growth.py)")
     parser.add_argument("--repeats", type=int, default=7, help="runs per cold measurement (median)")
     parser.add_argument("--query-repeats", type=int, default=3, help="runs per query at each scale (median)")
     parser.add_argument("--cap", type=float, default=30.0, help="seconds one query may take at a scale before it is reported '> cap' (doubled at x1000)")
@@ -316,9 +319,10 @@ def main(argv=None) -> None:
         print("scale-up ...", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix="tkiros-bench-") as work:
             factors = [int(f) for f in args.scales.split(",") if f]
+            results["model"] = args.model
             results["scale"] = scale(factors, names, args.query_repeats, args.cap, args.rdflib_load_cap, Path(work),
                                      rdflib_cap=args.rdflib_cap, rdflib=not args.no_rdflib, base=not args.no_base,
-                                     rdflib_max_scale=args.rdflib_max_scale)
+                                     rdflib_max_scale=args.rdflib_max_scale, model=args.model)
     if "served" in sections:
         print("served ...", file=sys.stderr, flush=True)
         results["served"] = served(args.clients, args.seconds)

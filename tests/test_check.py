@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cli_helpers import ROOT, copy_project, invoke
 
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
@@ -61,3 +63,34 @@ def test_qc_prints_curies_throughout():
         res = invoke(["qc", "--format", fmt])
         assert "opposite: tkd:" in res.output, fmt  # the detail's IRIs, not only the subjects
         assert "https://w3id.org/" not in res.output, fmt
+
+
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", text, re.M | re.S)
+    assert m, title
+    return m.group(1)
+
+
+def test_readme_sends_curators_to_the_fast_check():
+    """Quick start and "How to add a finding" name `tkiros check`; no step of the latter runs the whole suite."""
+    assert "tkiros check" in _readme_section("Quick start")
+    how = _readme_section("How to add a finding")
+    assert "tkiros check" in how
+    assert not re.search(r"pytest\s*`", how)  # every pytest there names the test files to run
+
+
+def test_readme_documents_where_data_and_cache_come_from():
+    quick = _readme_section("Quick start")
+    for name in ("TKIROS_HOME", "TKIROS_CACHE", "tkiros --version", "tkiros stats"):
+        assert name in quick, name
+
+
+def test_validate_names_the_bad_value(tmp_path, monkeypatch):
+    home = copy_project(tmp_path / "home")
+    f = home / "instances" / "erbb-inhibitors.ttl"
+    f.write_text(f.read_text().replace("tkiros:hasDirection tkiros:increase", "tkiros:hasDirection tkiros:increse", 1))
+    monkeypatch.setenv("TKIROS_HOME", str(home))
+    res = invoke(["validate"])
+    assert res.exit_code == 1
+    assert "VIOLATION: tkd:" in res.output and "(got tkiros:hasDirection: tkiros:increse)" in res.output

@@ -81,3 +81,15 @@ def test_cell_line_parameter_includes_derived_lines_unless_exact():
         return {b["cellLine"]["value"].rsplit("/", 1)[1] for b in json.loads(res.output)["results"]["bindings"]}
     assert lines("K562") == {"cl-k562", "cl-k562-g01"}
     assert lines("=K562") == {"cl-k562"}
+
+
+def test_a_card_shows_its_qualifiers():
+    from tkiros.store import open_store
+
+    raw = open_store().store
+    row = next(iter(raw.query("""SELECT ?f (SAMPLE(?l) AS ?label) WHERE {
+        ?f <https://w3id.org/tkiros/vocab/hasQualifier> ?q . ?q <http://www.w3.org/2000/01/rdf-schema#label> ?l }
+        GROUP BY ?f ORDER BY ?f LIMIT 1""")))
+    res = invoke(["show", row["f"].value])
+    line = next(x for x in res.output.splitlines() if x.startswith("  qualifier: "))
+    assert row["label"].value in line

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 from cli_helpers import DATA_DIRS, ROOT, copy_project
@@ -99,3 +100,37 @@ def test_the_wheel_bundles_every_data_folder():
     included = cfg["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     for d in DATA_DIRS:
         assert included.get(d) == f"tkiros/_data/{d}"
+
+
+def test_pip_install_dot_reads_the_bundled_copy_outside_and_the_checkout_inside(tmp_path):
+    """Quick start 1, for real: a wheel built from this checkout and installed (non-editable). Outside any
+    project it reads its frozen copy and says so; inside a clone it reads that clone's edited instances/."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    with zipfile.ZipFile(next(wheels.glob("tkiros-*.whl"))) as whl:  # what `pip install` puts in site-packages
+        whl.extractall(site)
+    env = {k: v for k, v in os.environ.items() if k != "TKIROS_HOME"}
+    env["PYTHONPATH"] = str(site)  # before the editable install's path
+
+    def run(args, cwd):
+        return subprocess.run([sys.executable, "-m", "tkiros.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = subprocess.run([sys.executable, "-c", "import tkiros; print(tkiros.__file__)"], cwd=elsewhere, env=env,
+                           capture_output=True, text=True)
+    assert where.stdout.strip() == str(site / "tkiros" / "__init__.py")
+    version = run(["--version"], elsewhere)
+    assert f"data: {site / 'tkiros' / '_data'} (the copy bundled with the installed package)" in version.stdout, version.stdout
+    assert version.stderr == ""
+    bundled = json.loads(run(["stats", "--format", "json"], elsewhere).stdout)
+    ours = json.loads(_tkiros(["stats", "--format", "json"], cwd=ROOT).stdout)
+    assert bundled["data source"] == "bundled" and bundled["findings"] == ours["findings"]
+
+    clone = copy_project(tmp_path / "clone")
+    (clone / "instances" / "zz-extra.ttl").write_text(EXTRA)
+    theirs = json.loads(run(["stats", "--format", "json"], clone / "instances").stdout)
+    assert theirs["data"] == str(clone.resolve()) and theirs["findings"] == ours["findings"] + 1

@@ -110,6 +110,11 @@ def rdflib_graph(triples) -> rdflib.Graph:
     return g
 
 
+def nanopub_iris(folder: Path) -> dict[str, str]:
+    """finding local name -> the trusty IRI of its nanopublication, as the release manifest lists them."""
+    return json.loads((folder / "release.json").read_text())["nanopubs"]
+
+
 @pytest.fixture(scope="session")
 def home(tmp_path_factory):
     return copy_sources(tmp_path_factory.mktemp("publish") / "home")
@@ -336,9 +341,12 @@ def test_ontology_html_documents_every_term_once(published):
 def test_one_nanopublication_per_finding_with_four_graphs(published, findings):
     out, _ = published
     NP = "http://www.nanopub.org/nschema#"
+    iris = nanopub_iris(out)
+    assert sorted(iris) == sorted(f.rsplit("/", 1)[-1] for f in findings)
     for finding in findings:
         local = finding.rsplit("/", 1)[-1]
-        this = f"{RELEASE_IRI}nanopubs/{local}"
+        this = iris[local]
+        assert re.fullmatch(re.escape(f"{RELEASE_IRI}nanopubs/{local}.") + "RA[A-Za-z0-9_-]{43}", this), this
         quads = list(ox.parse(path=str(out / "nanopubs" / f"{local}.trig"), format=ox.RdfFormat.TRIG))
         graphs = {q.graph_name.value for q in quads}
         assert graphs == {this + "#Head", this + "#assertion", this + "#provenance", this + "#pubinfo"}, local
@@ -351,6 +359,35 @@ def test_one_nanopublication_per_finding_with_four_graphs(published, findings):
         pubinfo = {(q.predicate.value, q.object.value) for q in quads if q.graph_name.value == this + "#pubinfo"}
         assert ("http://purl.org/pav/version", VERSION) in pubinfo
         assert ("http://purl.org/dc/terms/license", "https://creativecommons.org/licenses/by/4.0/") in pubinfo
+
+
+def test_nanopublications_are_trusty_and_verify(published, findings):
+    """Each nanopublication's IRI ends in the artifact code of its four graphs: recomputing the code verifies it,
+    in tkiros.release.trusty and in nanopub-sign (the bindings of nanopub-rs), and one changed triple breaks both."""
+    import nanopub_sign
+
+    from tkiros.release.trusty import verify
+
+    out, _ = published
+    iris = nanopub_iris(out)
+    checked = 0
+    for local, iri in sorted(iris.items()):
+        text = (out / "nanopubs" / f"{local}.trig").read_text(encoding="utf-8")
+        quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TRIG))
+        heads = {q.subject.value for q in quads if q.predicate.value == "http://www.nanopub.org/nschema#hasAssertion"}
+        assert heads == {iri}, local
+        assert verify(quads, iri), local
+        nanopub_sign.Nanopub(text).check()  # raises on a wrong artifact code
+        checked += 1
+    assert checked == len(findings)
+
+    local, iri = sorted(iris.items())[0]
+    quads = list(ox.parse(path=str(out / "nanopubs" / f"{local}.trig"), format=ox.RdfFormat.TRIG))
+    label = next(q for q in quads if q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label" and q.graph_name.value.endswith("#assertion"))
+    edited = [q for q in quads if q != label] + [ox.Quad(label.subject, label.predicate, ox.Literal(label.object.value + ".", language="en"), label.graph_name)]
+    assert not verify(edited, iri)
+    with pytest.raises(Exception, match="hash"):
+        nanopub_sign.Nanopub(ox.serialize(edited, format=ox.RdfFormat.TRIG).decode("utf-8")).check()
 
 
 def test_release_loads_into_a_quad_store_with_the_nanopublications(published, findings):
@@ -459,9 +496,10 @@ def test_nanopublications_assert_plain_edges_only_for_supported_findings(publish
     supported = {t.subject.value for t in main if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"}
     edge_props = {t.object.value for t in main if t.predicate.value == TK + "directEdge"} | {TK + "leadsToOutcome"}
     seen = {True: 0, False: 0}
+    iris = nanopub_iris(out)
     for trig in sorted((out / "nanopubs").glob("*.trig")):
         finding = TKD + trig.stem
-        this = f"{RELEASE_IRI}nanopubs/{trig.stem}"
+        this = iris[trig.stem]
         quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
         plain = [q for q in quads if q.graph_name.value == this + "#assertion" and q.predicate.value in edge_props]
         info = {q.predicate.value: q.object.value for q in quads if q.graph_name.value == this + "#pubinfo"}
@@ -646,21 +684,23 @@ def test_second_release_points_to_its_prior_version(second_release):
             rdflib.URIRef(RELEASE_IRI)) in void
 
 
-def test_nanopublications_supersede_changed_findings(second_release, findings):
+def test_nanopublications_supersede_changed_findings(published, second_release, findings):
+    """The links to the prior release's nanopublications use their trusty IRIs; a changed finding gets a new one."""
     folder = second_release["folder"]
+    prior_iris, iris = nanopub_iris(published[0]), nanopub_iris(folder)
+    assert all(iri.startswith("https://w3id.org/tkiros/releases/0.2.0/nanopubs/") for iri in iris.values())
 
     def pubinfo(iri):
         local = iri[len(TKD):]
-        this = f"https://w3id.org/tkiros/releases/0.2.0/nanopubs/{local}"
         path = folder / "nanopubs" / f"{local}.trig"
         return {(q.predicate.value, q.object.value) for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
-                if q.graph_name.value == this + "#pubinfo"}
+                if q.graph_name.value == iris[local] + "#pubinfo"}
 
     changed, removed = second_release["changed"], second_release["removed"]
-    prior = f"{RELEASE_IRI}nanopubs/{changed[len(TKD):]}"
+    prior = prior_iris[changed[len(TKD):]]
     assert ("http://purl.org/nanopub/x/supersedes", prior) in pubinfo(changed)
     unchanged = next(f for f in findings if f not in (changed, removed))
-    assert ("http://www.w3.org/ns/prov#alternateOf", f"{RELEASE_IRI}nanopubs/{unchanged[len(TKD):]}") in pubinfo(unchanged)
+    assert ("http://www.w3.org/ns/prov#alternateOf", prior_iris[unchanged[len(TKD):]]) in pubinfo(unchanged)
     assert not any(p.startswith(("http://purl.org/nanopub/x/supersedes", "http://www.w3.org/ns/prov#alternateOf"))
                    for p, _ in pubinfo(second_release["added"]))
     assert not (folder / "nanopubs" / f"{removed[len(TKD):]}.trig").exists()

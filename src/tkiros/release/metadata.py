@@ -163,7 +163,8 @@ def index_html(release: Release, files: list[ReleaseFile]) -> bytes:
         rows.append(f"<tr><td><a href=\"{e(f.path)}\">{e(f.path)}</a></td><td>{e(f.title)}</td>"
                     f"<td class=\"n\" title=\"{f.size} bytes\">{e(_human(f.size))}</td>"
                     f"<td class=\"n\">{'' if f.triples is None else f.triples}</td><td><code>{f.sha256}</code></td></tr>")
-    for prefix, what in (("nanopubs/", "nanopublications, one per finding (TriG)"), ("queries/", "saved SPARQL queries")):
+    for prefix, what in (("nanopubs/", "nanopublications, one per finding (TriG; their trusty IRIs are listed in release.json)"),
+                         ("queries/", "saved SPARQL queries")):
         group = [f for f in files if f.path.startswith(prefix)]
         if group:
             size = sum(f.size for f in group)

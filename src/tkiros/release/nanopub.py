@@ -12,7 +12,9 @@ Each is a TriG file of four named graphs, as nanopublications are:
   claim (as in the KGX edges; a source erratum's is not_provided), and npx:supersedes the prior release's
   nanopublication of the finding when its assertion changed (prov:alternateOf when it did not).
 
-Nanopublication IRIs are per release: https://w3id.org/tkiros/releases/VERSION/nanopubs/FINDING.
+Nanopublication IRIs are per release and trusty (content-addressed, tkiros.release.trusty):
+https://w3id.org/tkiros/releases/VERSION/nanopubs/FINDING.RA..., the artifact code being the hash of the four
+graphs; the graphs are that IRI with #Head, #assertion, #provenance and #pubinfo.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pyoxigraph as ox
 from tkiros.rdfio import used_prefixes
 from tkiros.release.kgx_export import knowledge_level
 from tkiros.release.names import CREATOR, LICENSE, RELEASE_PREFIXES, Release, prefixes, release_iri
+from tkiros.release.trusty import PLACEHOLDER, make_trusty
 from tkiros.vocab import BIOLINK, CITO, DCTERMS, OWL_CLASS, PROV, RDF, RDFS, TK, XSD
 
 NP = RELEASE_PREFIXES["np"]
@@ -36,6 +39,7 @@ REFERENCE_PROPERTIES = {RDF + "type", TK + "referenceNumber", TK + "citationText
 
 
 def nanopub_iri(version: str, finding_local: str) -> str:
+    """The IRI before its artifact code: the trusty IRI is this, a dot and the code."""
     return f"{release_iri(version)}nanopubs/{finding_local}"
 
 
@@ -46,22 +50,30 @@ def _index(triples):
     return by_subject
 
 
-def _prior_assertion(folder: Path | None, version: str | None, local: str):
-    """The assertion triples of the finding's nanopublication in the prior release, or None."""
-    if folder is None or version is None:
+def _prior_assertion(folder: Path | None, local: str):
+    """(IRI, assertion triples) of the finding's nanopublication in the prior release, or None.
+
+    The IRI is read from the file (np:hasAssertion of the np:Nanopublication), so a prior release with
+    trusty IRIs and one from before them are both linked to by the IRI they really have."""
+    if folder is None:
         return None
     path = folder / "nanopubs" / f"{local}.trig"
     if not path.is_file():
         return None
-    graph = ox.NamedNode(nanopub_iri(version, local) + "#assertion")
     try:
-        return {q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG) if q.graph_name == graph}
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
     except SyntaxError:
         return None
+    has_assertion = NP + "hasAssertion"
+    heads = [(q.subject, q.object) for q in quads if q.predicate.value == has_assertion]
+    if len(heads) != 1:
+        return None
+    this, graph = heads[0]
+    return this.value, {q.triple for q in quads if q.graph_name == graph}
 
 
 def nanopublications(main: list, release: Release):
-    """Yield (finding local name, TriG bytes, number of quads) for every finding, sorted by finding IRI."""
+    """Yield (finding local name, trusty IRI, TriG bytes, number of quads) for every finding, sorted by IRI."""
     N, L = ox.NamedNode, ox.Literal
     by_subject = _index(main)
     rdf_type = N(RDF + "type")
@@ -82,7 +94,7 @@ def nanopublications(main: list, release: Release):
 
     for finding in findings:
         local = finding.value.rsplit("/", 1)[-1]
-        this = N(nanopub_iri(release.version, local))
+        this = N(f"{nanopub_iri(release.version, local)}.{PLACEHOLDER}")
         head, assertion = N(this.value + "#Head"), N(this.value + "#assertion")
         provenance, pubinfo = N(this.value + "#provenance"), N(this.value + "#pubinfo")
         own = by_subject.get(finding, [])
@@ -127,10 +139,11 @@ def nanopublications(main: list, release: Release):
         labels = [t.object for t in own if t.predicate.value == RDFS + "label"]
         if labels:
             info.append(ox.Triple(this, N(RDFS + "label"), L(f"tkiros {release.version} finding {local}: {labels[0].value}")))
-        before = _prior_assertion(release.prior_folder, release.prior_version, local)
+        before = _prior_assertion(release.prior_folder, local)
         if before is not None:
-            relation = PROV + "alternateOf" if before == set(claim) else NPX + "supersedes"
-            info.append(ox.Triple(this, N(relation), N(nanopub_iri(release.prior_version, local))))
+            prior_iri, prior_claim = before
+            relation = PROV + "alternateOf" if prior_claim == set(claim) else NPX + "supersedes"
+            info.append(ox.Triple(this, N(relation), N(prior_iri)))
 
         quads = [ox.Quad(this, rdf_type, N(NP + "Nanopublication"), head),
                  ox.Quad(this, N(NP + "hasAssertion"), assertion, head),
@@ -138,9 +151,11 @@ def nanopublications(main: list, release: Release):
                  ox.Quad(this, N(NP + "hasPublicationInfo"), pubinfo, head)]
         for graph, triples in ((assertion, claim), (provenance, prov), (pubinfo, info)):
             quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _sorted(triples)]
-        local_pfx = {"this": this.value, "sub": this.value + "#"}
+        code, quads = make_trusty(quads)
+        iri = this.value.replace(PLACEHOLDER, code)
+        local_pfx = {"this": iri, "sub": iri + "#"}
         local_pfx.update(used_prefixes(quads, pfx))
-        yield local, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=local_pfx), len(quads)
+        yield local, iri, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=local_pfx), len(quads)
 
 
 def _sorted(triples):

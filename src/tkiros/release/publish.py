@@ -158,8 +158,10 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     w.write("kgx/nodes.tsv", nodes, "text/tab-separated-values", "KGX nodes (Biolink Model); TSV")
     w.write("kgx/edges.tsv", edges, "text/tab-separated-values", "KGX edges (Biolink Model), one per finding claim; TSV")
 
-    for name, data, quads in nanopublications(graphs.main, release):
+    nanopubs = {}
+    for name, iri, data, quads in nanopublications(graphs.main, release):
         w.write(f"nanopubs/{name}.trig", data, "application/trig", f"nanopublication of finding {name}", quads)
+        nanopubs[name] = iri
 
     mappings = release.root / "ontology" / "mappings" / "tkiros.sssom.tsv"
     if mappings.is_file():
@@ -181,6 +183,7 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
         "version_iri": release.version_iri("tkiros"),
         "reasoner": graphs.reasoner,
         "files": {f.path: {"bytes": f.size, "sha256": f.sha256, "media_type": f.media_type, "triples": f.triples} for f in w.files},
+        "nanopubs": nanopubs,  # finding -> the trusty IRI of its nanopublication
     }
     w.write("release.json", (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"), "application/json", "release manifest")
     sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(w.files, key=lambda f: f.path))
