@@ -20,6 +20,7 @@ import hashlib
 import pyoxigraph as ox
 
 from tkiros.prefixes import local_name
+from tkiros.reasoning.closure import close_edges, closure
 from tkiros.vocab import OWL, RDF, RDFS, XSD
 
 TYPE, FIRST, REST, NIL = RDF + "type", RDF + "first", RDF + "rest", RDF + "nil"
@@ -269,7 +270,7 @@ def evaluate(triples: list, hierarchy: list | None = None):
             parents.setdefault(t.subject.value, set()).add(t.object.value)
             if t.predicate.value == EQUIVALENT:
                 parents.setdefault(t.object.value, set()).add(t.subject.value)
-    up = _closure(parents)
+    up = closure(parents)
     edges = _close_edges(onto, sub_props, inverse)
     succ, pred = {}, {}
     for s, p, o in edges:
@@ -356,52 +357,9 @@ def _nominals(expr) -> set[str]:
     return set()
 
 
-def reachable(links: dict, start: str) -> set[str]:
-    """Everything reachable from ``start`` through ``links`` (start itself only through a cycle)."""
-    seen, todo = set(), [start]
-    while todo:
-        for d in links.get(todo.pop(), ()):
-            if d not in seen:
-                seen.add(d)
-                todo.append(d)
-    return seen
-
-
-def _closure(parents: dict) -> dict[str, set[str]]:
-    return {c: reachable(parents, c) - {c} for c in parents}
-
-
 def _close_edges(onto: Ontology, sub_props: dict, inverse: dict) -> set:
     return close_edges(onto.edges, sub_props, inverse, onto.declared.get(OWL + "SymmetricProperty", set()),
                        onto.declared.get(OWL + "TransitiveProperty", set()))
-
-
-def close_edges(edges: set, sub_props: dict, inverse: dict, symmetric: set, transitive: set) -> set:
-    """Property assertions (s, p, o) closed under sub-properties, inverses, symmetry and transitivity."""
-    up = _closure(sub_props)
-    supers: dict[str, set[str]] = {}
-    edges = set(edges)
-    todo = list(edges)
-    while todo:  # only what the last round added is propagated again
-        new = set()
-        for s, p, o in todo:
-            if p not in supers:
-                supers[p] = {p} | up.get(p, set())
-            for q in supers[p]:
-                new.add((s, q, o))
-                for r in inverse.get(q, ()):
-                    new.add((o, r, s))
-                if q in symmetric:
-                    new.add((o, q, s))
-        for p in transitive:
-            step: dict[str, set[str]] = {}
-            for s, q, o in edges | new:
-                if q == p:
-                    step.setdefault(s, set()).add(o)
-            new |= {(s, p, o2) for s, os in step.items() for o in os for o2 in step.get(o, ())}
-        todo = list(new - edges)
-        edges |= new
-    return edges
 
 
 def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:

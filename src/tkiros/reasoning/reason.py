@@ -26,8 +26,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
+from tkiros.reasoning.closure import close_edges, reachable
 from tkiros.reasoning.dl import explain_inconsistency, run_dl
-from tkiros.reasoning.fastpath import OutsideFragment, close_edges, reachable
+from tkiros.reasoning.fastpath import OutsideFragment
 from tkiros.reasoning.results import (
     DEFAULT_REASONER,
     DL_REASONERS,

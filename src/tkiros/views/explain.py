@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from tkiros.errors import TkirosError
 from tkiros.prefixes import local_name
 from tkiros.reasoning.cache import inferred_store
-from tkiros.reasoning.fastpath import reachable
+from tkiros.reasoning.closure import reachable
 from tkiros.reasoning.results import DEFAULT_REASONER, META
 from tkiros.vocab import EQUIVALENT, OA, OWL, RDF, RDFS, SUBCLASS, THING, TK, TYPE
 
