@@ -99,28 +99,28 @@ def test_show_text_has_quote_and_references(graph):
 
 
 def test_show_inferred_types_from_the_reasoner(graph, monkeypatch):
-    """When tkiros.reasoning.reason offers inferred_store, its extra types are listed (asserted ones are not repeated)."""
+    """When tkiros.reasoning.cache offers inferred_store, its extra types are listed (asserted ones are not repeated)."""
     inferred = ox.Store()
     me = ox.NamedNode(TKD + "gefitinib")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     for cls in ("SmallMoleculeTKI", "SmallMolecule", "Agent"):
         inferred.add(ox.Quad(me, rdf_type, ox.NamedNode("https://w3id.org/tkiros/vocab/" + cls)))
-    fake = types.ModuleType("tkiros.reasoning.reason")
-    fake.inferred_store = lambda: types.SimpleNamespace(store=inferred)
-    monkeypatch.setitem(sys.modules, "tkiros.reasoning.reason", fake)
+    fake = types.ModuleType("tkiros.reasoning.cache")
+    fake.inferred_store = lambda: inferred
+    monkeypatch.setitem(sys.modules, "tkiros.reasoning.cache", fake)
     view = show("gefitinib", store=graph)
     assert view.inferred_types == ["tkiros:Agent", "tkiros:SmallMolecule"]
     assert "inferred types: tkiros:Agent, tkiros:SmallMolecule" in render_show_text(view)
 
 
 def test_show_survives_a_failing_reasoner(graph, monkeypatch):
-    fake = types.ModuleType("tkiros.reasoning.reason")
+    fake = types.ModuleType("tkiros.reasoning.cache")
 
     def broken():
         raise TkirosError("INCONSISTENT (hermit): the ontology and the data contradict each other\nsecond line")
 
     fake.inferred_store = broken
-    monkeypatch.setitem(sys.modules, "tkiros.reasoning.reason", fake)
+    monkeypatch.setitem(sys.modules, "tkiros.reasoning.cache", fake)
     view = show("gefitinib", store=graph)
     assert view.inferred_types is None and view.inferred_note == "reasoner unavailable: INCONSISTENT (hermit): the ontology and the data contradict each other"
     assert view.findings
