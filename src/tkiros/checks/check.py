@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from tkiros.vocab import OA, TK
+from tkiros.rqfile import internal
 
 DUPLICATE_CHECK = "duplicate-finding-violation"
 
@@ -29,9 +29,8 @@ def span_problems(graph) -> tuple[int, list[str]]:
 
     root = graph.root
     texts = {r["seed"].value: (root / "seeds" / r["file"].value).read_text(encoding="utf-8")
-             for r in graph.query(f"SELECT ?seed ?file WHERE {{ ?seed <{TK}fileName> ?file }}")}
-    rows = list(graph.query(f"""SELECT ?span ?seed ?s ?e ?q WHERE {{
-        ?span a <{TK}SeedSpan> ; <{TK}inSeed> ?seed ; <{OA}start> ?s ; <{OA}end> ?e ; <{OA}exact> ?q }} ORDER BY ?span"""))
+             for r in graph.query(internal("check/seed-files"))}
+    rows = list(graph.query(internal("check/spans")))
     bad = []
     for r in rows:
         text = texts.get(r["seed"].value)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from tkiros.errors import TkirosError
-from tkiros.vocab import OA, TK
+from tkiros.rqfile import internal
 
 RUNNING_TEXT_EXCLUDED = {"review-front", "data-availability", "abbreviations", "references", "back-matter", "preprint-keywords", "preprint-back-matter"}
 CITATION = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
@@ -136,22 +136,18 @@ def coverage(graph=None) -> CoverageReport:
 
         graph = open_store()
     q = graph.query
-    seeds = {r["seed"].value: r["text"].value for r in q(f"SELECT ?seed ?text WHERE {{ ?seed <{TK}text> ?text }}")}
+    seeds = {r["seed"].value: r["text"].value for r in q(internal("coverage/seed-texts"))}
     spans: dict[str, list[tuple[int, int]]] = {}
-    for r in q(f"""SELECT DISTINCT ?f ?seed ?s ?e WHERE {{ ?f a <{TK}Finding> ; <{TK}hasSpan> ?span .
-                  ?span <{TK}inSeed> ?seed ; <{OA}start> ?s ; <{OA}end> ?e }}"""):
+    for r in q(internal("coverage/finding-spans")):
         spans.setdefault(r["seed"].value, []).append((_offset(r["s"], r["f"]), _offset(r["e"], r["f"])))
     names = []
-    for r in q(f"""SELECT DISTINCT ?l WHERE {{ ?a a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TK}Agent> ;
-                  <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l }}"""):
+    for r in q(internal("coverage/agent-names")):
         if len(r["l"].value) >= 4:
             names.append(r["l"].value)
     agent_re = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I) if names else None
     sections = []
-    rows = q(f"""SELECT ?sec ?label ?seed ?s ?e WHERE {{ ?sec a <{TK}Section> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label ;
-                <{TK}inSeed> ?seed ; <{TK}startOffset> ?s ; <{TK}endOffset> ?e }}""")
-    # Sorted here, not by ORDER BY: Oxigraph 0.5 aborts when sorting a mix of numbers and strings
-    # (one quoted offset in a seed's metadata was enough).
+    rows = q(internal("coverage/sections"))
+    # Sorted here, not by ORDER BY (see the query's why).
     rows = sorted(((r["sec"], r["label"], r["seed"].value, _offset(r["s"], r["sec"]), _offset(r["e"], r["sec"])) for r in rows),
                   key=lambda t: (t[2], t[3]))
     cited: set[int] = set()
@@ -171,8 +167,7 @@ def coverage(graph=None) -> CoverageReport:
             backed = any(a < e and s < b for a, b in spans.get(seed, []))
             sec.sentences.append(Sentence(slug, s, e, sent, refs, agents, backed))
         sections.append(sec)
-    finding_refs = {int(r["n"].value) for r in q(f"""SELECT DISTINCT ?n WHERE {{ ?f a <{TK}Finding> ;
-                    <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?n }}""")}
-    n_refs = int(next(iter(q(f"SELECT (COUNT(?r) AS ?n) WHERE {{ ?r a <{TK}Reference> }}")))["n"].value)
-    reasons = {int(r["n"].value): r["why"].value for r in q(f"""SELECT ?n ?why WHERE {{ ?r <{TK}referenceNumber> ?n ; <{TK}uncitedReason> ?why }}""")}
+    finding_refs = {int(r["n"].value) for r in q(internal("coverage/finding-reference-numbers"))}
+    n_refs = int(next(iter(q(internal("coverage/reference-count"))))["n"].value)
+    reasons = {int(r["n"].value): r["why"].value for r in q(internal("coverage/uncited-reasons"))}
     return CoverageReport(sections, cited, finding_refs, n_refs, reasons)

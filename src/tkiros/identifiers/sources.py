@@ -16,7 +16,6 @@ from tkiros.errors import TkirosError
 from tkiros.vocab import RDFS, SKOS
 
 MATCH_PREDICATES = {SKOS + p: "skos:" + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}
-MATCH_FILTER = ", ".join(f"<{p}>" for p in MATCH_PREDICATES)  # for SPARQL FILTER(?p IN (...))
 NO_IDENTIFIER = "no public identifier: "
 
 # Annotation vocabulary every OBO ontology uses (like rdfs:comment): not a domain identifier to verify.

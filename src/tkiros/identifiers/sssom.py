@@ -5,22 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-from tkiros.identifiers.sources import CONFIDENCE, MATCH_FILTER, MATCH_PREDICATES, NO_IDENTIFIER
+from tkiros.identifiers.sources import CONFIDENCE, MATCH_PREDICATES, NO_IDENTIFIER
 from tkiros.identifiers.usage import curie_sort_key
-from tkiros.vocab import RDFS, SKOS, TK
+from tkiros.rqfile import internal
 
 
 def entity_identifiers(graph) -> dict[str, dict]:
     """For every tkiros entity: label, mappings [(predicate CURIE, object CURIE)], notes."""
     from tkiros.prefixes import compact
 
-    rows = graph.query(f"""
-        PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}> PREFIX tkiros: <{TK}>
-        SELECT ?e ?label ?p ?o ?note WHERE {{
-          ?e a ?c . ?c rdfs:subClassOf* tkiros:Entity . ?e rdfs:label ?label .
-          OPTIONAL {{ ?e ?p ?o . FILTER(?p IN ({MATCH_FILTER})) }}
-          OPTIONAL {{ ?e skos:note ?note }}
-        }}""")
+    rows = graph.query(internal("identifiers/entity-identifiers"))
     out: dict[str, dict] = {}
     for r in rows:
         e = out.setdefault(compact(r["e"].value), {"label": r["label"].value, "mappings": set(), "notes": set()})
@@ -47,15 +41,9 @@ def sssom_rows(graph) -> list[dict[str, str]]:
     A mapping's comment is the subject's skos:note that starts with the object's CURIE and a colon."""
     from tkiros.prefixes import compact
 
-    rows = graph.query(f"""
-        PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}>
-        SELECT ?s ?sl ?p ?o ?ol WHERE {{
-          ?s ?p ?o . FILTER(?p IN ({MATCH_FILTER}))
-          FILTER(STRSTARTS(STR(?s), "https://w3id.org/tkiros/"))
-          OPTIONAL {{ ?s rdfs:label ?sl }} OPTIONAL {{ ?o rdfs:label ?ol }}
-        }}""")
+    rows = graph.query(internal("identifiers/mappings"))
     notes: dict[str, list[str]] = {}
-    for r in graph.query(f"PREFIX skos: <{SKOS}> SELECT ?s ?n WHERE {{ ?s skos:note ?n }}"):
+    for r in graph.query(internal("identifiers/notes")):
         notes.setdefault(r["s"].value, []).append(r["n"].value)
     out: dict[tuple, dict[str, str]] = {}
     for r in rows:

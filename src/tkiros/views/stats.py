@@ -1,19 +1,15 @@
-"""Counts that describe the graph."""
+"""Counts that describe the graph: one query per count in src/tkiros/sparql/stats/ (NN-name.rq, in the order
+of NN), each titled by its header and answering one ?n."""
 
 from __future__ import annotations
 
-COUNTS = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> FILTER(isIRI(?c)) }",
-    "object properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <http://www.w3.org/2002/07/owl#ObjectProperty> }",
-    "individuals": "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ?c . ?c a <http://www.w3.org/2002/07/owl#Class> FILTER(isIRI(?i)) }",
-    "entities": "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://w3id.org/tkiros/vocab/Entity> }",
-    "findings": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a <https://w3id.org/tkiros/vocab/Finding> }",
-    "text spans": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/tkiros/vocab/SeedSpan> }",
-    "references": "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a <https://w3id.org/tkiros/vocab/Reference> }",
-    "cited references": "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?f <http://purl.org/spar/cito/citesAsEvidence> ?r }",
-    "derived direct edges": "SELECT (COUNT(*) AS ?n) WHERE { ?d <https://w3id.org/tkiros/vocab/directEdge> ?p . ?a ?p ?b }",
-}
+from tkiros.rqfile import INTERNAL_FOLDER, header
+
+
+def count_queries() -> dict[str, str]:
+    """Count name (the file's title header) -> query text, in file order."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((INTERNAL_FOLDER / "stats").glob("*.rq"))]
+    return {header(t, "title"): t for t in texts}
 
 
 def stats(store=None) -> dict[str, int]:
@@ -22,7 +18,7 @@ def stats(store=None) -> dict[str, int]:
 
         store = open_store()
     out = {}
-    for name, q in COUNTS.items():
+    for name, q in count_queries().items():
         row = next(iter(store.query(q)))
         out[name] = int(row["n"].value)
     return out
