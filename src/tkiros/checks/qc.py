@@ -84,26 +84,6 @@ def report_text(problems: list[Problem], checks: list[Check]) -> str:
     return "\n".join(lines) + "\n"
 
 
-CONFLICTS = """
-PREFIX tkiros: <https://w3id.org/tkiros/vocab/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?agent ?agentLabel ?target ?targetLabel ?finding ?direction
-       (GROUP_CONCAT(DISTINCT ?ctx; separator=", ") AS ?context)
-       (GROUP_CONCAT(DISTINCT ?q; separator=", ") AS ?qualifiers)
-       (SAMPLE(?quote) AS ?text)
-WHERE {
-  ?finding tkiros:hasAgent ?agent ; tkiros:hasTarget ?target ; tkiros:hasDirection ?d .
-  ?other tkiros:hasAgent ?agent ; tkiros:hasTarget ?target ; tkiros:hasDirection ?d2 .
-  ?d tkiros:oppositeOf ?d2 .
-  ?agent rdfs:label ?agentLabel . ?target rdfs:label ?targetLabel . ?d rdfs:label ?direction .
-  OPTIONAL { ?finding tkiros:inCancerType|tkiros:inCellLine|tkiros:inCellState|tkiros:withMutation ?c . ?c rdfs:label ?ctx }
-  OPTIONAL { ?finding tkiros:hasQualifier/rdfs:label ?q }
-  OPTIONAL { ?finding tkiros:hasSpan/oa:exact ?quote }
-}
-GROUP BY ?agent ?agentLabel ?target ?targetLabel ?finding ?direction
-ORDER BY ?agentLabel ?targetLabel ?direction ?finding
-"""
 
 
 # Context properties that tell two opposite findings apart when their values differ (label, property).
@@ -157,7 +137,7 @@ def conflicts(graph=None) -> list[dict]:
 
         graph = open_store()
     groups: dict[tuple, dict] = {}
-    for r in graph.query(CONFLICTS):
+    for r in graph.query(internal("conflicts")):
         key = (r["agent"].value, r["target"].value)
         g = groups.setdefault(key, {"agent": r["agentLabel"].value, "target": r["targetLabel"].value, "findings": []})
         g["findings"].append({
