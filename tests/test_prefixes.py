@@ -3,6 +3,8 @@ curies.Converter built from the same records does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -69,3 +71,46 @@ def test_well_formed_identifiers(curie, ok):
 def test_prefix_names_are_unique_and_namespaces_end_with_a_separator():
     assert len(set(PREFIXES.values())) == len(PREFIXES)
     assert all(ns[-1] in "/#_:" for ns in PREFIXES.values())
+
+
+def identifier_shape_pattern() -> str:
+    import rdflib
+
+    g = rdflib.Graph().parse(Path(__file__).resolve().parent.parent / "shapes" / "identifiers.ttl")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    patterns = [str(p) for s in g.subjects(sh.name, rdflib.Literal("identifier-pattern")) for p in g.objects(s, sh.pattern)]
+    assert len(patterns) == 1
+    return patterns[0]
+
+
+def test_the_identifier_shape_agrees_with_the_prefix_map(graph):
+    """The shape's regex (shapes/identifiers.ttl) and the patterns of src/tkiros/prefixes.json accept the same
+    identifiers: every mapping in the data, and a malformed local identifier under each prefix the shape names."""
+    import re
+
+    from tkiros.prefixes import RECORDS
+
+    shape = re.compile(identifier_shape_pattern())
+    plain = shape.pattern.replace("\\", "")
+    obo = "http://purl.obolibrary.org/obo/"
+    # a record is named by the shape when its URI prefix is in the regex (OBO ones as "obo/(..|CHEBI_..|..)")
+    named = [(p, uri, pat) for p, uri, _, pat in RECORDS
+             if pat and (uri in plain or (uri.startswith(obo) and any(f"{c}{uri[len(obo):]}" in plain for c in "(|")))]
+    assert len(named) == 13, [p for p, _, _ in named]  # the 13 sources the shape's message lists
+    iris = {r["o"].value for r in graph.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT DISTINCT ?o WHERE { "
+        "?s skos:exactMatch|skos:closeMatch|skos:broadMatch ?o . FILTER(STRSTARTS(STR(?s), 'https://w3id.org/tkiros/')) }")}
+    assert len(iris) > 100
+    for iri in sorted(iris):
+        assert bool(shape.match(iri)) == is_well_formed(compact(iri)), iri
+    for prefix, uri, _ in named:
+        assert not shape.match(uri + "x!") and not is_well_formed(f"{prefix}:x!"), prefix
+
+
+def test_the_prefix_map_file_is_a_curies_extended_prefix_map():
+    import curies
+
+    from tkiros.prefixes import PREFIX_MAP_FILE
+
+    loaded = curies.load_extended_prefix_map(PREFIX_MAP_FILE)
+    assert {r.prefix: r.uri_prefix for r in loaded.records} == PREFIXES
