@@ -62,3 +62,14 @@ def test_sssom_command_writes_the_table(fmt, tmp_path):
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
     assert ("#mapping_set_id:" in text) if fmt == "tsv" else text.lstrip().startswith("[")
+
+
+def test_the_biolink_map_is_an_sssom_table():
+    """src/tkiros/release/biolink.sssom.tsv, the KGX export's class and direction maps, loads as SSSOM."""
+    from sssom.parsers import parse_sssom_table
+
+    from tkiros.release.kgx_export import BIOLINK_MAP, CATEGORY_BY_CLASS, PREDICATE_BY_DIRECTION
+
+    msdf = parse_sssom_table(str(BIOLINK_MAP))
+    assert len(msdf.df) == len(CATEGORY_BY_CLASS) + len(PREDICATE_BY_DIRECTION)
+    assert set(msdf.df["object_id"]) == set(CATEGORY_BY_CLASS.values()) | {p[0] for p in PREDICATE_BY_DIRECTION.values()}

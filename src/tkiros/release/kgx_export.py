@@ -20,7 +20,9 @@ verified external identifiers (skos:exactMatch) in ``xref``. The mapping was che
 
 from __future__ import annotations
 
+import csv
 import uuid
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -32,35 +34,19 @@ KNOWLEDGE_SOURCE = "infores:tkiros"  # our own infores name; not (yet) in the Bi
 LOCAL_PREFIXES = ("tkd",)
 
 
+BIOLINK_MAP = Path(__file__).with_name("biolink.sssom.tsv")
+
+
+def _biolink_rows() -> list[dict[str, str]]:
+    """The rows of biolink.sssom.tsv (an SSSOM table: tkiros classes to categories, directions to predicates)."""
+    with open(BIOLINK_MAP, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+
+
 # tkiros class -> Biolink category. An individual gets the category of its nearest mapped class (then the
-# first in this order): e.g. NOX4 -> NADPHOxidase -> Protein, and IDH2 (a Protein and an NADPHSupply) a Protein.
-CATEGORY_BY_CLASS = {
-    # biolink:MicroRNA would be more specific, but kgx 2.6's validator rejects category names with two
-    # capitals in a row ("not in CamelCase form"); biolink:Transcript is its ancestor.
-    "MicroRNA": "biolink:Transcript",
-    "Protein": "biolink:Protein",
-    "MonoclonalAntibody": "biolink:Drug",
-    "Superoxide": "biolink:SmallMolecule",
-    "HydrogenPeroxide": "biolink:SmallMolecule",
-    "HydroxylRadical": "biolink:SmallMolecule",
-    "SingletOxygen": "biolink:SmallMolecule",
-    "SmallMolecule": "biolink:SmallMolecule",
-    "LipidPeroxide": "biolink:ChemicalEntity",
-    "ReactiveOxygenSpecies": "biolink:ChemicalEntity",
-    "ChemicalEntity": "biolink:ChemicalEntity",
-    "Mutation": "biolink:SequenceVariant",
-    "CancerType": "biolink:Disease",
-    "CellLine": "biolink:CellLine",
-    "Mitochondrion": "biolink:CellularComponent",
-    "Peroxisome": "biolink:CellularComponent",
-    "NRF2KEAP1Axis": "biolink:Pathway",
-    "PentosePhosphatePathway": "biolink:Pathway",
-    "BiologicalProcess": "biolink:BiologicalProcess",
-    "Therapy": "biolink:Treatment",
-    "SeedDocument": "biolink:Publication",
-    "Reference": "biolink:Publication",
-    "Entity": "biolink:NamedThing",  # agents, perturbations and antioxidant 'systems' of mixed kinds
-}
+# first in the table's order; Biolink names categories in CamelCase, predicates in snake_case): e.g. NOX4 -> NADPHOxidase -> Protein, and IDH2 (a Protein and an NADPHSupply) a Protein.
+CATEGORY_BY_CLASS = {r["subject_id"].removeprefix("tkiros:"): r["object_id"] for r in _biolink_rows()
+                     if r["object_id"][len("biolink:"):][:1].isupper()}
 _PRIORITY = list(CATEGORY_BY_CLASS)
 
 # Categories whose activity or abundance can be qualified (GeneOrGeneProductOrChemicalEntityAspectEnum).
@@ -68,19 +54,9 @@ ASPECT_CATEGORIES = {"biolink:Protein", "biolink:Gene", "biolink:Drug", "biolink
 
 # Direction -> (predicate, qualified predicate, object direction, object aspect when the object allows one).
 PREDICATE_BY_DIRECTION = {
-    "increase": ("biolink:affects", "biolink:causes", "increased", "activity_or_abundance"),
-    "decrease": ("biolink:affects", "biolink:causes", "decreased", "activity_or_abundance"),
-    "activation": ("biolink:affects", "biolink:causes", "increased", "activity"),
-    "inhibition": ("biolink:affects", "biolink:causes", "decreased", "activity"),
-    "protection": ("biolink:affects", "biolink:causes", "decreased", None),
-    "induction": ("biolink:causes", None, None, None),
-    "resistanceReversal": ("biolink:increases_sensitivity_to", None, None, None),
-    "sensitization": ("biolink:increases_sensitivity_to", None, None, None),
-    "resistanceConferral": ("biolink:decreases_sensitivity_to", None, None, None),
-    "mediation": ("biolink:contributes_to", None, None, None),
-    "positiveCorrelation": ("biolink:positively_correlated_with", None, None, None),
-    # "suppresses growth of" a cancer, shown in cells or animals: Biolink's preclinical predicate, not 'treats'.
-    "growthSuppression": ("biolink:beneficial_in_models_for", None, None, None),
+    r["subject_id"].removeprefix("tkiros:"): (r["object_id"], r["qualified_predicate"] or None,
+                                              r["object_direction_qualifier"] or None, r["object_aspect_qualifier"] or None)
+    for r in _biolink_rows() if r["object_id"][len("biolink:"):][:1].islower()
 }
 OUTCOME_PREDICATE = "biolink:contributes_to"
 
