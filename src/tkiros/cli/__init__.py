@@ -240,12 +240,14 @@ def coverage_cmd(fmt, output):
 
 
 @cli.command("span")
-@click.argument("seed", type=click.Choice(["review", "preprint"]))
+@click.argument("seed", metavar="SEED")
 @click.argument("span_id")
 @click.argument("quote")
 @click.option("--nth", default=1, show_default=True, help="Which occurrence of the quote to use.")
 def span_cmd(seed, span_id, quote, nth):
     """Print a SeedSpan (offsets and exact quote) for curating a finding.
+
+    SEED names a seed of seeds/*.meta.ttl (tkd:seed-SEED): review or preprint.
 
     \b
     Example:

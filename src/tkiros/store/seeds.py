@@ -6,14 +6,26 @@ from pathlib import Path
 
 from tkiros.errors import TkirosError
 from tkiros.store.paths import project_root
+from tkiros.vocab import TK, TKD
 
-SEEDS = {"review": "000_d5f8ed2bf1a7bc40.txt", "preprint": "002_173859a5a6e9b201.txt"}
+
+def seed_files(root: Path | None = None) -> dict[str, str]:
+    """Seed name -> text file, read from seeds/*.meta.ttl: tkd:seed-NAME and its tkiros:fileName."""
+    import pyoxigraph as ox
+
+    out = {}
+    for meta in sorted(((root or project_root()) / "seeds").glob("*.meta.ttl")):
+        for q in ox.parse(path=str(meta), format=ox.RdfFormat.TURTLE):
+            if q.predicate.value == TK + "fileName" and q.subject.value.startswith(TKD + "seed-"):
+                out[q.subject.value[len(TKD + "seed-"):]] = q.object.value
+    return out
 
 
 def seed_text(seed: str, root: Path | None = None) -> str:
-    if seed not in SEEDS:
-        raise TkirosError(f"unknown seed {seed!r}; choose one of {', '.join(SEEDS)}")
-    return ((root or project_root()) / "seeds" / SEEDS[seed]).read_text(encoding="utf-8")
+    seeds = seed_files(root)
+    if seed not in seeds:
+        raise TkirosError(f"unknown seed {seed!r}; choose one of {', '.join(seeds)}")
+    return ((root or project_root()) / "seeds" / seeds[seed]).read_text(encoding="utf-8")
 
 
 def locate(seed: str, quote: str, nth: int = 1, root: Path | None = None) -> tuple[int, int]:
