@@ -804,11 +804,11 @@ def test_refuses_to_publish_an_inconsistent_ontology(tmp_path, published):
 
 
 def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
-    import tkiros
+    import tkiros.reasoning
     from tkiros.release.graphs import infer
 
     monkeypatch.setitem(sys.modules, "tkiros.reasoning.reason", None)  # as if reason.py were not there
-    monkeypatch.delattr(tkiros, "reason", raising=False)
+    monkeypatch.delattr(tkiros.reasoning, "reason", raising=False)
     N = ox.NamedNode
     sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
     asserted = [ox.Triple(N(TK + "A"), N(RDF_TYPE), N(OWL + "Class")), ox.Triple(N(TK + "B"), N(RDF_TYPE), N(OWL + "Class")),
