@@ -12,6 +12,13 @@
    Every step runs in a process of its own (benchmarks/bench_worker.py) and is killed at a cap.
 3. served: `tkiros serve` under 8 concurrent keep-alive clients on loopback for a bounded time: queries
    per second, p50/p99 latency and errors. The clients share the machine's cores with the server.
+4. growth (not in the default run; `--sections growth`): every saved query on its whole graph (optional
+   parameters left out) at two scales (`--growth-scales 10,100`), its rows and CPU time at each, how
+   much faster than its answer and than the data its time grows, and a verdict against issue 17's goal
+   (time growing at most ~1.3x as fast as the answer). `--compare OLD.json` adds the times of an earlier
+   run (`--json`) beside the new ones.
+
+    python benchmarks/query_bench.py --sections growth --growth-scales 10,100 --json growth.json
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ TARGETS = {
     "x100_query_s": 1.0, "x100_peak_gb": 4.0,
     "x1000_build_s": 600.0, "x1000_query_s": 5.0,
     "served_qps": 500.0,
+    "growth_vs_answer": 1.3,
 }
 
 
@@ -150,6 +158,66 @@ def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib
         data.unlink(missing_ok=True)
         shutil.rmtree(store, ignore_errors=True)
     return rows
+
+
+# --- 4. Growth -----------------------------------------------------------------------------------------
+
+
+def growth(factors: list[int], names: list[str], repeats: int, cap: float, work: Path, model: str = "growth") -> dict:
+    """Rows, wall and CPU seconds of every saved query (whole graph) at each scale factor of ``model``."""
+    out: dict = {"factors": factors, "model": model, "triples": {}, "queries": {n: {} for n in names}}
+    for factor in factors:
+        data, store = work / f"g{factor}.nt", work / f"g{factor}.db"
+        worker_json([f"{'growth' if model == 'growth' else 'scale'}-data", str(factor), str(data)], 3600)
+        shutil.rmtree(store, ignore_errors=True)
+        out["triples"][factor] = worker_json(["build", str(data), str(store)], 3600)["triples"]
+        res = subprocess.run(WORKER + ["queries", "oxigraph", str(store), str(repeats), "--whole", "--cap", str(cap), *names],
+                             capture_output=True, text=True, timeout=(cap + 10) * repeats * len(names) + 120)
+        if res.returncode != 0:
+            raise RuntimeError(res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}")
+        for line in res.stdout.splitlines():
+            fig = json.loads(line)
+            if "query" in fig:
+                out["queries"][fig["query"]][factor] = {k: fig.get(k) for k in ("median_s", "cpu_s", "rows")}
+        print(f"  growth x{factor}: {out['triples'][factor]} triples", file=sys.stderr, flush=True)
+        data.unlink(missing_ok=True)
+        shutil.rmtree(store, ignore_errors=True)
+    return out
+
+
+def growth_rows(g: dict, before: dict | None) -> list[str]:
+    a, b = g["factors"][:2]
+    data_growth = g["triples"][b] / g["triples"][a]
+    out = [f"## Growth from {a} to {b} times the data ({g.get('model', 'copies')} model; whole graph, optional parameters left out)", "",
+           f"Store triples: {g['triples'][a]:,} and {g['triples'][b]:,} ({data_growth:.1f}x). Times are the median CPU "
+           "seconds of the query's process (wall time on a shared machine is noise); 'time/answer' is how many times "
+           "faster than its rows the time grows, 'time/data' the same against the store's triples.", ""]
+    head = f"| query | rows x{a} | rows x{b} | CPU x{a} | CPU x{b} | time/answer | time/data | verdict (<= {TARGETS['growth_vs_answer']}x the answer) |"
+    if before:
+        head = f"| query | before: wall x{a} | before: wall x{b} | after: wall x{a} | after: wall x{b} " + head[len("| query "):]
+    out += [head, "|" + "---|" * (head.count("|") - 1)]
+    met = 0
+    for name, figs in g["queries"].items():
+        fa, fb = figs.get(a, {}), figs.get(b, {})
+        ta, tb, ra, rb = fa.get("cpu_s"), fb.get("cpu_s"), fa.get("rows"), fb.get("rows")
+        if None in (ta, tb, ra, rb) or not ta or not ra or not rb:
+            vs_answer = vs_data = None
+        else:
+            vs_answer, vs_data = (tb / ta) / (rb / ra), (tb / ta) / data_growth
+        ok = vs_answer is not None and vs_answer <= TARGETS["growth_vs_answer"]
+        met += ok
+        cells = [name]
+        if before:
+            old = before.get("queries", {}).get(name, {})
+            cells += [fmt_s(old.get(str(a), old.get(a, {})).get("median_s")), fmt_s(old.get(str(b), old.get(b, {})).get("median_s")),
+                      fmt_s(fa.get("median_s")), fmt_s(fb.get("median_s"))]
+        cells += [str(ra if ra is not None else "-"), str(rb if rb is not None else "-"), fmt_s(ta), fmt_s(tb),
+                  "-" if vs_answer is None else f"{vs_answer:.2f}", "-" if vs_data is None else f"{vs_data:.2f}",
+                  verdict(ok) + ("" if ok or vs_data is None or vs_data > TARGETS["growth_vs_answer"] else " (linear in the data)")]
+        out.append("| " + " | ".join(cells) + " |")
+    out += ["", f"- {met} of {len(g['queries'])} saved queries grow at most {TARGETS['growth_vs_answer']}x as fast as their answer "
+            f"from x{a} to x{b}: {verdict(met == len(g['queries']))}", ""]
+    return out
 
 
 # --- 3. Served -----------------------------------------------------------------------------------------
@@ -272,6 +340,8 @@ def report(results: dict, names: list[str]) -> str:
             out.append(f"- x1000: store builds in {fmt_s(r['build_s'])} <= 10 min: {verdict(r['build_s'] <= TARGETS['x1000_build_s'])}; "
                        f"every saved query <= 5 s: {verdict(not over)}" + (f" (over: {', '.join(over)})" if over else ""))
         out.append("")
+    if "growth" in results:
+        out += growth_rows(results["growth"], results.get("growth_before"))
     if "served" in results:
         s = results["served"]
         out += ["## Served endpoint under load (loopback)", "",
@@ -289,7 +359,10 @@ def report(results: dict, names: list[str]) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served")
+    parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served, growth")
+    parser.add_argument("--growth-scales", default="10,100", help="the two scale factors (of --model) the growth section compares")
+    parser.add_argument("--growth-cap", type=float, default=30.0, help="seconds one query may take in the growth section")
+    parser.add_argument("--compare", default=None, metavar="OLD.json", help="an earlier --json run whose growth times go beside the new ones")
     parser.add_argument("--scales", default="10,100,1000", help="growth (or copy) factors for the scale-up")
     parser.add_argument("--model", choices=("growth", "copies"), default="growth", help="how the data is scaled (benchmarks/growth.py)")
     parser.add_argument("--repeats", type=int, default=7, help="runs per cold measurement (median)")
@@ -323,6 +396,13 @@ def main(argv=None) -> None:
             results["scale"] = scale(factors, names, args.query_repeats, args.cap, args.rdflib_load_cap, Path(work),
                                      rdflib_cap=args.rdflib_cap, rdflib=not args.no_rdflib, base=not args.no_base,
                                      rdflib_max_scale=args.rdflib_max_scale, model=args.model)
+    if "growth" in sections:
+        print("growth ...", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(prefix="tkiros-bench-") as work:
+            results["growth"] = growth([int(f) for f in args.growth_scales.split(",") if f], names, args.query_repeats,
+                                       args.growth_cap, Path(work), model=args.model)
+        if args.compare:
+            results["growth_before"] = json.loads(Path(args.compare).read_text()).get("growth")
     if "served" in sections:
         print("served ...", file=sys.stderr, flush=True)
         results["served"] = served(args.clients, args.seconds)
