@@ -223,11 +223,27 @@ def growth_rows(g: dict, before: dict | None) -> list[str]:
 # --- 3. Served -----------------------------------------------------------------------------------------
 
 
-def served(clients: int, seconds: float) -> dict:
+def _serve_process() -> tuple[subprocess.Popen, dict]:
+    """`tkiros serve` in a process of its own, as users run it (its relay never shares the clients' GIL)."""
+    info_file = Path(tempfile.mkdtemp(prefix="tkiros-bench-")) / "endpoint.json"
+    proc = subprocess.Popen(tkiros_cmd() + ["serve", "--host", "127.0.0.1", "--port", "0", "--format", "json", "-o", str(info_file)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not info_file.is_file():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit("tkiros serve did not start")
+        time.sleep(0.1)
+    time.sleep(0.2)
+    return proc, json.loads(info_file.read_text())
+
+
+def served(clients: int, seconds: float, via: str = "relay") -> dict:
+    """Load on `tkiros serve`: through its relay (what clients reach) or straight to its Oxigraph child
+    (``via="direct"``, to see what the relay costs)."""
     from urllib.parse import urlsplit
 
     from tkiros.queries import get_query
-    from tkiros.serve import Server
 
     def cpu_seconds(pid: int) -> float:
         """User + system CPU seconds a process has used (Linux /proc), to tell the server's cost from the load."""
@@ -238,15 +254,21 @@ def served(clients: int, seconds: float) -> dict:
     headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
-    with Server(port=0) as server:
-        endpoint = server.local_endpoint
-        parts = urlsplit(endpoint)
-        expected = None
+    proc, info = _serve_process()
+    try:
+        oxigraph = info["pid"]
+        if via == "direct":
+            argv = Path(f"/proc/{oxigraph}/cmdline").read_bytes().split(b"\0")
+            host, _, port = argv[argv.index(b"--bind") + 1].decode().rpartition(":")
+            parts = urlsplit(f"http://{host}:{port}/query")
+        else:
+            parts = urlsplit(info["endpoint"])
+        pids = [oxigraph] if via == "direct" else [oxigraph, proc.pid]
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         conn.request("POST", parts.path, body, headers)
         expected = len(json.loads(conn.getresponse().read())["results"]["bindings"])
         conn.close()
-        server_cpu0, client_cpu0 = cpu_seconds(server.process.pid), time.process_time()
+        server_cpu0, client_cpu0 = sum(cpu_seconds(p) for p in pids), time.process_time()
         start = time.monotonic()
         deadline = start + seconds
 
@@ -275,11 +297,14 @@ def served(clients: int, seconds: float) -> dict:
         for t in threads:
             t.join(seconds + 60)
         elapsed = time.monotonic() - start
-        server_cpu = cpu_seconds(server.process.pid) - server_cpu0
+        server_cpu = sum(cpu_seconds(p) for p in pids) - server_cpu0
         client_cpu = time.process_time() - client_cpu0
+    finally:
+        proc.terminate()
+        proc.wait(30)
     all_lat = sorted(x for lat in latencies for x in lat)
     n = len(all_lat)
-    return {"query": SERVED_QUERY, "clients": clients, "seconds": elapsed, "queries": n, "qps": n / elapsed,
+    return {"query": SERVED_QUERY, "via": via, "clients": clients, "seconds": elapsed, "queries": n, "qps": n / elapsed,
             "p50_ms": 1000 * all_lat[n // 2] if n else None, "p99_ms": 1000 * all_lat[min(n - 1, int(n * 0.99))] if n else None,
             "errors": len(errors), "rows": expected,
             "server_cpu_ms_per_query": 1000 * server_cpu / n if n else None, "client_cpu_ms_per_query": 1000 * client_cpu / n if n else None,
@@ -343,15 +368,18 @@ def report(results: dict, names: list[str]) -> str:
     if "growth" in results:
         out += growth_rows(results["growth"], results.get("growth_before"))
     if "served" in results:
-        s = results["served"]
-        out += ["## Served endpoint under load (loopback)", "",
-                "| query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |", "|---|---|---|---|---|---|---|---|---|---|",
-                f"| {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms "
-                f"| {s['errors']} | >= 500/s, 0 errors | {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0)} |", "",
-                f"CPU per query: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; so the server alone on "
-                f"{os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} queries/s, and server plus "
-                f"these Python clients about {os.cpu_count() * 1000 / (s['server_cpu_ms_per_query'] + s['client_cpu_ms_per_query']):.0f}/s "
-                f"(load average during the run {s['load_average']:.1f}).", ""]
+        out += ["## Served endpoint under load (loopback; `tkiros serve` in its own process)", "",
+                "| via | query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for s in results["served"]:
+            out.append(f"| {s['via']} | {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms "
+                       f"| {s['p99_ms']:.1f} ms | {s['errors']} | >= 500/s, 0 errors "
+                       f"| {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0) if s['via'] == 'relay' else '(reference)'} |")
+        out.append("")
+        for s in results["served"]:
+            out.append(f"CPU per query via {s['via']}: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; "
+                       f"the server alone on {os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} "
+                       f"queries/s (load average during the run {s['load_average']:.1f}).")
+        out.append("")
     load = os.getloadavg()
     out.append(f"Machine: {os.cpu_count()} cores; load average when done {load[0]:.1f} (other work on the machine slows every figure).")
     return "\n".join(out) + "\n"
@@ -375,6 +403,7 @@ def main(argv=None) -> None:
     parser.add_argument("--no-base", action="store_true", help="skip the unscaled x1 row of the scale-up")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the served load")
+    parser.add_argument("--via", default="relay,direct", help="served load through the relay clients use, and/or direct to its Oxigraph child")
     parser.add_argument("--queries", default="", help="comma-separated saved query names for the scale-up [default: all]")
     parser.add_argument("--json", default=None, metavar="FILE", help="also write the raw figures as JSON")
     args = parser.parse_args(argv)
@@ -405,7 +434,7 @@ def main(argv=None) -> None:
             results["growth_before"] = json.loads(Path(args.compare).read_text()).get("growth")
     if "served" in sections:
         print("served ...", file=sys.stderr, flush=True)
-        results["served"] = served(args.clients, args.seconds)
+        results["served"] = [served(args.clients, args.seconds, via) for via in args.via.split(",") if via]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     sys.stdout.write(report(results, names))
