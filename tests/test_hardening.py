@@ -490,7 +490,7 @@ def test_case18_folder_named_like_a_turtle_file(home):
 def test_case18_folders_given_as_files(tmp_path):
     (tmp_path / "d.rq").mkdir()
     one_line_error(invoke(["query", str(tmp_path / "d.rq")]), "is a folder, not a query file")
-    one_line_error(invoke(["queries", "-o", str(tmp_path / "newdir") + "/"]), "is a folder")
+    one_line_error(invoke(["queries", "-o", str(tmp_path / "newdir") + "/"]), "names a folder")
     assert not (tmp_path / "newdir").exists()
 
 

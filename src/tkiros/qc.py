@@ -36,13 +36,15 @@ class Problem:
 
 
 def list_checks(folder: Path | None = None) -> list[Check]:
+    from tkiros.queries import read_query_file
+
     folder = folder or project_root() / "shapes" / "checks"
     checks = []
     for path in sorted(folder.glob("*.rq")):
         m = ROLE.match(path.name)
         if not m:
             raise TkirosError(f"{path.name}: a check is named NAME-violation.rq, NAME-warning.rq or NAME-info.rq")
-        text = path.read_text(encoding="utf-8")
+        text = read_query_file(path, f"{folder.parent.name}/{folder.name}/{path.name}")
         title = re.search(r"^#\s*title:\s*(.+)$", text, re.M)
         why = re.search(r"^#\s*why:\s*(.+(?:\n#\s{2,}.+)*)", text, re.M)
         if not title or not why:

@@ -108,23 +108,36 @@ def read_query_file(p: Path, shown: str | None = None) -> str:
         raise TkirosError(f"{shown}: not UTF-8 text") from None
     except OSError as err:
         raise TkirosError(f"{shown}: cannot read: {err.strerror or err}") from None
+    if not text.strip():
+        raise TkirosError(f"{shown}: empty file, no query in it")
     return text
+
+
+def _shown(path: Path) -> str:
+    """How messages name a query file: queries/NAME.rq for a saved query, else the file's name."""
+    try:
+        if path.resolve().parent == queries_folder().resolve():
+            return f"queries/{path.name}"
+    except OSError:
+        pass
+    return path.name
 
 
 def list_queries(folder: Path | None = None) -> list[SavedQuery]:
     folder = queries_folder(folder)
-    return [parse_header(p, read_query_file(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq")) if not p.is_dir()]
+    return [parse_header(p, read_query_file(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq"))]
 
 
 def get_query(name_or_path: str) -> SavedQuery:
     from tkiros.output import protect
 
     p = Path(name_or_path)
-    if p.suffix == ".rq" or p.exists():
+    saved = queries_folder() / f"{name_or_path}.rq"
+    # A path is a query file; a bare name is a saved query even if a folder of that name is here.
+    if p.suffix == ".rq" or p.is_file() or (p.exists() and not ("/" not in name_or_path and saved.is_file())):
         query = parse_header(p, read_query_file(p, name_or_path))
         protect(p)  # its results may never be written over it (-o)
         return query
-    saved = queries_folder() / f"{name_or_path}.rq"
     if "/" not in name_or_path and saved.is_file():  # read only the query asked for
         query = parse_header(saved, read_query_file(saved, f"queries/{saved.name}"))
         protect(saved)
@@ -372,7 +385,7 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
     raw = getattr(store, "store", store)
     subs = bind_params(query, params or {}, raw)
     text = query.text + expand_subtypes(query, params or {}, subs, raw)
-    where = query.path.name
+    where = _shown(query.path)
     if endpoint:
         from tkiros.remote import run_remote
 

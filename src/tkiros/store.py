@@ -172,7 +172,10 @@ def apply_rules(store: ox.Store, root: Path) -> int:
     added = 0
     for rule in rule_files(root):
         try:
-            triples = list(store.query(_read_source(rule, root).decode("utf-8-sig")))
+            text = _read_source(rule, root).decode("utf-8-sig")
+            if not text.strip():
+                raise SourceError(f"{_relative(rule, root)}: empty file, no rule in it")
+            triples = list(store.query(text))
         except UnicodeDecodeError:
             raise SourceError(f"{_relative(rule, root)}: not UTF-8 text") from None
         except SyntaxError as err:
