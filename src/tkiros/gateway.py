@@ -130,14 +130,15 @@ class Relay(BaseHTTPRequestHandler):
         started = time.monotonic()
         deadline = started + gw.limit_s
         while True:
-            generation = gw.generation
+            generation, attempt = gw.generation, time.monotonic()
             try:
                 status, reason, out_headers, data = gw.forward(self.command, self.path, body, headers, deadline)
                 if status == 200 and time.monotonic() - started >= gw.oxigraph_limit_s and not _complete(out_headers, data):
                     raise _Cut(busy=False)  # Oxigraph ended a streamed answer at its limit, mid-document
                 return self._reply(status, data, out_headers)
             except _Gone:
-                if gw.generation != generation or gw.restarting.is_set():  # cut by a restart, not by this query
+                # cut by a restart (begun or ended since this attempt began), not by this query
+                if gw.generation != generation or gw.restarting.is_set() or gw.restarted_at >= attempt:
                     if time.monotonic() < deadline:
                         time.sleep(0.1)
                         if gw.generation != generation:
@@ -165,6 +166,7 @@ class Gateway:
         self.oxigraph_limit_s = max(1, math.ceil(timeout_s)) - 0.05  # Oxigraph counts whole seconds
         self.limit_s = timeout_s + SLACK_S
         self.generation = 0
+        self.restarted_at = 0.0  # when the last restart ended (monotonic)
         self.restarting = threading.Event()
         self._lock = threading.Lock()
         self._listener: _Listener | None = None
@@ -197,6 +199,7 @@ class Gateway:
         try:
             self.on_overrun()
         finally:
+            self.restarted_at = time.monotonic()
             self.restarting.clear()
 
     def _connection(self, left: float) -> tuple[http.client.HTTPConnection, bool]:
