@@ -571,3 +571,21 @@ def test_case13_killed_reasoner_run_leaves_no_java_and_its_folder_is_swept(tmp_p
     assert res.returncode == 0, res.stderr
     assert not any(p.exists() for p in left)
     assert not (tmp_path / "out.nt").exists()
+
+
+def test_case13_killed_store_build_is_swept_by_the_next_run(tmp_path):
+    env = {**os.environ, "TKIROS_CACHE": str(tmp_path / "cache")}
+    run = subprocess.Popen(TKIROS + ["stats"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (half := list((tmp_path / "cache").glob(f".building-{run.pid}-*"))):
+            assert run.poll() is None and time.monotonic() < deadline, "the store build never began"
+            time.sleep(0.05)
+    finally:
+        run.kill()
+        run.wait()
+    assert all(p.exists() for p in half)
+    res = subprocess.run(TKIROS + ["stats"], env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert not any(p.exists() for p in half)
+    assert list((tmp_path / "cache").glob("store-*"))
