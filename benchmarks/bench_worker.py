@@ -4,10 +4,12 @@ its peak memory is its own and a runaway step can be killed at a cap).
     python benchmarks/bench_worker.py scale-data FACTOR OUT.nt      # the instances, FACTOR times, fresh IRIs
     python benchmarks/bench_worker.py growth-data FACTOR OUT.nt     # the instances grown FACTOR times (benchmarks/growth.py)
     python benchmarks/bench_worker.py build OUT.nt STORE_DIR        # compile a store: ontology + seeds + OUT.nt + rules
-    python benchmarks/bench_worker.py queries oxigraph STORE_DIR REPEATS [NAME...]
+    python benchmarks/bench_worker.py queries oxigraph STORE_DIR REPEATS [--cap S] [--whole] [NAME...]
     python benchmarks/bench_worker.py queries rdflib DATA.nt REPEATS [NAME...]
 
-Each prints JSON lines on stdout; `queries` prints one line per query as soon as it is measured.
+Each prints JSON lines on stdout; `queries` prints one line per query as soon as it is measured (time and
+rows null when it passed the cap of S seconds). `--whole` binds only required parameters, so that a query
+with optional ones answers for the whole graph (the growth mode compares time with answer size).
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 DATA = "https://w3id.org/tkiros/data/"
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its waited-for children (a query runs in a forked child): unlike wall
+    time, what other work on the machine does not inflate."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def peak_mb() -> float:
@@ -96,7 +105,8 @@ def example_params() -> dict[str, dict[str, str]]:
     return out
 
 
-def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None:
+def queries(engine: str, location: Path, repeats: int, names: list[str], cap: float = 30.0, whole: bool = False) -> None:
+    from tkiros.errors import TkirosError
     from tkiros.query.engines.oxigraph import execute
     from tkiros.query.queries import bind_params, list_queries
 
@@ -108,7 +118,7 @@ def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None
         store = ox.Store.read_only(str(location))
 
         def run(q, subs):
-            return execute(store, q.text, subs)
+            return execute(store, q.text, subs, timeout=cap)
     else:
         import pyoxigraph as ox
         import rdflib
@@ -134,13 +144,19 @@ def queries(engine: str, location: Path, repeats: int, names: list[str]) -> None
     print(json.dumps({"loaded": True, "load_s": time.perf_counter() - started, "peak_mb": peak_mb()}), flush=True)
     params = example_params()
     for q in saved:
-        subs = bind_params(q, params.get(q.name, {}), store)
-        times, rows = [], 0
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            rows = len(run(q, subs).rows)
-            times.append(time.perf_counter() - t0)
-        print(json.dumps({"query": q.name, "median_s": statistics.median(times), "rows": rows, "peak_mb": peak_mb()}), flush=True)
+        given = {k: v for k, v in params.get(q.name, {}).items() if not (whole and not q.params[k].required)}
+        subs = bind_params(q, given, store)
+        times, cpu, rows = [], [], 0
+        try:
+            for _ in range(repeats):
+                t0, c0 = time.perf_counter(), cpu_seconds()
+                rows = len(run(q, subs).rows)
+                times.append(time.perf_counter() - t0)
+                cpu.append(cpu_seconds() - c0)
+        except TkirosError:  # over the cap (the query's own time limit)
+            times, cpu, rows = [], [], None
+        print(json.dumps({"query": q.name, "median_s": statistics.median(times) if times else None,
+                          "cpu_s": statistics.median(cpu) if cpu else None, "rows": rows, "peak_mb": peak_mb()}), flush=True)
 
 
 if __name__ == "__main__":
@@ -155,6 +171,16 @@ if __name__ == "__main__":
     elif cmd == "build":
         build(Path(args[0]), Path(args[1]))
     elif cmd == "queries":
-        queries(args[0], Path(args[1]), int(args[2]), args[3:])
+        opts, names = args[3:], []
+        cap, whole = 30.0, False
+        while opts:
+            opt = opts.pop(0)
+            if opt == "--cap":
+                cap = float(opts.pop(0))
+            elif opt == "--whole":
+                whole = True
+            else:
+                names.append(opt)
+        queries(args[0], Path(args[1]), int(args[2]), names, cap, whole)
     else:
         sys.exit(f"unknown worker command {cmd!r}")

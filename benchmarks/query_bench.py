@@ -12,6 +12,13 @@
    Every step runs in a process of its own (benchmarks/bench_worker.py) and is killed at a cap.
 3. served: `tkiros serve` under 8 concurrent keep-alive clients on loopback for a bounded time: queries
    per second, p50/p99 latency and errors. The clients share the machine's cores with the server.
+4. growth (not in the default run; `--sections growth`): every saved query on its whole graph (optional
+   parameters left out) at two scales (`--growth-scales 10,100`), its rows and CPU time at each, how
+   much faster than its answer and than the data its time grows, and a verdict against issue 17's goal
+   (time growing at most ~1.3x as fast as the answer). `--compare OLD.json` adds the times of an earlier
+   run (`--json`) beside the new ones.
+
+    python benchmarks/query_bench.py --sections growth --growth-scales 10,100 --json growth.json
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ TARGETS = {
     "x100_query_s": 1.0, "x100_peak_gb": 4.0,
     "x1000_build_s": 600.0, "x1000_query_s": 5.0,
     "served_qps": 500.0,
+    "growth_vs_answer": 1.3,
 }
 
 
@@ -152,14 +160,90 @@ def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib
     return rows
 
 
+# --- 4. Growth -----------------------------------------------------------------------------------------
+
+
+def growth(factors: list[int], names: list[str], repeats: int, cap: float, work: Path, model: str = "growth") -> dict:
+    """Rows, wall and CPU seconds of every saved query (whole graph) at each scale factor of ``model``."""
+    out: dict = {"factors": factors, "model": model, "triples": {}, "queries": {n: {} for n in names}}
+    for factor in factors:
+        data, store = work / f"g{factor}.nt", work / f"g{factor}.db"
+        worker_json([f"{'growth' if model == 'growth' else 'scale'}-data", str(factor), str(data)], 3600)
+        shutil.rmtree(store, ignore_errors=True)
+        out["triples"][factor] = worker_json(["build", str(data), str(store)], 3600)["triples"]
+        res = subprocess.run(WORKER + ["queries", "oxigraph", str(store), str(repeats), "--whole", "--cap", str(cap), *names],
+                             capture_output=True, text=True, timeout=(cap + 10) * repeats * len(names) + 120)
+        if res.returncode != 0:
+            raise RuntimeError(res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}")
+        for line in res.stdout.splitlines():
+            fig = json.loads(line)
+            if "query" in fig:
+                out["queries"][fig["query"]][factor] = {k: fig.get(k) for k in ("median_s", "cpu_s", "rows")}
+        print(f"  growth x{factor}: {out['triples'][factor]} triples", file=sys.stderr, flush=True)
+        data.unlink(missing_ok=True)
+        shutil.rmtree(store, ignore_errors=True)
+    return out
+
+
+def growth_rows(g: dict, before: dict | None) -> list[str]:
+    a, b = g["factors"][:2]
+    data_growth = g["triples"][b] / g["triples"][a]
+    out = [f"## Growth from {a} to {b} times the data ({g.get('model', 'copies')} model; whole graph, optional parameters left out)", "",
+           f"Store triples: {g['triples'][a]:,} and {g['triples'][b]:,} ({data_growth:.1f}x). Times are the median CPU "
+           "seconds of the query's process (wall time on a shared machine is noise); 'time/answer' is how many times "
+           "faster than its rows the time grows, 'time/data' the same against the store's triples.", ""]
+    head = f"| query | rows x{a} | rows x{b} | CPU x{a} | CPU x{b} | time/answer | time/data | verdict (<= {TARGETS['growth_vs_answer']}x the answer) |"
+    if before:
+        head = f"| query | before: wall x{a} | before: wall x{b} | after: wall x{a} | after: wall x{b} " + head[len("| query "):]
+    out += [head, "|" + "---|" * (head.count("|") - 1)]
+    met = 0
+    for name, figs in g["queries"].items():
+        fa, fb = figs.get(a, {}), figs.get(b, {})
+        ta, tb, ra, rb = fa.get("cpu_s"), fb.get("cpu_s"), fa.get("rows"), fb.get("rows")
+        if None in (ta, tb, ra, rb) or not ta or not ra or not rb:
+            vs_answer = vs_data = None
+        else:
+            vs_answer, vs_data = (tb / ta) / (rb / ra), (tb / ta) / data_growth
+        ok = vs_answer is not None and vs_answer <= TARGETS["growth_vs_answer"]
+        met += ok
+        cells = [name]
+        if before:
+            old = before.get("queries", {}).get(name, {})
+            cells += [fmt_s(old.get(str(a), old.get(a, {})).get("median_s")), fmt_s(old.get(str(b), old.get(b, {})).get("median_s")),
+                      fmt_s(fa.get("median_s")), fmt_s(fb.get("median_s"))]
+        cells += [str(ra if ra is not None else "-"), str(rb if rb is not None else "-"), fmt_s(ta), fmt_s(tb),
+                  "-" if vs_answer is None else f"{vs_answer:.2f}", "-" if vs_data is None else f"{vs_data:.2f}",
+                  verdict(ok) + ("" if ok or vs_data is None or vs_data > TARGETS["growth_vs_answer"] else " (linear in the data)")]
+        out.append("| " + " | ".join(cells) + " |")
+    out += ["", f"- {met} of {len(g['queries'])} saved queries grow at most {TARGETS['growth_vs_answer']}x as fast as their answer "
+            f"from x{a} to x{b}: {verdict(met == len(g['queries']))}", ""]
+    return out
+
+
 # --- 3. Served -----------------------------------------------------------------------------------------
 
 
-def served(clients: int, seconds: float) -> dict:
+def _serve_process() -> tuple[subprocess.Popen, dict]:
+    """`tkiros serve` in a process of its own, as users run it (its relay never shares the clients' GIL)."""
+    info_file = Path(tempfile.mkdtemp(prefix="tkiros-bench-")) / "endpoint.json"
+    proc = subprocess.Popen(tkiros_cmd() + ["serve", "--host", "127.0.0.1", "--port", "0", "--format", "json", "-o", str(info_file)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not info_file.is_file():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit("tkiros serve did not start")
+        time.sleep(0.1)
+    time.sleep(0.2)
+    return proc, json.loads(info_file.read_text())
+
+
+def served(clients: int, seconds: float, via: str = "relay") -> dict:
+    """Load on `tkiros serve`: through its relay (what clients reach) or straight to its Oxigraph child
+    (``via="direct"``, to see what the relay costs)."""
     from urllib.parse import urlsplit
 
     from tkiros.query.queries import get_query
-    from tkiros.serve.server import Server
 
     def cpu_seconds(pid: int) -> float:
         """User + system CPU seconds a process has used (Linux /proc), to tell the server's cost from the load."""
@@ -170,15 +254,21 @@ def served(clients: int, seconds: float) -> dict:
     headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
-    with Server(port=0) as server:
-        endpoint = server.local_endpoint
-        parts = urlsplit(endpoint)
-        expected = None
+    proc, info = _serve_process()
+    try:
+        oxigraph = info["pid"]
+        if via == "direct":
+            argv = Path(f"/proc/{oxigraph}/cmdline").read_bytes().split(b"\0")
+            host, _, port = argv[argv.index(b"--bind") + 1].decode().rpartition(":")
+            parts = urlsplit(f"http://{host}:{port}/query")
+        else:
+            parts = urlsplit(info["endpoint"])
+        pids = [oxigraph] if via == "direct" else [oxigraph, proc.pid]
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         conn.request("POST", parts.path, body, headers)
         expected = len(json.loads(conn.getresponse().read())["results"]["bindings"])
         conn.close()
-        server_cpu0, client_cpu0 = cpu_seconds(server.process.pid), time.process_time()
+        server_cpu0, client_cpu0 = sum(cpu_seconds(p) for p in pids), time.process_time()
         start = time.monotonic()
         deadline = start + seconds
 
@@ -207,11 +297,14 @@ def served(clients: int, seconds: float) -> dict:
         for t in threads:
             t.join(seconds + 60)
         elapsed = time.monotonic() - start
-        server_cpu = cpu_seconds(server.process.pid) - server_cpu0
+        server_cpu = sum(cpu_seconds(p) for p in pids) - server_cpu0
         client_cpu = time.process_time() - client_cpu0
+    finally:
+        proc.terminate()
+        proc.wait(30)
     all_lat = sorted(x for lat in latencies for x in lat)
     n = len(all_lat)
-    return {"query": SERVED_QUERY, "clients": clients, "seconds": elapsed, "queries": n, "qps": n / elapsed,
+    return {"query": SERVED_QUERY, "via": via, "clients": clients, "seconds": elapsed, "queries": n, "qps": n / elapsed,
             "p50_ms": 1000 * all_lat[n // 2] if n else None, "p99_ms": 1000 * all_lat[min(n - 1, int(n * 0.99))] if n else None,
             "errors": len(errors), "rows": expected,
             "server_cpu_ms_per_query": 1000 * server_cpu / n if n else None, "client_cpu_ms_per_query": 1000 * client_cpu / n if n else None,
@@ -272,16 +365,21 @@ def report(results: dict, names: list[str]) -> str:
             out.append(f"- x1000: store builds in {fmt_s(r['build_s'])} <= 10 min: {verdict(r['build_s'] <= TARGETS['x1000_build_s'])}; "
                        f"every saved query <= 5 s: {verdict(not over)}" + (f" (over: {', '.join(over)})" if over else ""))
         out.append("")
+    if "growth" in results:
+        out += growth_rows(results["growth"], results.get("growth_before"))
     if "served" in results:
-        s = results["served"]
-        out += ["## Served endpoint under load (loopback)", "",
-                "| query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |", "|---|---|---|---|---|---|---|---|---|---|",
-                f"| {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms "
-                f"| {s['errors']} | >= 500/s, 0 errors | {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0)} |", "",
-                f"CPU per query: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; so the server alone on "
-                f"{os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} queries/s, and server plus "
-                f"these Python clients about {os.cpu_count() * 1000 / (s['server_cpu_ms_per_query'] + s['client_cpu_ms_per_query']):.0f}/s "
-                f"(load average during the run {s['load_average']:.1f}).", ""]
+        out += ["## Served endpoint under load (loopback; `tkiros serve` in its own process)", "",
+                "| via | query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for s in results["served"]:
+            out.append(f"| {s['via']} | {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms "
+                       f"| {s['p99_ms']:.1f} ms | {s['errors']} | >= 500/s, 0 errors "
+                       f"| {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0) if s['via'] == 'relay' else '(reference)'} |")
+        out.append("")
+        for s in results["served"]:
+            out.append(f"CPU per query via {s['via']}: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; "
+                       f"the server alone on {os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} "
+                       f"queries/s (load average during the run {s['load_average']:.1f}).")
+        out.append("")
     load = os.getloadavg()
     out.append(f"Machine: {os.cpu_count()} cores; load average when done {load[0]:.1f} (other work on the machine slows every figure).")
     return "\n".join(out) + "\n"
@@ -289,7 +387,10 @@ def report(results: dict, names: list[str]) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served")
+    parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served, growth")
+    parser.add_argument("--growth-scales", default="10,100", help="the two scale factors (of --model) the growth section compares")
+    parser.add_argument("--growth-cap", type=float, default=30.0, help="seconds one query may take in the growth section")
+    parser.add_argument("--compare", default=None, metavar="OLD.json", help="an earlier --json run whose growth times go beside the new ones")
     parser.add_argument("--scales", default="10,100,1000", help="growth (or copy) factors for the scale-up")
     parser.add_argument("--model", choices=("growth", "copies"), default="growth", help="how the data is scaled (benchmarks/growth.py)")
     parser.add_argument("--repeats", type=int, default=7, help="runs per cold measurement (median)")
@@ -302,6 +403,7 @@ def main(argv=None) -> None:
     parser.add_argument("--no-base", action="store_true", help="skip the unscaled x1 row of the scale-up")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the served load")
+    parser.add_argument("--via", default="relay,direct", help="served load through the relay clients use, and/or direct to its Oxigraph child")
     parser.add_argument("--queries", default="", help="comma-separated saved query names for the scale-up [default: all]")
     parser.add_argument("--json", default=None, metavar="FILE", help="also write the raw figures as JSON")
     args = parser.parse_args(argv)
@@ -323,9 +425,16 @@ def main(argv=None) -> None:
             results["scale"] = scale(factors, names, args.query_repeats, args.cap, args.rdflib_load_cap, Path(work),
                                      rdflib_cap=args.rdflib_cap, rdflib=not args.no_rdflib, base=not args.no_base,
                                      rdflib_max_scale=args.rdflib_max_scale, model=args.model)
+    if "growth" in sections:
+        print("growth ...", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(prefix="tkiros-bench-") as work:
+            results["growth"] = growth([int(f) for f in args.growth_scales.split(",") if f], names, args.query_repeats,
+                                       args.growth_cap, Path(work), model=args.model)
+        if args.compare:
+            results["growth_before"] = json.loads(Path(args.compare).read_text()).get("growth")
     if "served" in sections:
         print("served ...", file=sys.stderr, flush=True)
-        results["served"] = served(args.clients, args.seconds)
+        results["served"] = [served(args.clients, args.seconds, via) for via in args.via.split(",") if via]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     sys.stdout.write(report(results, names))

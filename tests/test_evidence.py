@@ -84,7 +84,7 @@ def test_cell_line_parameter_includes_derived_lines_unless_exact():
 
 
 def test_a_card_shows_its_qualifiers():
-    from tkiros.store import open_store
+    from tkiros.store.store import open_store
 
     raw = open_store().store
     row = next(iter(raw.query("""SELECT ?f (SAMPLE(?l) AS ?label) WHERE {

@@ -391,17 +391,65 @@ def test_case13_stale_build_folders_are_swept(tmp_path):
     assert not stale.exists() and mine.exists()
 
 
-# 14. a corrupt cache is reported in one line and rebuilt
-def test_case14_corrupt_cache_is_rebuilt(home):
+# 14. a corrupt cache is reported in one line and rebuilt: store files, CURRENT, bit-rot, truncated JSON
+def _truncate(path, size=100):
+    with open(path, "r+b") as fh:
+        fh.truncate(size)
+
+
+def _flip_byte(path):
+    with open(path, "r+b") as fh:
+        fh.seek(path.stat().st_size // 2)
+        byte = fh.read(1)
+        fh.seek(-1, 1)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+
+
+def _largest_sst(folder):
+    return sorted(folder.glob("*.sst"), key=lambda p: p.stat().st_size)[-1]
+
+
+STORE_DAMAGE = {
+    "truncated-sst": lambda d: _truncate(_largest_sst(d)),
+    "missing-CURRENT": lambda d: (d / "CURRENT").unlink(),
+    "bit-rot": lambda d: _flip_byte(_largest_sst(d)),
+    "truncated-manifest-json": lambda d: _truncate(d / ".complete", 20),
+}
+REASONING_DAMAGE = {
+    "truncated-result-json": lambda d: _truncate(d / "result.json", 20),
+    "result-json-not-an-object": lambda d: (d / "result.json").write_text("[]\n"),
+    "truncated-inferred-nt": lambda d: _truncate(d / "inferred.nt", 200),
+    "inferred-db-missing-CURRENT": lambda d: (d / "db" / "CURRENT").unlink(),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STORE_DAMAGE))
+def test_case14_corrupt_store_is_rebuilt(home, tmp_path, monkeypatch, kind):
     from tkiros.store.store import open_store
 
-    path = open_store(home).path
-    sst = sorted(path.glob("*.sst"), key=lambda p: p.stat().st_size)[-1]
-    with open(sst, "r+b") as fh:
-        fh.truncate(100)
+    monkeypatch.setenv("TKIROS_CACHE", str(tmp_path / "cache"))
+    STORE_DAMAGE[kind](open_store(home).path)
     res = invoke(["stats"])
     assert res.exit_code == 0, res.output
-    assert "is damaged" in res.output and "rebuilding" in res.output
+    said = [ln for ln in res.output.splitlines() if "is damaged" in ln]
+    assert len(said) == 1 and "rebuilding" in said[0] and "Traceback" not in res.output, res.output
+    again = invoke(["stats"])
+    assert again.exit_code == 0 and "damaged" not in again.output, again.output
+
+
+@pytest.mark.parametrize("kind", sorted(REASONING_DAMAGE))
+def test_case14_corrupt_reasoning_cache_is_recomputed(home, tmp_path, monkeypatch, kind):
+    monkeypatch.setenv("TKIROS_CACHE", str(tmp_path / "cache"))
+    first = invoke(["reason", "--inferred-only", "-o", str(tmp_path / "first.nt")])
+    assert first.exit_code == 0, first.output
+    [cached] = (tmp_path / "cache").glob("inferred-fast-*")
+    REASONING_DAMAGE[kind](cached)
+    res = invoke(["reason", "--inferred-only", "-o", str(tmp_path / "second.nt")])
+    assert res.exit_code == 0, res.output
+    said = [ln for ln in res.output.splitlines() if "is damaged" in ln]
+    assert len(said) == 1 and "reasoning result" in said[0] and "rebuilding" in said[0], res.output
+    assert (tmp_path / "second.nt").read_bytes() == (tmp_path / "first.nt").read_bytes()
+    assert "cached" in invoke(["reason", "--inferred-only", "-o", str(tmp_path / "third.nt")]).output
 
 
 # 15. one non-UTF-8 saved query breaks only itself, and is named
@@ -442,7 +490,7 @@ def test_case18_folder_named_like_a_turtle_file(home):
 def test_case18_folders_given_as_files(tmp_path):
     (tmp_path / "d.rq").mkdir()
     one_line_error(invoke(["query", str(tmp_path / "d.rq")]), "is a folder, not a query file")
-    one_line_error(invoke(["queries", "-o", str(tmp_path / "newdir") + "/"]), "is a folder")
+    one_line_error(invoke(["queries", "-o", str(tmp_path / "newdir") + "/"]), "names a folder")
     assert not (tmp_path / "newdir").exists()
 
 
@@ -471,3 +519,73 @@ def test_case11_slow_shape_constraint_is_stopped(monkeypatch):
     with pytest.raises(TkirosError, match="slow-check: stopped after 1 s"):
         v.run_sparql_constraints([record], open_store().store)
     assert time.monotonic() - started < 15
+
+
+def _java_children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            comm = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and comm == "java":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def test_case13_killed_reasoner_run_leaves_no_java_and_its_folder_is_swept(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    run = subprocess.Popen(TKIROS + ["reason", "--reasoner", "hermit", "--no-cache", "-o", str(tmp_path / "out.nt")], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while not (java := _java_children(run.pid)):
+            assert run.poll() is None and time.monotonic() < deadline, "the reasoner's Java process never started"
+            time.sleep(0.2)
+    finally:
+        run.kill()
+        run.wait()
+    for _ in range(50):
+        if all(_gone(p) for p in java):
+            break
+        time.sleep(0.1)
+    else:
+        for p in java:
+            os.kill(p, signal.SIGKILL)
+        pytest.fail("the Java reasoner outlived the killed tkiros run")
+    left = list(tmp.glob(f"tkiros-reason-{run.pid}-*"))
+    assert left, "the killed run's temporary folder is expected to be left behind (and swept next)"
+    res = subprocess.run(TKIROS + ["reason", "--reasoner", "fast", "-o", str(tmp_path / "again.nt")], env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert not any(p.exists() for p in left)
+    assert not (tmp_path / "out.nt").exists()
+
+
+def test_case13_killed_store_build_is_swept_by_the_next_run(tmp_path):
+    env = {**os.environ, "TKIROS_CACHE": str(tmp_path / "cache")}
+    run = subprocess.Popen(TKIROS + ["stats"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (half := list((tmp_path / "cache").glob(f".building-{run.pid}-*"))):
+            assert run.poll() is None and time.monotonic() < deadline, "the store build never began"
+            time.sleep(0.05)
+    finally:
+        run.kill()
+        run.wait()
+    assert all(p.exists() for p in half)
+    res = subprocess.run(TKIROS + ["stats"], env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert not any(p.exists() for p in half)
+    assert list((tmp_path / "cache").glob("store-*"))

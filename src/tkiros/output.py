@@ -40,8 +40,10 @@ def _write_through(path: Path, raw: bytes, shown: str) -> None:
 def write_atomic(path: Path, data: str | bytes, option: str = "-o") -> None:
     shown = str(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if shown.endswith(("/", os.sep)) or Path(path).is_dir():
+    if Path(path).is_dir():
         raise TkirosError(f"{option} {shown}: is a folder, not a file (give a file name)")
+    if shown.endswith(("/", os.sep)):  # never a file named like the folder that was meant
+        raise TkirosError(f"{option} {shown}: names a folder (it ends with '/'), not a file (give a file name)")
     path = Path(path)
     real = Path(os.path.realpath(path))  # a symlink is written through to its target, never replaced
     if str(real) in _protected:

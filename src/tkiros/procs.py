@@ -17,19 +17,24 @@ GRACE_S = 0.8
 _guard_installed = False
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Run in a child before exec (preexec_fn): Linux sends it SIGKILL when its parent dies."""
     try:
         import ctypes
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        pass
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(137)
 
 
 def child_kwargs() -> dict:
     """Keyword arguments for subprocess calls whose child must not outlive tkiros."""
-    return {"preexec_fn": die_with_parent} if sys.platform.startswith("linux") else {}
+    if not sys.platform.startswith("linux"):
+        return {}
+    parent = os.getpid()
+    return {"preexec_fn": lambda: die_with_parent(parent)}
 
 
 class Terminated(KeyboardInterrupt):
@@ -85,7 +90,7 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-OWNED = re.compile(r"^\.[\w.-]*?-(\d+)-")  # temp folders named .PREFIX-PID-random (see owned_prefix)
+OWNED = re.compile(r"^\.?[\w.-]*?-(\d+)-")  # temp folders named [.]PREFIX-PID-random (see owned_prefix)
 
 
 def owned_prefix(prefix: str) -> str:

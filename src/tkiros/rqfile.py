@@ -72,6 +72,8 @@ def read_rq(p: Path, shown: str | None = None) -> str:
         raise TkirosError(f"{shown}: not UTF-8 text") from None
     except OSError as err:
         raise TkirosError(f"{shown}: cannot read: {err.strerror or err}") from None
+    if not text.strip():
+        raise TkirosError(f"{shown}: empty file, no query in it")
     return text
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tkiros.errors import TkirosError
-from tkiros.rqfile import header, internal
+from tkiros.rqfile import header, internal, read_rq
 from tkiros.store.paths import project_root
 
 SEVERITIES = {"violation": "ERROR", "warning": "WARNING", "info": "INFO"}
@@ -40,7 +40,7 @@ def list_checks(folder: Path | None = None) -> list[Check]:
         m = ROLE.match(path.name)
         if not m:
             raise TkirosError(f"{path.name}: a check is named NAME-violation.rq, NAME-warning.rq or NAME-info.rq")
-        text = path.read_text(encoding="utf-8")
+        text = read_rq(path, f"{folder.parent.name}/{folder.name}/{path.name}")
         title, why = header(text, "title"), header(text, "why")
         if not title or not why:
             raise TkirosError(f"{path.name}: a check needs '# title:' and '# why:' header lines")

@@ -66,10 +66,15 @@ def load_shapes(root: Path | None = None, folder: Path | None = None):
     if not files:
         raise TkirosError(f"{folder}: no shapes (*.ttl) found")
     for path in files:
+        shown = f"{folder.name}/{path.name}"
+        if path.is_dir():
+            raise SourceError(f"{shown}: is a folder, not a Turtle file; rename it")
         try:
             g.parse(path, format="turtle")
+        except UnicodeDecodeError:
+            raise SourceError(f"{shown}: not UTF-8 text") from None
         except Exception as err:  # rdflib raises several parser error types
-            raise SourceError(f"{path.name}: malformed Turtle in shapes: {str(err).splitlines()[0]}") from None
+            raise SourceError(f"{shown}: malformed Turtle in shapes: {str(err).splitlines()[0]}") from None
     return g
 
 

@@ -258,6 +258,22 @@ def span_cmd(seed, span_id, quote, nth):
     click.echo(span_turtle(seed, span_id, quote, nth), nl=False)
 
 
+def _shown_path(filename) -> str:
+    from pathlib import Path
+
+    from tkiros.store.paths import project_root
+
+    if not filename:
+        return ""
+    path = Path(os.fsdecode(filename))
+    for base in (Path.cwd, project_root):
+        try:
+            return f"{path.relative_to(base())}: "
+        except (ValueError, OSError, TkirosError):
+            continue
+    return f"{path}: "
+
+
 def main(argv=None):
     from tkiros.procs import install_interrupt_guard
 
@@ -284,6 +300,9 @@ def main(argv=None):
         if isinstance(err, KeyboardInterrupt):
             click.echo("tkiros: interrupted", err=True)
             sys.exit(getattr(err, "exit_code", 130))
+        if isinstance(err, OSError) and err.strerror:  # a path the user gave, relative as they see it
+            click.echo(f"tkiros: error: {_shown_path(err.filename)}{err.strerror}", err=True)
+            sys.exit(2)
         click.echo(f"tkiros: error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", err=True)
         sys.exit(2)
 

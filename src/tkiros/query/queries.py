@@ -75,20 +75,31 @@ def queries_folder(folder: Path | None = None) -> Path:
     return Path(folder) if folder else project_root() / "queries"
 
 
+def _shown(path: Path) -> str:
+    """How messages name a query file: queries/NAME.rq for a saved query, else the file's name."""
+    try:
+        if path.resolve().parent == queries_folder().resolve():
+            return f"queries/{path.name}"
+    except OSError:
+        pass
+    return path.name
+
+
 def list_queries(folder: Path | None = None) -> list[SavedQuery]:
     folder = queries_folder(folder)
-    return [parse_header(p, read_rq(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq")) if not p.is_dir()]
+    return [parse_header(p, read_rq(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq"))]
 
 
 def get_query(name_or_path: str) -> SavedQuery:
     from tkiros.output import protect
 
     p = Path(name_or_path)
-    if p.suffix == ".rq" or p.exists():
+    saved = queries_folder() / f"{name_or_path}.rq"
+    # A path is a query file; a bare name is a saved query even if a folder of that name is here.
+    if p.suffix == ".rq" or p.is_file() or (p.exists() and not ("/" not in name_or_path and saved.is_file())):
         query = parse_header(p, read_rq(p, name_or_path))
         protect(p)  # its results may never be written over it (-o)
         return query
-    saved = queries_folder() / f"{name_or_path}.rq"
     if "/" not in name_or_path and saved.is_file():  # read only the query asked for
         query = parse_header(saved, read_rq(saved, f"queries/{saved.name}"))
         protect(saved)
@@ -253,7 +264,7 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
             store = open_store()
     subs = bind_params(query, params or {}, store)
     text = query.text + expand_subtypes(query, params or {}, subs, store)
-    return ENGINES[name](text, subs, store, where=query.path.name, timeout=timeout, max_rows=max_rows, inferred=inferred,
+    return ENGINES[name](text, subs, store, where=_shown(query.path), timeout=timeout, max_rows=max_rows, inferred=inferred,
                          endpoint=endpoint)
 
 

@@ -34,9 +34,8 @@ def cached_run(reasoner: str = DEFAULT_REASONER, root: Path | None = None, warn=
         raise TkirosError(f"--reasoner {reasoner}: unknown; choose one of {', '.join(REASONERS)}")
     graph = open_store(Path(root) if root else project_root())
     target = cache_dir() / f"inferred-{reasoner}-{_cache_key(graph.digest, reasoner)}"
-    meta_path = target / "result.json"
-    if meta_path.is_file() and (target / "inferred.nt").is_file():
-        meta = json.loads(meta_path.read_text())
+    meta = _cached_meta(target)
+    if meta is not None:
         # Loaded only when used: a warm `tkiros reason` writes the cached text and needs neither.
         asserted = _Lazy(lambda: [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())],
                          meta["asserted"])
@@ -50,6 +49,41 @@ def cached_run(reasoner: str = DEFAULT_REASONER, root: Path | None = None, warn=
     _write_cache(target, result, reasoner)
     result.cache = target
     return result
+
+
+_META_KEYS = ("ran", "seconds", "inferred", "asserted")
+
+
+def _cached_meta(target: Path) -> dict | None:
+    """The cached result's result.json, or None if there is none; a damaged copy (truncated JSON, files
+    that differ from what was written) is reported in one line and removed, so that it is computed again."""
+    from tkiros.procs import sweep
+    from tkiros.store.store import damage, discard_damaged
+
+    # Left by runs that were killed: a result being written, the reasoner's own temporary folder.
+    sweep(target.parent, ".reasoning-*")
+    sweep(Path(tempfile.gettempdir()), "tkiros-reason-*")
+    if not (target / "result.json").is_file():
+        return None
+    why, meta = None, None
+    try:
+        meta = json.loads((target / "result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        why = "result.json is truncated or not JSON"
+    if why is None and not (isinstance(meta, dict) and all(k in meta for k in _META_KEYS)):
+        why = "result.json lacks " + ", ".join(k for k in _META_KEYS if not isinstance(meta, dict) or k not in meta)
+    if why is None:
+        try:
+            nt = (target / "inferred.nt").read_bytes()
+        except OSError:
+            why = "inferred.nt is missing"
+        else:
+            if meta.get("inferred_sha256", hashlib.sha256(nt).hexdigest()) != hashlib.sha256(nt).hexdigest():
+                why = "inferred.nt differs from what was computed (truncated or corrupted)"
+    if why is None and (target / "db").is_dir():
+        why = damage(target / "db")
+        why = f"db: {why}" if why else None
+    return None if discard_damaged(target, "reasoning result", why) else meta
 
 
 class _Lazy(list):
@@ -87,18 +121,24 @@ class _Lazy(list):
 def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
     """Write the inferred triples and a pyoxigraph store of asserted + inferred beside each other, atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".reasoning-", dir=target.parent))
+    from tkiros.procs import owned_prefix
+    from tkiros.store.store import store_manifest
+
+    tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(".reasoning"), dir=target.parent))
     try:
-        (tmp / "inferred.nt").write_bytes(ox.serialize(result.inferred, format=ox.RdfFormat.N_TRIPLES))
+        nt = ox.serialize(result.inferred, format=ox.RdfFormat.N_TRIPLES)
+        (tmp / "inferred.nt").write_bytes(nt)
         store = ox.Store(str(tmp / "db"))
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in result.triples())
         store.flush()
         store.optimize()
         del store  # close RocksDB before the rename
+        (tmp / "db" / ".complete").write_text(json.dumps(store_manifest(tmp / "db"), indent=0, sort_keys=True) + "\n")
         computed_on = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         (tmp / "result.json").write_text(json.dumps({"reasoner": asked, "ran": result.reasoner, "fallback": result.fallback,
                                                      "seconds": result.seconds, "computed_on": computed_on,
-                                                     "inferred": len(result.inferred), "asserted": len(result.asserted)}) + "\n")
+                                                     "inferred": len(result.inferred), "asserted": len(result.asserted),
+                                                     "inferred_sha256": hashlib.sha256(nt).hexdigest()}) + "\n")
         try:
             os.rename(tmp, target)
         except OSError:
@@ -123,7 +163,7 @@ def inferred_store(reasoner: str = DEFAULT_REASONER, root: Path | None = None):
     root = Path(root) if root else project_root()
     digest = sources_digest(root)
     target = cache_dir() / f"inferred-{reasoner}-{_cache_key(digest, reasoner)}"
-    if not (target / "result.json").is_file():
+    if _cached_meta(target) is None:
         cached_run(reasoner, root)
     try:
         store = ox.Store.read_only(str(target / "db"))

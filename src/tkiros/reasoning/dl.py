@@ -97,8 +97,12 @@ def _classes_only():
 
 @contextlib.contextmanager
 def _private_tempdir():
+    from tkiros.procs import owned_prefix, sweep
+
     old = tempfile.tempdir
-    with tempfile.TemporaryDirectory(prefix="tkiros-reason-") as folder:
+    base = Path(tempfile.gettempdir())
+    sweep(base, "tkiros-reason-*")  # left by a reasoner run that was killed
+    with tempfile.TemporaryDirectory(prefix=owned_prefix("tkiros-reason"), dir=base) as folder:
         tempfile.tempdir = folder
         try:
             yield folder

@@ -161,7 +161,7 @@ def load_rdf_file(rdf: Path) -> Path:
 
     from tkiros.procs import sweep
     from tkiros.store.paths import cache_dir
-    from tkiros.store.store import build_atomically, hold
+    from tkiros.store.store import build_atomically, damage, discard_damaged, hold
 
     fmt = RDF_EXTENSIONS.get(rdf.suffix.lower())
     if fmt is None:
@@ -173,9 +173,10 @@ def load_rdf_file(rdf: Path) -> Path:
     digest = hashlib.sha256(f"tkiros served store v1 {ox.__version__} {fmt}\n".encode() + data).hexdigest()
     target = cache_dir() / f"served-{digest[:24]}"
     sweep(target.parent, ".loading-*")
-    if (target / ".complete").is_file():
+    if (target / ".complete").is_file() and not discard_damaged(target, "store", damage(target)):
         hold(target)
         return target
+
     def fill(store) -> None:
         try:
             store.bulk_load(data, format=getattr(ox.RdfFormat, fmt), base_iri=rdf.resolve().as_uri())

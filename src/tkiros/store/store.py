@@ -170,7 +170,10 @@ def apply_rules(store: ox.Store, root: Path) -> int:
     added = 0
     for rule in rule_files(root):
         try:
-            triples = list(store.query(_read_source(rule, root).decode("utf-8-sig")))
+            text = _read_source(rule, root).decode("utf-8-sig")
+            if not text.strip():
+                raise SourceError(f"{_relative(rule, root)}: empty file, no rule in it")
+            triples = list(store.query(text))
         except UnicodeDecodeError:
             raise SourceError(f"{_relative(rule, root)}: not UTF-8 text") from None
         except SyntaxError as err:
@@ -264,9 +267,12 @@ def damage(folder: Path) -> str | None:
     if not (folder / "CURRENT").is_file():
         return "its CURRENT file is missing"
     try:
-        expected = json.loads((folder / ".complete").read_text())
-    except (OSError, ValueError):
-        expected = None
+        text = (folder / ".complete").read_text(encoding="utf-8")
+        expected = json.loads(text) if text.strip() else None
+    except OSError as err:
+        return f"cannot read .complete: {err.strerror or err}"
+    except ValueError:
+        return ".complete (its manifest) is truncated or not JSON"
     if not isinstance(expected, dict):
         return None  # a store built before manifests were recorded: nothing to compare with
     try:
@@ -279,6 +285,15 @@ def damage(folder: Path) -> str | None:
         if actual[name] != sha:
             return f"{name} differs from what was built (truncated or corrupted)"
     return None
+
+
+def discard_damaged(folder: Path, what: str, why: str | None) -> bool:
+    """Say in one line that a cached ``what`` is damaged and remove it, so that the caller rebuilds it."""
+    if not why:
+        return False
+    sys.stderr.write(f"tkiros: the cached {what} {folder} is damaged ({why}); rebuilding it\n")
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
 
 
 def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
@@ -297,10 +312,7 @@ def open_store(root: Path | None = None, use_cache: bool = True) -> Graph:
     target = cache_dir() / f"store-{digest[:24]}"
     sweep(target.parent, ".building-*")
     if (target / ".complete").is_file():
-        why = damage(target)
-        if why:
-            sys.stderr.write(f"tkiros: the cached store {target} is damaged ({why}); rebuilding it\n")
-            shutil.rmtree(target, ignore_errors=True)
+        discard_damaged(target, "store", damage(target))
     if not (target / ".complete").is_file():
         _build_into(root, target, digest)
     try:
