@@ -27,7 +27,8 @@ import pytest
 
 from tkiros.errors import TkirosError
 from tkiros.query.queries import list_queries
-from tkiros.serve.server import Server, free_port, oxigraph_binary, serving
+from tkiros.serve.network import free_port
+from tkiros.serve.server import Server, oxigraph_binary, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))

@@ -29,7 +29,7 @@ LAZY_COMMANDS = {
     "show": "tkiros.cli.views:show_cmd",
     "publish": "tkiros.cli.release:publish_cmd",
     "diff": "tkiros.cli.release:diff_cmd",
-    "serve": "tkiros.serve.server:serve_cmd",
+    "serve": "tkiros.cli.serve:serve_cmd",
     "ingest": "tkiros.ingest.commands:ingest_cmd",
     "candidates": "tkiros.ingest.commands:candidates_cmd",
     "accept": "tkiros.ingest.curation:accept_cmd",

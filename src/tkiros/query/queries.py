@@ -110,7 +110,8 @@ def get_query(name_or_path: str) -> SavedQuery:
     raise TkirosError(f"unknown query {name_or_path!r}{hint}")
 
 
-def _norm(s: str) -> str:
+def norm_key(s: str) -> str:
+    """A name as entity lookups compare it: case-folded, without spaces, dashes, underscores or slashes."""
     return re.sub(r"[\s\-_‐–—/]+", "", s.casefold())
 
 
@@ -127,11 +128,11 @@ def entity_index(store) -> dict[str, set[str]]:
         s = row["s"]
         # Only our own terms: the imported external terms (ontology/imports/) carry the same labels.
         if isinstance(s, ox.NamedNode) and s.value.startswith(OWN_NAMESPACE):
-            index.setdefault(_norm(row["l"].value), set()).add(s.value)
+            index.setdefault(norm_key(row["l"].value), set()).add(s.value)
     rows = store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }")
     for row in rows:
         if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(TKD) and isinstance(row["x"], ox.NamedNode):
-            index.setdefault(_norm(compact(row["x"].value)), set()).add(row["s"].value)
+            index.setdefault(norm_key(compact(row["x"].value)), set()).add(row["s"].value)
     return index
 
 
@@ -147,9 +148,9 @@ def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
         if iri and iri.startswith(OWN_NAMESPACE) and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
             return ox.NamedNode(iri)
     index = entity_index(store)
-    hits = index.get(_norm(value))
+    hits = index.get(norm_key(value))
     if not hits:
-        close = difflib.get_close_matches(_norm(value), list(index), n=3, cutoff=0.75)
+        close = difflib.get_close_matches(norm_key(value), list(index), n=3, cutoff=0.75)
         hint = f"; close: {', '.join(close)}" if close else ""
         raise TkirosError(f"--param {param}={_short(value)}: no entity has this label, synonym or CURIE{hint}")
     if len(hits) > 1:

@@ -173,9 +173,9 @@ class Gateway:
         self._idle: list = []  # (generation, connection) kept alive to Oxigraph: a connect per query cost a third of the relay
 
     def start(self) -> None:
-        from tkiros.serve.server import _family
+        from tkiros.serve.network import address_family
 
-        _Listener.address_family = _family(self.host)
+        _Listener.address_family = address_family(self.host)
         try:
             self._listener = _Listener((self.host, self.port), Relay)
         except OSError as err:

@@ -16,18 +16,13 @@ import difflib
 from dataclasses import dataclass, field
 
 from tkiros.errors import TkirosError
+from tkiros.query.queries import norm_key
 from tkiros.vocab import RDFS, SKOS, TK, TKD
 
 # Which name property a match came through, as search reports it.
 NAME_KINDS = {RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "synonym", SKOS + "notation": "abbreviation"}
 MAPPINGS = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 RANKS = ("exact", "prefix", "substring", "similar")
-
-
-def _norm(text: str) -> str:
-    from tkiros.query.queries import _norm as norm
-
-    return norm(text)
 
 
 @dataclass
@@ -82,11 +77,11 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
         from tkiros.store.store import open_store
 
         store = open_store()
-    wanted = _norm(text)
+    wanted = norm_key(text)
     best: dict[str, tuple] = {}
 
     def offer(iri, name, via, rank):
-        key = (RANKS.index(rank), abs(len(_norm(name)) - len(wanted)), _namespace_order(iri), name.casefold(), iri)
+        key = (RANKS.index(rank), abs(len(norm_key(name)) - len(wanted)), _namespace_order(iri), name.casefold(), iri)
         if iri not in best or key < best[iri][0]:
             best[iri] = (key, name, via, rank)
 
@@ -101,7 +96,7 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
             offer(iri, compact(iri), "curie", "exact")
     names = list(_names(store))
     for iri, name, via in names:
-        n = _norm(name)
+        n = norm_key(name)
         if not n:
             continue
         if n == wanted:
@@ -111,7 +106,7 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
         elif wanted in n:
             offer(iri, name, via, "substring")
     for iri in {i for i, _, _ in names}:  # the resource's own CURIE too: "tkd:hmox1" or just "hmox1"
-        local = _norm(compact(iri).split(":", 1)[-1])
+        local = norm_key(compact(iri).split(":", 1)[-1])
         if local == wanted:
             offer(iri, compact(iri), "curie", "exact")
         elif local.startswith(wanted):
@@ -120,7 +115,7 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
         by_norm: dict[str, list] = {}
         for iri, name, via in names:
             if via != "identifier":  # a near spelling of an accession number means nothing
-                by_norm.setdefault(_norm(name), []).append((iri, name, via))
+                by_norm.setdefault(norm_key(name), []).append((iri, name, via))
         for close in difflib.get_close_matches(wanted, list(by_norm), n=limit, cutoff=0.75):
             for iri, name, via in by_norm[close]:
                 offer(iri, name, via, "similar")
@@ -234,7 +229,7 @@ def resolve(raw, value: str) -> str:
     try:
         return resolve_entity(raw, value, "ENTITY").value
     except TkirosError as err:
-        hits = entity_index(raw).get(_norm(value), set())
+        hits = entity_index(raw).get(norm_key(value), set())
         ours = [h for h in hits if h.startswith(TKD)]
         if len(hits) > 1 and len(ours) == 1:
             return ours[0]
