@@ -64,6 +64,7 @@ LAZY_COMMANDS = {
     "show": "tkiros.lookup:show_cmd",
     "publish": "tkiros.publish:publish_cmd",
     "diff": "tkiros.publish:diff_cmd",
+    "site": "tkiros.site:site_cmd",
     "serve": "tkiros.serve:serve_cmd",
     "ingest": "tkiros.ingest.commands:ingest_cmd",
     "candidates": "tkiros.ingest.commands:candidates_cmd",
