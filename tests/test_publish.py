@@ -287,7 +287,7 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
     finding_partition = next(p for p in g.objects(ds, V.classPartition) if g.value(p, V["class"]) == rdflib.URIRef(TK + "Finding"))
     assert int(g.value(finding_partition, V.entities)) == len(findings)
     distributions = list(g.objects(ds, DCAT.distribution))
-    not_distributions = ("nanopubs/", "queries/", "void.ttl", "index.html", "release.json", "SHA256SUMS")
+    not_distributions = ("nanopubs/", "queries/", "site/", "void.ttl", "index.html", "release.json", "SHA256SUMS")
     assert {str(d)[len(RELEASE_IRI):] for d in distributions} == {f.path for f in result.files if not f.path.startswith(not_distributions)}
     for dist in distributions:
         name = str(dist)[len(RELEASE_IRI):]
@@ -301,7 +301,7 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
 def test_index_html_lists_files_with_size_and_checksum(published):
     out, result = published
     page = (out / "index.html").read_text()
-    listed = [f for f in result.files if not f.path.startswith(("nanopubs/", "queries/")) and f.path not in ("index.html", "release.json", "SHA256SUMS")]
+    listed = [f for f in result.files if not f.path.startswith(("nanopubs/", "queries/", "site/")) and f.path not in ("index.html", "release.json", "SHA256SUMS")]
     for f in listed:
         assert f'href="{f.path}"' in page and f.sha256 in page and f'title="{f.size} bytes"' in page, f.path
     assert f"{len([f for f in result.files if f.path.startswith('nanopubs/')])} nanopublications" in page

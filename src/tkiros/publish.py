@@ -603,23 +603,28 @@ def _human(size: int) -> str:
     return str(size)
 
 
+# Folders of many files: one row each in index.html, not distributions of their own in void.ttl.
+GROUPED = ("nanopubs/", "queries/", "site/")
+
+
 def index_html(release: Release, files: list[ReleaseFile]) -> bytes:
     """index.html of a release: the files with sizes, triple counts and checksums (no wall clock)."""
     e = html.escape
-    grouped_prefixes = ("nanopubs/", "queries/")
-    main_files = [f for f in files if not f.path.startswith(grouped_prefixes)]
+    main_files = [f for f in files if not f.path.startswith(GROUPED)]
     rows = []
     for f in main_files:
         rows.append(f"<tr><td><a href=\"{e(f.path)}\">{e(f.path)}</a></td><td>{e(f.title)}</td>"
                     f"<td class=\"n\" title=\"{f.size} bytes\">{e(_human(f.size))}</td>"
                     f"<td class=\"n\">{'' if f.triples is None else f.triples}</td><td><code>{f.sha256}</code></td></tr>")
     for prefix, what in (("nanopubs/", "nanopublications, one per finding (TriG; their trusty IRIs are listed in release.json)"),
-                         ("queries/", "saved SPARQL queries")):
+                         ("queries/", "saved SPARQL queries"),
+                         ("site/", "files of the browsable site: a page per drug, gene, cancer, cell line, mechanism class and finding")):
         group = [f for f in files if f.path.startswith(prefix)]
         if group:
             size = sum(f.size for f in group)
             triples = sum(f.triples or 0 for f in group)
-            rows.append(f"<tr><td><a href=\"{prefix}\">{prefix}</a></td><td>{len(group)} {e(what)}</td>"
+            href = prefix + ("index.html" if prefix == "site/" else "")
+            rows.append(f"<tr><td><a href=\"{href}\">{prefix}</a></td><td>{len(group)} {e(what)}</td>"
                         f"<td class=\"n\" title=\"{size} bytes\">{e(_human(size))}</td><td class=\"n\">{triples or ''}</td>"
                         f"<td>see <a href=\"SHA256SUMS\">SHA256SUMS</a></td></tr>")
     prior = ""
@@ -799,8 +804,12 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     from tkiros.ontodoc import ontology_html
 
     w.write("ontology.html", ontology_html(graphs.terms, ONTOLOGY_IRI), "text/html", "documentation of the ontology's terms")
+    from tkiros.site import SITE_MEDIA_TYPES, build_site
+
+    for rel, data in build_site(release.root).items():
+        w.write(f"site/{rel}", data, SITE_MEDIA_TYPES[Path(rel).suffix], "page of the browsable site")
     # One distribution per top-level file; the nanopublications and queries are listed in index.html.
-    void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(("nanopubs/", "queries/"))])
+    void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(GROUPED)])
     w.write("void.ttl", serialize(void, "ttl", prefixes(extra=True)), "text/turtle", "dataset description: VoID and DCAT; Turtle", len(void), void)
     w.write("index.html", index_html(release, list(w.files)), "text/html", "this release: files, sizes, triples, checksums")
     manifest = {
@@ -1107,13 +1116,14 @@ def publish_cmd(out, version, date, prior, reasoner, no_reasoner, sparql_endpoin
                 "seconds": round(seconds, 2), "files": [{"path": f.path, "bytes": f.size, "triples": f.triples, "sha256": f.sha256} for f in files]}
         click.echo(json.dumps(data, indent=2))
         return
-    shown = [f for f in files if not f.path.startswith(("nanopubs/", "queries/"))]
+    shown = [f for f in files if not f.path.startswith(GROUPED)]
     width = max(len(f.path) for f in shown)
     lines = [f"tkiros {release.version} ({release.date}) -> {out}" + (f"  prior: {release.prior_version}" if release.prior_version else "")]
     for f in shown:
         lines.append(f"  {f.path.ljust(width)}  {f.size:>10} B" + (f"  {f.triples:>7} triples" if f.triples is not None else ""))
     n = sum(1 for f in files if f.path.startswith("nanopubs/"))
-    lines.append(f"  nanopubs/: {n} nanopublications; {len(files)} files in {seconds:.1f} s")
+    pages = sum(1 for f in files if f.path.startswith("site/") and f.path.endswith(".html"))
+    lines.append(f"  nanopubs/: {n} nanopublications; site/: {pages} pages; {len(files)} files in {seconds:.1f} s")
     click.echo("\n".join(lines))
 
 

@@ -231,6 +231,7 @@ class Server:
             raise TkirosError(f"--port {port}: not a TCP port (0 to 65535)")
         self.binary = binary or oxigraph_binary()
         self.location, self.description = store_location(location)
+        self.requested = location  # a release folder's site/ is served at /site/
         self.host = host
         self.port = port or free_port(host)
         self.timeout_s = timeout_s
@@ -272,6 +273,9 @@ class Server:
                 check_port(self.host, self.port)
                 self.gateway = Gateway(self.host, self.port, ("127.0.0.1", self.inner_port), self.timeout_s,
                                        self.federation, on_overrun=self.restart)
+                from tkiros.site import SiteSource
+
+                self.gateway.site = SiteSource(self.requested)
                 self.gateway.start()
             if not self.alive():
                 self._start_child(ready_timeout)
@@ -489,10 +493,10 @@ def serve_cmd(port, host, timeout_s, federation, location, fmt, output):
         endpoint = server.local_endpoint  # a wildcard bind (0.0.0.0) is printed as the loopback address that reaches it
         page = endpoint.rsplit("/", 1)[0] + "/"
         info = {"endpoint": endpoint, "page": page, "host": host, "port": server.port, "timeout_s": timeout_s,
-                "location": str(server.location), "read_only": True, "federation": federation, "pid": server.process.pid}
+                "location": str(server.location), "read_only": True, "federation": federation, "pid": server.process.pid, "site": page + "site/"}
         emit(json.dumps(info, indent=1) + "\n" if fmt == "json" else endpoint + "\n", output)
         exposed = "" if is_loopback(host) else " (reachable from the network)"
-        click.echo(f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page};"
+        click.echo(f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page}; browsable pages {page}site/;"
                    f" time limit {timeout_s:g} s; Ctrl-C stops", err=True)
         supervise(server, on_restart=lambda reason: click.echo(f"tkiros: the Oxigraph server stopped ({reason}); restarting", err=True))
     except (_Stop, KeyboardInterrupt):

@@ -34,7 +34,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MARKER = "site.json"  # written last; a folder holding it is a site that `tkiros site -o` may replace
-MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+SITE_MEDIA_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json"}
 
 
 @dataclass
@@ -150,13 +150,13 @@ class Site:
         return Linker({i: p.path for i, p in self.pages.items()}, "../" * rel.count("/"))
 
     def entity_page(self, page: Page, svg: str | None) -> None:
-        from tkiros.lookup import _types
+        from tkiros.lookup import MAPPINGS, _types
         from tkiros.prefixes import compact
 
         raw, link = self.raw, self.linker(page.path)
         types = ", ".join(link(t, compact(t)) for t in sorted(_expand_types(_types(raw, page.iri))))
         maps = []
-        for m in MATCHES:
+        for m in MAPPINGS:
             for x in _values(raw, page.iri, (SKOS + m,)):
                 maps.append(f'<li><a href="{e(x)}">{e(compact(x))}</a> <span class="how">skos:{m}</span></li>')
         notes = "".join(f"<p>{e(n)}</p>" for n in _values(raw, page.iri, (SKOS + "note", "http://purl.obolibrary.org/obo/IAO_0000115")))
@@ -329,3 +329,51 @@ def site_cmd(out):
     size = sum(len(d) for d in files.values())
     pages = sum(1 for rel in files if rel.endswith(".html"))
     click.echo(f"tkiros: wrote {pages} pages ({len(files)} files, {size / 1e6:.1f} MB) to {out} in {time.monotonic() - started:.1f} s", err=True)
+
+
+# --- Serving the site (tkiros serve, at /site/) -------------------------------------------------------
+
+
+class SiteSource:
+    """The folder `tkiros serve` shows at /site/: a served release's site/, else the site of the sources,
+    built on the first request into the cache (once per state of the sources)."""
+
+    def __init__(self, location: str | Path | None = None):
+        import threading
+
+        release_site = Path(location) / "site" if location is not None else None
+        self._folder = release_site if release_site and (release_site / MARKER).is_file() else None
+        self._lock = threading.Lock()
+
+    def folder(self) -> Path:
+        with self._lock:
+            if self._folder is None:
+                from tkiros.paths import cache_dir
+                from tkiros.store import sources_digest
+
+                target = cache_dir() / f"site-{sources_digest()[:24]}"
+                if not (target / MARKER).is_file():
+                    write_site(target, build_site())
+                self._folder = target
+            return self._folder
+
+
+def serve_site(handler, source: SiteSource) -> None:
+    """Answer one GET or HEAD under /site/ with a file of the site (never a file outside it)."""
+    from urllib.parse import unquote, urlsplit
+
+    path = unquote(urlsplit(handler.path).path)
+    if path == "/site":
+        return handler._reply(301, b"", [("Location", "/site/")])
+    rel = path[len("/site/"):]
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    try:
+        folder = source.folder().resolve()
+    except TkirosError as err:
+        return handler._error(500, f"tkiros: cannot build the site: {err.message}")
+    target = (folder / rel).resolve()
+    if folder not in target.parents or not target.is_file():
+        return handler._error(404, f"tkiros: no such page of the site: {path}")
+    media = SITE_MEDIA_TYPES.get(target.suffix, "application/octet-stream")
+    handler._reply(200, target.read_bytes(), content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
