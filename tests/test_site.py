@@ -81,7 +81,7 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        for key in ("href", "src"):
+        for key in ("href", "src", "xlink:href"):
             if a.get(key):
                 self.links.append(a[key])
         if "id" in a:
@@ -161,6 +161,7 @@ def test_drug_page_has_cards_diagram_explanation_references_and_links(site):
     assert "Gleevec" in page and 'href="http://purl.obolibrary.org/obo/CHEBI_45783">CHEBI:45783</a>' in page and "skos:exactMatch" in page
     assert page.count('class="card"') >= 40 and "<blockquote>" in page and "characters " in page
     assert page.count("<svg") == 1 and "<?xml" not in page and "<!DOCTYPE svg" not in page
+    assert 'xlink:href="../gene/bcr-abl1.html"' in page  # diagram nodes link to their pages
     assert "<h2>Inferred classes</h2>" in page and 'href="../class/BCRABLInhibitor.html"' in page and "Because:" in page
     assert "<h2>References</h2>" in page and re.search(r"<li>\[\d+\] \w", page)
     assert 'href="../finding/bcrabl-f01.html"' in page
@@ -206,3 +207,12 @@ def test_serve_serves_the_site_beside_the_query_page(tmp_path, graph):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_a_served_release_shows_its_own_site(tmp_path):
+    from tkiros.site import MARKER, SiteSource
+
+    release = tmp_path / "release"
+    (release / "site").mkdir(parents=True)
+    (release / "site" / MARKER).write_text("{}\n")
+    assert SiteSource(release).folder() == release / "site"

@@ -243,6 +243,13 @@ class Site:
         rows = [[p.label, p.synonyms, p.path, singular[p.kind]] for i, p in sorted(self.pages.items()) if p.kind != "finding"]
         return ("window.TKIROS_INDEX = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n").encode("utf-8")
 
+    def linked(self, dot: str, diagram) -> str:
+        """The DOT with each node that stands for one entity with a page linking to it (from an entity page)."""
+        for nid, iris in sorted(diagram.iris.items()):
+            if len(iris) == 1 and iris[0] in self.pages:
+                dot = dot.replace(f"\n  {nid} [", f'\n  {nid} [URL="../{self.pages[iris[0]].path}", ', 1)
+        return dot
+
     def build(self, workers: int = 2) -> dict[str, bytes]:
         from tkiros.diagram import build_diagram, findings_around, to_dot
 
@@ -252,7 +259,8 @@ class Site:
         for p in entities:
             around = findings_around(self.raw, p.iri)
             if around:
-                dots[p.iri] = to_dot(build_diagram(around, f"Mechanisms around {p.label} (tkiros)", self.graph))
+                diagram = build_diagram(around, f"Mechanisms around {p.label} (tkiros)", self.graph)
+                dots[p.iri] = self.linked(to_dot(diagram), diagram)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each render is a graphviz-pure process
             svgs = dict(zip(dots, pool.map(_svg, dots.values())))
         for p in entities:

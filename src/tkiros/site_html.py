@@ -109,10 +109,13 @@ def explanation_html(data: dict, link: Linker, local, only: str | None = None) -
     for d in data["defined"]:
         if only and d["class"] != only:
             continue
-        head = "" if only else f"<h3>{link(d['class'], d['label'])}</h3>"
-        meaning = f"<p>{e(d['text'])}</p>" if d["text"] and not only else ""
-        out.append(f'<div class="because">{head}{meaning}<p>Definition: <code>{e(d["definition"])}</code>. Because:</p>'
-                   f"{supports_html(data['ex'], d['supports'], link, local)}</div>")
+        body = (f'<p>Definition: <code>{e(d["definition"])}</code>. Because:</p>'
+                f"{supports_html(data['ex'], d['supports'], link, local)}")
+        if only:
+            out.append(f'<div class="because">{body}</div>')
+        else:  # one line per class, opened on demand: a drug may be in a dozen classes
+            meaning = f" <span class=\"how\">{e(d['text'])}</span>" if d["text"] else ""
+            out.append(f'<details class="because"><summary>{link(d["class"], d["label"])}{meaning}</summary>{body}</details>')
     return "\n".join(out)
 
 
