@@ -836,3 +836,12 @@ def test_swap_without_rename_exchange_and_recovery_of_a_half_done_swap(tmp_path,
     os.rename(out, aside)
     publish_module._tidy(out)
     assert json.loads((out / "release.json").read_text())["version"] == "0.2.0" and not aside.exists()
+
+
+def test_release_has_the_browsable_site(published, findings):
+    out, result = published
+    site = out / "site"
+    assert (site / "site.json").is_file() and (site / "drug" / "imatinib.html").is_file() and (site / "search-index.js").is_file()
+    assert {p.stem for p in (site / "finding").glob("*.html")} - {"index"} == {f.rsplit("/", 1)[-1] for f in findings}
+    assert 'href="site/index.html"' in (out / "index.html").read_text()
+    assert sum(1 for f in result.files if f.path.startswith("site/")) == sum(1 for p in site.rglob("*") if p.is_file())
