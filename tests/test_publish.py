@@ -290,7 +290,7 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
     finding_partition = next(p for p in g.objects(ds, V.classPartition) if g.value(p, V["class"]) == rdflib.URIRef(TK + "Finding"))
     assert int(g.value(finding_partition, V.entities)) == len(findings)
     distributions = list(g.objects(ds, DCAT.distribution))
-    not_distributions = ("nanopubs/", "queries/", "void.ttl", "index.html", "release.json", "SHA256SUMS")
+    not_distributions = ("nanopubs/", "queries/", "site/", "void.ttl", "index.html", "release.json", "SHA256SUMS")
     assert {str(d)[len(RELEASE_IRI):] for d in distributions} == {f.path for f in result.files if not f.path.startswith(not_distributions)}
     for dist in distributions:
         name = str(dist)[len(RELEASE_IRI):]
@@ -304,7 +304,7 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
 def test_index_html_lists_files_with_size_and_checksum(published):
     out, result = published
     page = (out / "index.html").read_text()
-    listed = [f for f in result.files if not f.path.startswith(("nanopubs/", "queries/")) and f.path not in ("index.html", "release.json", "SHA256SUMS")]
+    listed = [f for f in result.files if not f.path.startswith(("nanopubs/", "queries/", "site/")) and f.path not in ("index.html", "release.json", "SHA256SUMS")]
     for f in listed:
         assert f'href="{f.path}"' in page and f.sha256 in page and f'title="{f.size} bytes"' in page, f.path
     assert f"{len([f for f in result.files if f.path.startswith('nanopubs/')])} nanopublications" in page
@@ -823,19 +823,28 @@ def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
 
 
 def test_swap_without_rename_exchange_and_recovery_of_a_half_done_swap(tmp_path, monkeypatch):
-    from tkiros.release import publish as publish_module
+    from tkiros.release import install as install_module
 
     out, new = tmp_path / "release", tmp_path / ".release.building-1-x"
     for folder, version in ((out, "0.1.0"), (new, "0.2.0")):
         folder.mkdir()
         (folder / "release.json").write_text(json.dumps({"version": version}))
-    monkeypatch.setattr(publish_module, "_exchange", lambda a, b: False)  # as on a system without renameat2
-    publish_module._install(new, out)
+    monkeypatch.setattr(install_module, "exchange", lambda a, b: False)  # as on a system without renameat2
+    install_module.install(new, out)
     assert json.loads((out / "release.json").read_text())["version"] == "0.2.0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
     # a run killed between its two renames left the old release aside and none in place: the next run restores it
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     aside = tmp_path / f".release.previous-{int(dead.stdout)}-y"
     os.rename(out, aside)
-    publish_module._tidy(out)
+    install_module.tidy(out)
     assert json.loads((out / "release.json").read_text())["version"] == "0.2.0" and not aside.exists()
+
+
+def test_release_has_the_browsable_site(published, findings):
+    out, result = published
+    site = out / "site"
+    assert (site / "site.json").is_file() and (site / "drug" / "imatinib.html").is_file() and (site / "search-index.js").is_file()
+    assert {p.stem for p in (site / "finding").glob("*.html")} - {"index"} == {f.rsplit("/", 1)[-1] for f in findings}
+    assert 'href="site/index.html"' in (out / "index.html").read_text()
+    assert sum(1 for f in result.files if f.path.startswith("site/")) == sum(1 for p in site.rglob("*") if p.is_file())

@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "show": "tkiros.cli.views:show_cmd",
     "publish": "tkiros.cli.release:publish_cmd",
     "diff": "tkiros.cli.release:diff_cmd",
+    "site": "tkiros.cli.release:site_cmd",
     "serve": "tkiros.cli.serve:serve_cmd",
     "ingest": "tkiros.ingest.commands:ingest_cmd",
     "candidates": "tkiros.ingest.commands:candidates_cmd",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
 
 from tkiros.cli.options import format_option, output_option, reasoner_option
 from tkiros.release.diff import diff_graphs, diff_text, load_release_graph
+from tkiros.release.metadata import GROUPED
 from tkiros.release.publish import publish
 
 
@@ -38,13 +40,14 @@ def publish_cmd(out, version, date, prior, reasoner, no_reasoner, sparql_endpoin
                 "seconds": round(seconds, 2), "files": [{"path": f.path, "bytes": f.size, "triples": f.triples, "sha256": f.sha256} for f in files]}
         click.echo(json.dumps(data, indent=2))
         return
-    shown = [f for f in files if not f.path.startswith(("nanopubs/", "queries/"))]
+    shown = [f for f in files if not f.path.startswith(GROUPED)]
     width = max(len(f.path) for f in shown)
     lines = [f"tkiros {release.version} ({release.date}) -> {out}" + (f"  prior: {release.prior_version}" if release.prior_version else "")]
     for f in shown:
         lines.append(f"  {f.path.ljust(width)}  {f.size:>10} B" + (f"  {f.triples:>7} triples" if f.triples is not None else ""))
     n = sum(1 for f in files if f.path.startswith("nanopubs/"))
-    lines.append(f"  nanopubs/: {n} nanopublications; {len(files)} files in {seconds:.1f} s")
+    pages = sum(1 for f in files if f.path.startswith("site/") and f.path.endswith(".html"))
+    lines.append(f"  nanopubs/: {n} nanopublications; site/: {pages} pages; {len(files)} files in {seconds:.1f} s")
     click.echo("\n".join(lines))
 
 
@@ -67,3 +70,28 @@ def diff_cmd(old, new, fmt, output):
         emit(json.dumps({"old": old, "new": new, **report}, indent=2, ensure_ascii=False) + "\n", output)
     else:
         emit(diff_text(report, old, new), output)
+
+
+@click.command("site")
+@click.option("-o", "--out", "out", required=True, metavar="DIR", help="The folder to write the site into (replaced atomically).")
+def site_cmd(out):
+    """Write a static site: a page per drug, gene/protein, cancer, cell line, mechanism class and finding.
+
+    Each page has its evidence cards, diagram, inferred classes with their explanation, references and
+    external links; a search box over labels and synonyms works without a server (open DIR/index.html).
+
+    \b
+    Examples:
+      tkiros site -o site
+      xdg-open site/drug/imatinib.html
+    """
+    from tkiros.release.publish import check_out_folder
+    from tkiros.release.site import build_site, write_site
+
+    started = time.monotonic()
+    target = check_out_folder(Path(out))
+    files = build_site()
+    write_site(target, files)
+    size = sum(len(d) for d in files.values())
+    pages = sum(1 for rel in files if rel.endswith(".html"))
+    click.echo(f"tkiros: wrote {pages} pages ({len(files)} files, {size / 1e6:.1f} MB) to {out} in {time.monotonic() - started:.1f} s", err=True)

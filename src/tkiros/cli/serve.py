@@ -47,10 +47,10 @@ def serve_cmd(port, host, timeout, federation, location, fmt, output):
         endpoint = server.local_endpoint  # a wildcard bind (0.0.0.0) is printed as the loopback address that reaches it
         page = endpoint.rsplit("/", 1)[0] + "/"
         info = {"endpoint": endpoint, "page": page, "host": host, "port": server.port, "timeout_s": timeout_s,
-                "location": str(server.location), "read_only": True, "federation": federation, "pid": server.process.pid}
+                "location": str(server.location), "read_only": True, "federation": federation, "pid": server.process.pid, "site": page + "site/"}
         emit(json.dumps(info, indent=1) + "\n" if fmt == "json" else endpoint + "\n", output)
         exposed = "" if is_loopback(host) else " (reachable from the network)"
-        click.echo(f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page};"
+        click.echo(f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page}; browsable pages {page}site/;"
                    f" time limit {timeout_s:g} s; Ctrl-C stops", err=True)
         supervise(server, on_restart=lambda reason: click.echo(f"tkiros: the Oxigraph server stopped ({reason}); restarting", err=True))
     except (Stop, KeyboardInterrupt):

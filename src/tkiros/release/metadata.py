@@ -153,23 +153,28 @@ def _human(size: int) -> str:
     return str(size)
 
 
+# Folders of many files: one row each in index.html, not distributions of their own in void.ttl.
+GROUPED = ("nanopubs/", "queries/", "site/")
+
+
 def index_html(release: Release, files: list[ReleaseFile]) -> bytes:
     """index.html of a release: the files with sizes, triple counts and checksums (no wall clock)."""
     e = html.escape
-    grouped_prefixes = ("nanopubs/", "queries/")
-    main_files = [f for f in files if not f.path.startswith(grouped_prefixes)]
+    main_files = [f for f in files if not f.path.startswith(GROUPED)]
     rows = []
     for f in main_files:
         rows.append(f"<tr><td><a href=\"{e(f.path)}\">{e(f.path)}</a></td><td>{e(f.title)}</td>"
                     f"<td class=\"n\" title=\"{f.size} bytes\">{e(_human(f.size))}</td>"
                     f"<td class=\"n\">{'' if f.triples is None else f.triples}</td><td><code>{f.sha256}</code></td></tr>")
     for prefix, what in (("nanopubs/", "nanopublications, one per finding (TriG; their trusty IRIs are listed in release.json)"),
-                         ("queries/", "saved SPARQL queries")):
+                         ("queries/", "saved SPARQL queries"),
+                         ("site/", "files of the browsable site: a page per drug, gene, cancer, cell line, mechanism class and finding")):
         group = [f for f in files if f.path.startswith(prefix)]
         if group:
             size = sum(f.size for f in group)
             triples = sum(f.triples or 0 for f in group)
-            rows.append(f"<tr><td><a href=\"{prefix}\">{prefix}</a></td><td>{len(group)} {e(what)}</td>"
+            href = prefix + ("index.html" if prefix == "site/" else "")
+            rows.append(f"<tr><td><a href=\"{href}\">{prefix}</a></td><td>{len(group)} {e(what)}</td>"
                         f"<td class=\"n\" title=\"{size} bytes\">{e(_human(size))}</td><td class=\"n\">{triples or ''}</td>"
                         f"<td>see <a href=\"SHA256SUMS\">SHA256SUMS</a></td></tr>")
     prior = ""

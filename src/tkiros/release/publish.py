@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,7 +25,8 @@ from pathlib import Path
 from tkiros.errors import TkirosError
 from tkiros.rdfio import jsonld_context, serialize, vocabulary_terms
 from tkiros.release.graphs import Graphs, build_graphs, with_header
-from tkiros.release.metadata import ReleaseFile, index_html, void_triples
+from tkiros.release.install import install, tidy
+from tkiros.release.metadata import GROUPED, ReleaseFile, index_html, void_triples
 from tkiros.release.names import (
     CRASH_ENV,
     DATE_RE,
@@ -172,8 +172,12 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     from tkiros.release.ontodoc import ontology_html
 
     w.write("ontology.html", ontology_html(graphs.terms, ONTOLOGY_IRI), "text/html", "documentation of the ontology's terms")
+    from tkiros.release.site import SITE_MEDIA_TYPES, build_site
+
+    for rel, data in build_site(release.root).items():
+        w.write(f"site/{rel}", data, SITE_MEDIA_TYPES[Path(rel).suffix], "page of the browsable site")
     # One distribution per top-level file; the nanopublications and queries are listed in index.html.
-    void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(("nanopubs/", "queries/"))])
+    void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(GROUPED)])
     w.write("void.ttl", serialize(void, "ttl", prefixes(extra=True)), "text/turtle", "dataset description: VoID and DCAT; Turtle", len(void), void)
     w.write("index.html", index_html(release, list(w.files)), "text/html", "this release: files, sizes, triples, checksums")
     manifest = {
@@ -189,52 +193,6 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(w.files, key=lambda f: f.path))
     w.write("SHA256SUMS", sums.encode("utf-8"), "text/plain", "SHA-256 of every file (sha256sum -c SHA256SUMS)")
     return w
-
-
-def _tidy(out: Path) -> None:
-    """Remove what killed runs left beside ``out``; restore a release moved aside by a half-done swap."""
-    from tkiros.procs import pid_alive as _alive
-
-    for p in out.parent.glob(f".{out.name}.*"):
-        m = re.match(rf"^\.{re.escape(out.name)}\.(building|previous)-(\d+)-", p.name)
-        if not m or _alive(int(m.group(2))):
-            continue
-        if m.group(1) == "previous" and not out.exists() and (p / "release.json").is_file():
-            os.rename(p, out)
-        else:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _install(tmp: Path, out: Path) -> None:
-    """Put the finished release ``tmp`` at ``out``, replacing a previous release in one rename."""
-    os.sync()
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    if _exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous release
-        return
-    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-{os.getpid()}-", dir=out.parent))
-    aside.rmdir()
-    os.rename(out, aside)
-    os.rename(tmp, out)
-    shutil.rmtree(aside, ignore_errors=True)
 
 
 @dataclass
@@ -273,7 +231,7 @@ def publish(out: Path, version: str | None = None, date: str | None = None, prio
     if not out.parent.is_dir():
         raise TkirosError(f"--out {out}: folder {out.parent} does not exist")
 
-    _tidy(out)
+    tidy(out)
     if out.is_dir() and any(out.iterdir()) and not (out / "release.json").is_file():
         raise TkirosError(f"--out {out}: not empty and not a tkiros release (no release.json); choose a new folder")
     release = make_release(out, version, date, prior, sparql_endpoint, root)
@@ -284,7 +242,7 @@ def publish(out: Path, version: str | None = None, date: str | None = None, prio
         raise TkirosError(f"--out {out}: cannot write in folder {out.parent}: {err.strerror or err}") from None
     try:
         written = write_release(tmp, release, graphs)
-        _install(tmp, out)
+        install(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -94,6 +94,11 @@ class Relay(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        site = self.server.gateway.site
+        if site is not None and self.command in ("GET", "HEAD") and urlsplit(self.path).path.startswith("/site"):
+            from tkiros.release.site import serve_site
+
+            return serve_site(self, site)
         self._relay()
 
     do_POST = do_HEAD = do_OPTIONS = do_PUT = do_DELETE = do_GET
@@ -159,6 +164,8 @@ class _Listener(ThreadingHTTPServer):
 
 class Gateway:
     """Listens on ``host:port`` for clients and relays to the Oxigraph child at ``upstream``."""
+
+    site = None  # a tkiros.release.site.SiteSource: the browsable pages, served at /site/ beside the query page
 
     def __init__(self, host: str, port: int, upstream: tuple[str, int], timeout_s: float, federation: bool, on_overrun):
         self.host, self.port, self.upstream = host, port, upstream

@@ -89,6 +89,7 @@ class Server:
             raise TkirosError(f"--port {port}: not a TCP port (0 to 65535)")
         self.binary = binary or oxigraph_binary()
         self.location, self.description = store_location(location)
+        self.requested = location  # a release folder's site/ is served at /site/
         self.host = host
         self.port = port or free_port(host)
         self.timeout_s = timeout_s
@@ -130,6 +131,9 @@ class Server:
                 check_port(self.host, self.port)
                 self.gateway = Gateway(self.host, self.port, ("127.0.0.1", self.inner_port), self.timeout_s,
                                        self.federation, on_overrun=self.restart)
+                from tkiros.release.site import SiteSource
+
+                self.gateway.site = SiteSource(self.requested)
                 self.gateway.start()
             if not self.alive():
                 self._start_child(ready_timeout)

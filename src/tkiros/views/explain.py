@@ -97,7 +97,7 @@ def manchester(expr, top: bool = True) -> str:
     return text if top else f"({text})"
 
 
-class _Explainer:
+class Explainer:
     def __init__(self, store):
         self.store = store
         self.label_cache: dict[str, str] = {}
@@ -264,21 +264,25 @@ def explain(entity: str, reasoner: str = DEFAULT_REASONER) -> dict:
         iri = resolve_entity(graph.store, entity, "ENTITY").value
     except TkirosError as err:
         raise TkirosError(err.message.replace("--param ENTITY=", "ENTITY ")) from None
-    ex = _Explainer(graph.store)
+    return explain_iri(iri, graph.store, asserted, Explainer(graph.store), reasoner)
+
+
+def explain_iri(iri: str, inferred, asserted, ex: "Explainer", reasoner: str = DEFAULT_REASONER) -> dict:
+    """explain() on open stores (the inferred and the asserted one), for callers that explain many entities."""
     asserted_types = {q.object.value for q in asserted.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TYPE), None, ox.DefaultGraph())}
     all_types = set(ex.objects(iri, TYPE))
     inferred_types = sorted(c for c in all_types - asserted_types if not c.startswith(META))
     defined, entailed = [], []
     for c in inferred_types:
-        defs = [q.object for q in graph.store.quads_for_pattern(ox.NamedNode(c), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
+        defs = [q.object for q in inferred.quads_for_pattern(ox.NamedNode(c), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
                 if isinstance(q.object, ox.BlankNode)]
         if not defs:
             entailed.append(c)
             continue
-        expr = class_expression(graph.store, defs[0])
+        expr = class_expression(inferred, defs[0])
         supports = ex.satisfy(expr, iri) or []
         ex.add_evidence(supports, asserted)
-        definition = [q.object.value for q in graph.store.quads_for_pattern(ox.NamedNode(c), ox.NamedNode("http://purl.obolibrary.org/obo/IAO_0000115"), None, ox.DefaultGraph())]
+        definition = [q.object.value for q in inferred.quads_for_pattern(ox.NamedNode(c), ox.NamedNode("http://purl.obolibrary.org/obo/IAO_0000115"), None, ox.DefaultGraph())]
         defined.append({"class": c, "label": ex.label(c), "definition": manchester(expr),
                         "text": definition[0] if definition else "", "supports": supports})
     return {"entity": iri, "label": ex.label(iri), "reasoner": reasoner,

@@ -125,7 +125,7 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
         # findings and spans (which have labels too) only when asked for by their exact CURIE
         if not (via == "curie" and rank == "exact") and _is_finding_or_span(store, iri):
             continue
-        hits.append(Hit(iri, compact(iri), _label(store, iri), name, via, rank, _types(store, iri)))
+        hits.append(Hit(iri, compact(iri), _label(store, iri), name, via, rank, asserted_types(store, iri)))
         if len(hits) >= limit:
             break
     return hits
@@ -136,7 +136,7 @@ def _label(store, iri: str) -> str:
     return rows[0]["l"].value if rows else ""
 
 
-def _types(store, iri: str) -> list[str]:
+def asserted_types(store, iri: str) -> list[str]:
     from tkiros.prefixes import compact
 
     # the most specific types only: the store also holds each superclass (ontology/rules/90-instance-types.rq)
@@ -247,7 +247,7 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
     c = compact
     label = _label(store, iri)
     synonyms = _values(store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}altLabel>|<{SKOS}prefLabel>|<{SKOS}notation> ?v }}")
-    asserted = _types(store, iri)
+    asserted = asserted_types(store, iri)
     inferred_types, inferred_note = _inferred_types(iri) if inferred else (None, "not asked for: --no-inferred")
     if inferred_types is not None:
         inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
@@ -280,7 +280,7 @@ def _findings_of(raw, iri: str) -> list[FindingView]:
         roles.setdefault(r["f"].value, set()).add(r["role"].value)
     order = [name for name, _ in ROLES]
     views = []
-    for f in sorted(roles, key=_finding_sort_key):
+    for f in sorted(roles, key=finding_sort_key):
         def vals(prop, var="v", f=f):
             return _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}{prop}>/<{RDFS}label> ?v }}", var)
 
@@ -308,7 +308,7 @@ def _findings_of(raw, iri: str) -> list[FindingView]:
     return views
 
 
-def _finding_sort_key(iri: str):
+def finding_sort_key(iri: str):
     """Findings in id order with numbers compared as numbers: erbb-f2 before erbb-f10."""
     import re
 
