@@ -92,7 +92,6 @@ def example_params() -> dict[str, dict[str, str]]:
     a label would be ambiguous once the graph is copied)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from test_queries import EXAMPLE_PARAMS
-
     from tkiros.query.queries import get_query, resolve_entity
     from tkiros.store.store import open_store
 
@@ -123,9 +122,9 @@ def queries(engine: str, location: Path, repeats: int, names: list[str], cap: fl
         import pyoxigraph as ox
         import rdflib
 
-        from tkiros.store.paths import source_files
         from tkiros.query.results import Result
         from tkiros.rdfio import to_ox, to_rdflib
+        from tkiros.store.paths import source_files
 
         g = rdflib.Graph()
         for f in source_files(ROOT):

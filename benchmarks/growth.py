@@ -60,7 +60,9 @@ class Growth:
         for t in triples:
             if isinstance(t.subject, ox.NamedNode):
                 by_subject.setdefault(t.subject.value, []).append(t)
-        typed = lambda cls: {t.subject.value for t in triples if t.predicate.value == TYPE and t.object.value == TK + cls}
+        def typed(cls):
+            return {t.subject.value for t in triples if t.predicate.value == TYPE and t.object.value == TK + cls}
+
         self.findings, self.spans = typed("Finding"), typed("SeedSpan")
         own = {s for s in by_subject if s.startswith(DATA)}
         self.entities = own - self.findings - self.spans
@@ -165,7 +167,9 @@ def figures(path: Path) -> dict:
 
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    one = lambda q: int(next(iter(store.query(q)))[0].value)
+    def one(q):
+        return int(next(iter(store.query(q)))[0].value)
+
     return {"triples": len(store),
             "agents": one(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?f <{TK}hasAgent> ?a }}"),
             "gefitinib_findings": one(f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ ?f <{TK}hasAgent> <{HUB}> }}"),

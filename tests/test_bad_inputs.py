@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import shlex
 from pathlib import Path
 

@@ -17,7 +17,6 @@ QUERY = "tkis-raising-ros"
 
 def test_query_page_runs_a_saved_query_and_shows_its_rows(chromium, graph, tmp_path_factory):
     from test_serve import start_cli_server
-
     from tkiros.query.queries import get_query, run_query
 
     expected = run_query(QUERY, store=graph)

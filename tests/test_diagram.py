@@ -49,7 +49,7 @@ def test_dot_matches_golden(case, graph, regen):
 
 def test_dot_is_deterministic(graph):
     assert _dot("diagram-gefitinib", graph) == _dot("diagram-gefitinib", graph)
-    lines = [l for l in _dot("diagram-gefitinib", graph).splitlines() if " -> " in l and "legend" not in l]
+    lines = [ln for ln in _dot("diagram-gefitinib", graph).splitlines() if " -> " in ln and "legend" not in ln]
     assert lines == sorted(lines)
 
 

@@ -62,9 +62,10 @@ def test_cancer_parameter_includes_subtypes_unless_exact():
 
 
 def test_subtypes_follow_the_imported_hierarchy_and_derived_cell_lines():
+    import pyoxigraph as ox
+
     from tkiros.query.queries import subtypes_of
     from tkiros.store.store import open_store
-    import pyoxigraph as ox
 
     raw = open_store().store
     tkd = "https://w3id.org/tkiros/data/"

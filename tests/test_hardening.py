@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -133,15 +141,6 @@ def test_entity_parameter_values_resolve_or_fail_cleanly(value, graph):
 
 
 # --- Issue 15: one test per case of the catalogue (docs: README "Errors") --------------------------------
-
-import os
-import signal
-import socket
-import stat
-import subprocess
-import sys
-import threading
-import time
 
 TKIROS = [sys.executable, "-c", "from tkiros.cli import main; main()"]
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
@@ -523,14 +522,14 @@ def test_case11_slow_shape_constraint_is_stopped(monkeypatch):
 
 def _java_children(pid: int) -> list[int]:
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for proc_stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            comm = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+            fields = proc_stat.read_text().rsplit(")", 1)[1].split()
+            comm = proc_stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
         except (OSError, IndexError):
             continue
         if int(fields[1]) == pid and comm == "java":
-            found.append(int(stat.parent.name))
+            found.append(int(proc_stat.parent.name))
     return found
 
 

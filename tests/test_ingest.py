@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from cli_helpers import ROOT, copy_project, invoke
-from tkiros.ingest.commands import ingest_document
 from tkiros.ingest.candidates import read_candidates
+from tkiros.ingest.commands import ingest_document
 from tkiros.ingest.grounding import build_dictionary, mentions
-from tkiros.ingest.sentences import citations, reference_list, sentences, Piece
+from tkiros.ingest.sentences import Piece, citations, reference_list, sentences
 
 FIX = ROOT / "tests" / "fixtures" / "ingest"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 from cli_helpers import DATA_DIRS, ROOT, copy_project
-
 from tkiros.store.paths import data_source
 
 EXTRA = """@prefix tkiros: <https://w3id.org/tkiros/vocab/> .

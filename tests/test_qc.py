@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
 from cli_helpers import copy_project, invoke
 
 ROOT = Path(__file__).resolve().parent.parent

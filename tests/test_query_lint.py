@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib.plugins.sparql.parser import parseQuery
 from pyparsing import ParseResults
+from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,6 @@ HTML-speaking or truncating endpoint gives one line and exit 2 (local http.serve
 
 from __future__ import annotations
 
-from cli_helpers import invoke
-
 import http.server
 import json
 import os
@@ -25,6 +23,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
+from cli_helpers import invoke
 from tkiros.errors import TkirosError
 from tkiros.query.queries import list_queries
 from tkiros.serve.network import free_port

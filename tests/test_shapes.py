@@ -9,8 +9,8 @@ import pytest
 import rdflib
 
 from tkiros.checks.qc import list_checks, run_checks
-from tkiros.store.store import open_files
 from tkiros.checks.validate import validate
+from tkiros.store.store import open_files
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl"))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from chromium_helpers import chromium, screenshot  # noqa: F401 (chromium is a fixture)
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "site-drug-page.png"

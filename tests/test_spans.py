@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 TK = "https://w3id.org/tkiros/vocab/"
 OA = "http://www.w3.org/ns/oa#"

@@ -14,8 +14,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tkiros.views.tables import (TABLES, Column, Table, TableSpec, build_table, build_tables, catalogue_markdown, catalogue_path,
-                           format_cell, render_csv, render_html, render_md, table_row_counts, tables_cmd)
+from tkiros.views.tables import (
+    TABLES,
+    Column,
+    Table,
+    TableSpec,
+    build_table,
+    build_tables,
+    catalogue_markdown,
+    catalogue_path,
+    format_cell,
+    render_csv,
+    render_html,
+    render_md,
+    table_row_counts,
+    tables_cmd,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TABLE_NUMBERS = sorted(TABLES)
