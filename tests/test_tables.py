@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tkiros.cli.views import tables_cmd
 from tkiros.views.tables import (
     TABLES,
     Column,
@@ -28,7 +29,6 @@ from tkiros.views.tables import (
     render_html,
     render_md,
     table_row_counts,
-    tables_cmd,
 )
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
