@@ -14,7 +14,6 @@ into the query text. An ``entity`` parameter is resolved to an IRI by label, syn
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +137,8 @@ def get_query(name_or_path: str) -> SavedQuery:
         query = parse_header(p, read_query_file(p, name_or_path))
         protect(p)  # its results may never be written over it (-o)
         return query
+    import difflib  # only for the hint of an unknown name
+
     if "/" not in name_or_path and saved.is_file():  # read only the query asked for
         query = parse_header(saved, read_query_file(saved, f"queries/{saved.name}"))
         protect(saved)
@@ -189,6 +190,8 @@ def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
     index = entity_index(store)
     hits = index.get(_norm(value))
     if not hits:
+        import difflib
+
         close = difflib.get_close_matches(_norm(value), list(index), n=3, cutoff=0.75)
         hint = f"; close: {', '.join(close)}" if close else ""
         raise TkirosError(f"--param {param}={_short(value)}: no entity has this label, synonym or CURIE{hint}")
@@ -386,6 +389,10 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
     subs = bind_params(query, params or {}, raw)
     text = query.text + expand_subtypes(query, params or {}, subs, raw)
     where = _shown(query.path)
+    if engine == "oxigraph" or endpoint:
+        from tkiros.bind import constants
+
+        text, subs = constants(text, subs)  # so that the engine plans with them (tkiros.bind)
     if endpoint:
         from tkiros.remote import run_remote
 
