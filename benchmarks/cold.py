@@ -58,6 +58,9 @@ def main(argv=None) -> None:
     parser.add_argument("--naive-every", type=int, default=3, help="run the naive path every Nth round (it is slow)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
+    # Byte-code as an installed wheel has it (pip compiles at install; an editable install under
+    # PYTHONDONTWRITEBYTECODE=1, as on this machine, would otherwise compile every module on every run).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     sys.path.insert(0, str(ROOT / "src"))
     from tkiros.store import open_store
 
