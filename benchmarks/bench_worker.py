@@ -105,9 +105,13 @@ def example_params() -> dict[str, dict[str, str]]:
 
 
 def queries(engine: str, location: Path, repeats: int, names: list[str], cap: float = 30.0, whole: bool = False) -> None:
+    import dataclasses
+    import os
+
     from tkiros.errors import TkirosError
+    from tkiros.query.bind import constants
     from tkiros.query.engines.oxigraph import execute
-    from tkiros.query.queries import bind_params, list_queries
+    from tkiros.query.queries import bind_params, expand_subtypes, list_queries
 
     saved = [q for q in list_queries() if not names or q.name in names]
     started = time.perf_counter()
@@ -142,9 +146,14 @@ def queries(engine: str, location: Path, repeats: int, names: list[str], cap: fl
             return Result([str(v) for v in res.vars], [[to_ox(row[i]) for i in range(len(res.vars))] for row in res])
     print(json.dumps({"loaded": True, "load_s": time.perf_counter() - started, "peak_mb": peak_mb()}), flush=True)
     params = example_params()
+    binding = os.environ.get("TKIROS_BENCH_BINDING", "constants")  # or "substitutions": the engine's own
     for q in saved:
         given = {k: v for k, v in params.get(q.name, {}).items() if not (whole and not q.params[k].required)}
         subs = bind_params(q, given, store)
+        text = q.text + expand_subtypes(q, given, subs, store)
+        if binding == "constants" and engine == "oxigraph":
+            text, subs = constants(text, subs)
+        q = dataclasses.replace(q, text=text)
         times, cpu, rows = [], [], 0
         try:
             for _ in range(repeats):

@@ -14,7 +14,6 @@ into the query text. An ``entity`` parameter is resolved to an IRI by label, syn
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +99,8 @@ def get_query(name_or_path: str) -> SavedQuery:
         query = parse_header(p, read_rq(p, name_or_path))
         protect(p)  # its results may never be written over it (-o)
         return query
+    import difflib  # only for the hint of an unknown name
+
     if "/" not in name_or_path and saved.is_file():  # read only the query asked for
         query = parse_header(saved, read_rq(saved, f"queries/{saved.name}"))
         protect(saved)
@@ -150,6 +151,8 @@ def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
     index = entity_index(store)
     hits = index.get(norm_key(value))
     if not hits:
+        import difflib
+
         close = difflib.get_close_matches(norm_key(value), list(index), n=3, cutoff=0.75)
         hint = f"; close: {', '.join(close)}" if close else ""
         raise TkirosError(f"--param {param}={_short(value)}: no entity has this label, synonym or CURIE{hint}")
@@ -265,6 +268,10 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
             store = open_store()
     subs = bind_params(query, params or {}, store)
     text = query.text + expand_subtypes(query, params or {}, subs, store)
+    if name in ("oxigraph", "endpoint"):
+        from tkiros.query.bind import constants
+
+        text, subs = constants(text, subs)  # so that the engine plans with them (tkiros.query.bind)
     return ENGINES[name](text, subs, store, where=_shown(query.path), timeout=timeout, max_rows=max_rows, inferred=inferred,
                          endpoint=endpoint)
 

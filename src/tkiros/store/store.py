@@ -54,15 +54,26 @@ def _read_source(path: Path, root: Path) -> bytes:
         raise TkirosError(f"{rel}: cannot read: {err.strerror or type(err).__name__}") from None
 
 
-def sources_digest(root: Path | None = None) -> str:
+def sources_digest(root: Path | None = None, trust_stats: bool = True) -> str:
+    """SHA-256 over every source file, rule and seed; remembered by the files' stat records unless
+    ``trust_stats`` is False (see tkiros.store.statdigest)."""
+    from tkiros.store.statdigest import cached_digest
+
     root = root or project_root()
     check_source_folders(root)
-    h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
     seeds = sorted((root / "seeds").glob("*.txt"))  # a seed edit must invalidate the store (integrity checks)
-    for path in source_files(root) + rule_files(root) + seeds:
-        h.update(str(path.relative_to(root)).encode() + b"\0")
-        h.update(_read_source(path, root) + b"\0")
-    return h.hexdigest()
+    files = source_files(root) + rule_files(root) + seeds
+
+    def compute() -> str:
+        h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
+        for path in files:
+            h.update(str(path.relative_to(root)).encode() + b"\0")
+            h.update(_read_source(path, root) + b"\0")
+        return h.hexdigest()
+
+    if not trust_stats:
+        return compute()
+    return cached_digest(f"sources {__version__} {Path(root).resolve()}", files, compute, cache_dir())
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -359,7 +370,7 @@ def _build_into(root: Path, target: Path, digest: str) -> None:
     def unchanged() -> None:
         # The store is cached under the digest of the sources read before the build: a source edited
         # meanwhile would be cached under the old digest (and served again once the edit is reverted).
-        if sources_digest(root) != digest:
+        if sources_digest(root, trust_stats=False) != digest:
             raise TkirosError("the sources changed while the store was being built; run the command again")
 
     build_atomically(target, lambda store: compile_into(store, root), verify=unchanged)

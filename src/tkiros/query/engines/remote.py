@@ -1,7 +1,8 @@
 """Saved queries sent to any SPARQL 1.1 endpoint through SPARQLWrapper.
 
-A remote endpoint cannot take SEP-0007 substitutions, so bound parameters travel as a trailing SPARQL
-VALUES block whose terms are serialised as N-Triples terms (escaped by pyoxigraph), never as raw text.
+A remote endpoint cannot take SEP-0007 substitutions: bound parameters arrive here already written into
+the query as constants where that is exact (tkiros.query.bind), and the others travel as a trailing SPARQL VALUES
+block; either way as N-Triples terms (escaped by pyoxigraph), never as raw text.
 """
 
 from __future__ import annotations
