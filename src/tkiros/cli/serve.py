@@ -20,7 +20,6 @@ from tkiros.serve.server import Server, Stop, restore_signals, stop_on_signals, 
 @format_option(("text", "json"), "text", "How to print the endpoint once it answers.")
 @output_option("Write the endpoint (atomically) to FILE instead of stdout, once it answers.")
 def serve_cmd(port, host, timeout, federation, location, fmt, output):
-    timeout_s = timeout
     """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph) until Ctrl-C or SIGTERM.
 
     Prints the endpoint URL (http://HOST:PORT/query) once it answers; its query web page is at
@@ -34,6 +33,8 @@ def serve_cmd(port, host, timeout, federation, location, fmt, output):
       tkiros query tkis-raising-ros --endpoint http://127.0.0.1:7878/query
     """
     from tkiros.output import emit
+
+    timeout_s = timeout
 
     # From the start, a signal stops the server cleanly: a client may send SIGTERM as soon as it reads the URL.
     previous = stop_on_signals()
