@@ -397,13 +397,22 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
         from tkiros.remote import run_remote
 
         check_read_only(text, where, allow_service=True)  # the endpoint, not tkiros, would fetch
-        return run_remote(endpoint, text, subs, timeout=timeout, where=where)
+        return _sorted_lists(run_remote(endpoint, text, subs, timeout=timeout, where=where), text)
     if engine == "rdflib":
         from tkiros.naive import run_rdflib
 
         check_read_only(text, where)
-        return run_rdflib(text, subs, root=getattr(store, "root", None), where=where)
-    return execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
+        return _sorted_lists(run_rdflib(text, subs, root=getattr(store, "root", None), where=where), text)
+    result = execute(raw, text, subs, where=where, timeout=timeout, max_rows=max_rows)
+    return _sorted_lists(result, text)
+
+
+def _sorted_lists(result: Result, text: str) -> Result:
+    from tkiros.listcells import sort_list_cells
+
+    if result.boolean is None:
+        result.rows = sort_list_cells(result.variables, result.rows, text)
+    return result
 
 
 def _packaged_sparql(name: str) -> str:
