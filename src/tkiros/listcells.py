@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 SEPARATOR = " | "
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'(?:[^'\\]|\\.)*'")
-_COMMENT = re.compile(r"#[^\n]*")
+_COMMENT = re.compile(r"(?m)(^|\s)#[^\n]*")  # not the '#' inside an IRI such as owl#
 _AS = re.compile(r"\bAS\s+\?(\w+)", re.I)
 
 
@@ -29,7 +29,7 @@ def _expression_before(text: str, end: int) -> str:
 
 def list_variables(query_text: str) -> set[str]:
     """Variables that hold a GROUP_CONCAT list, directly or through SAMPLE, COALESCE ... of one."""
-    text = _COMMENT.sub("", _STRING.sub('""', query_text))
+    text = _STRING.sub('""', _COMMENT.sub(r"\1", query_text))  # comments first: "compound's" is no string
     bound = [(m.group(1), _expression_before(text, m.start())) for m in _AS.finditer(text)]
     found = {name for name, expr in bound if re.search(r"\bGROUP_CONCAT\s*\(", expr, re.I)}
     grew = True
