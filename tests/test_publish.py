@@ -446,8 +446,11 @@ def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings)
     assert e["publications"] == ["doi:10.1186/s12935-024-03418-x"] and e["tkiros_reference_numbers"]
     assert e["tkiros_finding"].startswith("tkd:") and e["supporting_text"]
     _, result = published
-    agents = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasAgent"}
-    targets = {t.subject.value for t in result.graphs.main if t.predicate.value in (TK + "hasTarget", TK + "hasOutcome")}
+    # a drug class (owl:Class, punned) is no KGX node: a finding needs an instance as agent and as target
+    classes = {t.subject.value for t in result.graphs.main if t.predicate.value == RDF_TYPE and t.object.value == "http://www.w3.org/2002/07/owl#Class"}
+    agents = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasAgent" and t.object.value not in classes}
+    targets = {t.subject.value for t in result.graphs.main
+               if t.predicate.value in (TK + "hasTarget", TK + "hasOutcome") and t.object.value not in classes}
     errata = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasQualifier" and t.object.value == TK + "sourceErratum"}
     assert errata and {e["tkiros_finding"] for e in edges} == {"tkd:" + f[len(TKD):] for f in findings if f in agents & targets - errata}
 

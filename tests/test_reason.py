@@ -150,12 +150,13 @@ def test_nrf2_blocking_cotreatments_are_resensitization_strategies(dl):
 
 
 def test_other_resensitization_strategies(dl):
-    assert "autophagy-inhibitor" in members(dl, "AutophagyBlockadeResensitizer")
+    # "autophagy inhibitors" as a class (autophagy-f44, f56, f57) is a class-level claim: the class is no member
+    assert "protective-autophagy-blockade" in members(dl, "AutophagyBlockadeResensitizer")
     assert {"6-shogaol", "ampelopsin"} <= members(dl, "NOXROSResensitizer")
     assert "photodynamic-therapy" in members(dl, "ExogenousROSResensitizer")
     combination = members(dl, "HDACInhibitorCombination")
     assert "vorinostat" in combination
-    assert "hdac-inhibitors" not in combination  # its combination findings (hdac-f02, hdac-f36) are hedged
+    assert combination == {"vorinostat"}  # "HDAC inhibitors" as a class is no member: class-level findings
     assert "shikonin" in members(dl, "AntioxidantBlockadeResensitizer")
 
 

@@ -272,8 +272,17 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
         from tkiros.query.bind import constants
 
         text, subs = constants(text, subs)  # so that the engine plans with them (tkiros.query.bind)
-    return ENGINES[name](text, subs, store, where=_shown(query.path), timeout=timeout, max_rows=max_rows, inferred=inferred,
-                         endpoint=endpoint)
+    result = ENGINES[name](text, subs, store, where=_shown(query.path), timeout=timeout, max_rows=max_rows,
+                           inferred=inferred, endpoint=endpoint)
+    return _sorted_lists(result, text)
+
+
+def _sorted_lists(result: Result, text: str) -> Result:
+    from tkiros.query.listcells import sort_list_cells
+
+    if result.boolean is None:
+        result.rows = sort_list_cells(result.variables, result.rows, text)
+    return result
 
 
 def evidence_levels(store) -> list[tuple[str, int, str]]:

@@ -188,10 +188,15 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
     seed_of = {t.subject: t.object for t in main if t.predicate.value == TK + "inSeed"}
     supported = {t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "SupportedFinding"}
     edges = []
+    owl_class = "http://www.w3.org/2002/07/owl#Class"
+    # a drug class named where a drug would stand (punning, docs/CURATION.md) is no KGX node: KGX edges join
+    # instances, and a class-level claim stays in the RDF release and the nanopublications
+    is_class = {t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == owl_class}
     for f in findings:
         fv = {}
         for t in by_subject.get(f, []):
-            fv.setdefault(t.predicate.value, []).append(t.object)
+            if t.object not in is_class:
+                fv.setdefault(t.predicate.value, []).append(t.object)
         for k in fv:
             fv[k] = sorted(fv[k], key=str)
         qualifiers = [q.value[len(TK):] for q in fv.get(TK + "hasQualifier", [])]
