@@ -60,8 +60,15 @@ def scale_data(factor: int, out: Path) -> None:
     with open(out, "w", encoding="utf-8") as fh:
         for k in range(factor):
             suffix = "" if k == 0 else f"-x{k}"
-            fh.write("".join(f"{term(t.subject, suffix)} {term(t.predicate, suffix)} {term(t.object, suffix)} .\n" for t in triples))
-    print(json.dumps({"triples": len(triples) * factor, "seconds": time.perf_counter() - started, "peak_mb": peak_mb()}))
+            fh.write(
+                "".join(
+                    f"{term(t.subject, suffix)} {term(t.predicate, suffix)} {term(t.object, suffix)} .\n"
+                    for t in triples
+                )
+            )
+    print(
+        json.dumps({"triples": len(triples) * factor, "seconds": time.perf_counter() - started, "peak_mb": peak_mb()})
+    )
 
 
 def build(data: Path, store_dir: Path) -> None:
@@ -83,8 +90,17 @@ def build(data: Path, store_dir: Path) -> None:
     derived = apply_rules(store, ROOT)
     store.flush()
     store.optimize()
-    print(json.dumps({"triples": len(store), "derived": derived, "load_s": loaded, "seconds": time.perf_counter() - started,
-                      "peak_mb": peak_mb()}))
+    print(
+        json.dumps(
+            {
+                "triples": len(store),
+                "derived": derived,
+                "load_s": loaded,
+                "seconds": time.perf_counter() - started,
+                "peak_mb": peak_mb(),
+            }
+        )
+    )
 
 
 def example_params() -> dict[str, dict[str, str]]:
@@ -100,11 +116,15 @@ def example_params() -> dict[str, dict[str, str]]:
     out = {}
     for name, params in EXAMPLE_PARAMS.items():
         q = get_query(name)
-        out[name] = {k: (resolve_entity(store, v, k).value if q.params[k].kind == "entity" else v) for k, v in params.items()}
+        out[name] = {
+            k: (resolve_entity(store, v, k).value if q.params[k].kind == "entity" else v) for k, v in params.items()
+        }
     return out
 
 
-def queries(engine: str, location: Path, repeats: int, names: list[str], cap: float = 30.0, whole: bool = False) -> None:
+def queries(
+    engine: str, location: Path, repeats: int, names: list[str], cap: float = 30.0, whole: bool = False
+) -> None:
     import dataclasses
     import os
 
@@ -144,6 +164,7 @@ def queries(engine: str, location: Path, repeats: int, names: list[str], cap: fl
         def run(q, subs):
             res = g.query(q.text, initBindings={k.value: to_rdflib(v) for k, v in subs.items()})
             return Result([str(v) for v in res.vars], [[to_ox(row[i]) for i in range(len(res.vars))] for row in res])
+
     print(json.dumps({"loaded": True, "load_s": time.perf_counter() - started, "peak_mb": peak_mb()}), flush=True)
     params = example_params()
     binding = os.environ.get("TKIROS_BENCH_BINDING", "constants")  # or "substitutions": the engine's own
@@ -163,8 +184,18 @@ def queries(engine: str, location: Path, repeats: int, names: list[str], cap: fl
                 cpu.append(cpu_seconds() - c0)
         except TkirosError:  # over the cap (the query's own time limit)
             times, cpu, rows = [], [], None
-        print(json.dumps({"query": q.name, "median_s": statistics.median(times) if times else None,
-                          "cpu_s": statistics.median(cpu) if cpu else None, "rows": rows, "peak_mb": peak_mb()}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "query": q.name,
+                    "median_s": statistics.median(times) if times else None,
+                    "cpu_s": statistics.median(cpu) if cpu else None,
+                    "rows": rows,
+                    "peak_mb": peak_mb(),
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def run(cmd: list[str], env: dict) -> tuple[float, float]:
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)}: exit {res.returncode}: {res.stderr.decode(errors='replace').strip()[-300:]}")
+        raise SystemExit(
+            f"{' '.join(cmd)}: exit {res.returncode}: {res.stderr.decode(errors='replace').strip()[-300:]}"
+        )
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -68,8 +70,11 @@ def main(argv=None) -> None:
     location = str(graph.path)
     del graph
     ours = tkiros_cmd() + ["query", QUERY, "--format", "csv"]
-    cmds = {"floor": [sys.executable, "-c", FLOOR, location, str(ROOT / "queries" / f"{QUERY}.rq")],
-            "ours": ours, "naive": ours + ["--engine", "rdflib"]}
+    cmds = {
+        "floor": [sys.executable, "-c", FLOOR, location, str(ROOT / "queries" / f"{QUERY}.rq")],
+        "ours": ours,
+        "naive": ours + ["--engine", "rdflib"],
+    }
     run(cmds["ours"], env)  # warm the page cache and the digest record alike for all
     run(cmds["floor"], env)
     times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
@@ -79,7 +84,9 @@ def main(argv=None) -> None:
                 continue
             times[name].append(run(cmd, env))
     med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in times.items()}
-    print(f"Cold `tkiros query {QUERY}` ({args.rounds} alternated rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
+    print(
+        f"Cold `tkiros query {QUERY}` ({args.rounds} alternated rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n"
+    )
     print("| process | runs | wall (median) | CPU (median) |")
     print("|---|---|---|---|")
     for k, (w, c) in med.items():
@@ -88,8 +95,10 @@ def main(argv=None) -> None:
         over_floor = med["ours"][i] / med["floor"][i]
         speedup = med["naive"][i] / med["ours"][i]
         ok = over_floor <= 2.0 and speedup >= 30.0
-        print(f"\n{label}: ours / floor = {over_floor:.2f}x (target <= 2x); naive / ours = {speedup:.1f}x (target >= 30x): "
-              f"{'met' if ok else 'NOT met'}")
+        print(
+            f"\n{label}: ours / floor = {over_floor:.2f}x (target <= 2x); naive / ours = {speedup:.1f}x (target >= 30x): "
+            f"{'met' if ok else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

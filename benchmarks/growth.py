@@ -33,8 +33,11 @@ sys.path.insert(0, str(ROOT / "src"))
 DATA = "https://w3id.org/tkiros/data/"
 TK = "https://w3id.org/tkiros/vocab/"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-          "http://www.w3.org/2004/02/skos/core#altLabel"}
+LABELS = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+}
 SEED = 17
 HUB = DATA + "gefitinib"
 
@@ -60,6 +63,7 @@ class Growth:
         for t in triples:
             if isinstance(t.subject, ox.NamedNode):
                 by_subject.setdefault(t.subject.value, []).append(t)
+
         def typed(cls):
             return {t.subject.value for t in triples if t.predicate.value == TYPE and t.object.value == TK + cls}
 
@@ -88,11 +92,14 @@ class Growth:
         groups: dict[str, list[str]] = {}
         for f in sorted(self.findings):
             groups.setdefault(find(f), []).append(f)
-        self.groups = [sorted(g) + sorted({s for f in g for s, owner in span_of.items() if find(owner) == find(f)})
-                       for g in groups.values()]
+        self.groups = [
+            sorted(g) + sorted({s for f in g for s, owner in span_of.items() if find(owner) == find(f)})
+            for g in groups.values()
+        ]
         self.groups.sort()
-        self.degree = Counter(t.object.value for t in triples
-                              if t.subject.value in self.findings and t.object.value in self.entities)
+        self.degree = Counter(
+            t.object.value for t in triples if t.subject.value in self.findings and t.object.value in self.entities
+        )
         self.refs_per_doc = sum(self.degree.values())
 
     def documents(self, g: int):
@@ -104,8 +111,10 @@ class Growth:
         for d in range(1, g):
             p_new = n_entities * (math.sqrt(d + 1) - math.sqrt(d)) / self.refs_per_doc
             doc = f"<{DATA}growth-doc-{d}>"
-            lines = [f"{doc} <{TYPE}> <{TK}SeedDocument> .\n",
-                     f"{doc} <http://www.w3.org/2000/01/rdf-schema#label> \"resampled document {d}\"@en .\n"]
+            lines = [
+                f"{doc} <{TYPE}> <{TK}SeedDocument> .\n",
+                f'{doc} <http://www.w3.org/2000/01/rdf-schema#label> "resampled document {d}"@en .\n',
+            ]
             for j in range(len(self.groups)):
                 group = self.groups[rng.randrange(len(self.groups))]
                 members = set(group)
@@ -138,7 +147,11 @@ class Growth:
             for t in self.by_subject[entity]:
                 o = t.object
                 if t.predicate.value in LABELS and isinstance(o, self.ox.Literal):
-                    o = self.ox.Literal(f"{o.value} v{k}", language=o.language) if o.language else self.ox.Literal(f"{o.value} v{k}")
+                    o = (
+                        self.ox.Literal(f"{o.value} v{k}", language=o.language)
+                        if o.language
+                        else self.ox.Literal(f"{o.value} v{k}")
+                    )
                 lines.append(f"<{new}> {t.predicate} {o} .\n")
             fam.append(new)
             w.append(1)
@@ -167,13 +180,16 @@ def figures(path: Path) -> dict:
 
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+
     def one(q):
         return int(next(iter(store.query(q)))[0].value)
 
-    return {"triples": len(store),
-            "agents": one(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?f <{TK}hasAgent> ?a }}"),
-            "gefitinib_findings": one(f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ ?f <{TK}hasAgent> <{HUB}> }}"),
-            "findings": one(f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a <{TK}Finding> }}")}
+    return {
+        "triples": len(store),
+        "agents": one(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?f <{TK}hasAgent> ?a }}"),
+        "gefitinib_findings": one(f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ ?f <{TK}hasAgent> <{HUB}> }}"),
+        "findings": one(f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a <{TK}Finding> }}"),
+    }
 
 
 def main(argv=None) -> None:
@@ -195,13 +211,22 @@ def main(argv=None) -> None:
             out = Path(work) / f"g{g}.nt"
             made = write(g, out)
             f = figures(out)
-            print(f"| growth | g{g} | {f['triples']:,} | {f['agents']:,} | {f['gefitinib_findings']:,} | {f['findings']:,} | {made['seconds']:.1f} s |", flush=True)
+            print(
+                f"| growth | g{g} | {f['triples']:,} | {f['agents']:,} | {f['gefitinib_findings']:,} | {f['findings']:,} | {made['seconds']:.1f} s |",
+                flush=True,
+            )
             out.unlink()
             if args.compare_copies:
-                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_worker.py"), "scale-data", str(g), str(out)],
-                               check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, str(ROOT / "benchmarks" / "bench_worker.py"), "scale-data", str(g), str(out)],
+                    check=True,
+                    capture_output=True,
+                )
                 f = figures(out)
-                print(f"| copies | x{g} | {f['triples']:,} | {f['agents']:,} | {f['gefitinib_findings']:,} | {f['findings']:,} | |", flush=True)
+                print(
+                    f"| copies | x{g} | {f['triples']:,} | {f['agents']:,} | {f['gefitinib_findings']:,} | {f['findings']:,} | |",
+                    flush=True,
+                )
                 out.unlink()
 
 

@@ -52,13 +52,15 @@ def gold(root: Path) -> dict[str, dict]:
         store.load(path=str(p), format=ox.RdfFormat.TURTLE)
     out: dict[str, dict] = {}
     q = f"""SELECT ?f ?sec ?p ?o WHERE {{ ?f a <{TK}Finding> ; <{TK}inSection> ?sec ; ?p ?o .
-            FILTER(?p IN ({', '.join(f'<{TK}{r}>' for r in ROLES)}, <{TK}hasDirection>)) }}"""
+            FILTER(?p IN ({", ".join(f"<{TK}{r}>" for r in ROLES)}, <{TK}hasDirection>)) }}"""
     findings: dict[str, dict] = {}
     for r in store.query(q):
         f = findings.setdefault(r["f"].value, {"sec": r["sec"].value})
         f.setdefault(r["p"].value.rsplit("/", 1)[-1], set()).add(r["o"].value)
     spans = {}
-    for r in store.query(f"""SELECT ?f ?s ?e WHERE {{ ?f a <{TK}Finding> ; <{TK}hasSpan> ?sp . ?sp <{OA}start> ?s ; <{OA}end> ?e }}"""):
+    for r in store.query(
+        f"""SELECT ?f ?s ?e WHERE {{ ?f a <{TK}Finding> ; <{TK}hasSpan> ?sp . ?sp <{OA}start> ?s ; <{OA}end> ?e }}"""
+    ):
         spans.setdefault(r["f"].value, set()).add((int(r["s"].value), int(r["e"].value)))
     for iri, f in findings.items():
         g = out.setdefault(f["sec"], {"triples": set(), "pairs": set(), "spans": set(), "entities": set()})
@@ -88,10 +90,16 @@ def score(cands, g) -> dict:
     sents = {(c.start, c.end) for c in cands}
     overlap = lambda a, b: a[0] < b[1] and b[0] < a[1]  # noqa: E731
     return {
-        "triples_tp": len(triples & g["triples"]), "triples_cand": len(triples), "triples_gold": len(g["triples"]),
-        "pairs_tp": len(pairs & g["pairs"]), "pairs_cand": len(pairs), "pairs_gold": len(g["pairs"]),
-        "spans_found": sum(any(overlap(s, c) for c in sents) for s in g["spans"]), "spans_gold": len(g["spans"]),
-        "sents_right": sum(any(overlap(c, s) for s in g["spans"]) for c in sents), "sents_cand": len(sents),
+        "triples_tp": len(triples & g["triples"]),
+        "triples_cand": len(triples),
+        "triples_gold": len(g["triples"]),
+        "pairs_tp": len(pairs & g["pairs"]),
+        "pairs_cand": len(pairs),
+        "pairs_gold": len(g["pairs"]),
+        "spans_found": sum(any(overlap(s, c) for c in sents) for s in g["spans"]),
+        "spans_gold": len(g["spans"]),
+        "sents_right": sum(any(overlap(c, s) for s in g["spans"]) for c in sents),
+        "sents_cand": len(sents),
     }
 
 
@@ -114,15 +122,30 @@ def run(root: Path) -> dict:
             seen |= g[sec]["entities"]
             loo, _ = ingest_text(text, info, full.without(new), start, end)
             upper, _ = ingest_text(text, info, full, start, end)
-            rows.append({"section": label, "file": path.name, "findings_entities_new": len(new),
-                         "loo": score(loo, g[sec]), "full": score(upper, g[sec]),
-                         "by_confidence": {f"{key} >= {t}": score([c for c in cands if c.confidence >= t], g[sec])
-                                           for t in THRESHOLDS for key, cands in (("loo", loo), ("full", upper))}})
+            rows.append(
+                {
+                    "section": label,
+                    "file": path.name,
+                    "findings_entities_new": len(new),
+                    "loo": score(loo, g[sec]),
+                    "full": score(upper, g[sec]),
+                    "by_confidence": {
+                        f"{key} >= {t}": score([c for c in cands if c.confidence >= t], g[sec])
+                        for t in THRESHOLDS
+                        for key, cands in (("loo", loo), ("full", upper))
+                    },
+                }
+            )
     speed_text = documents(root)[0][1]
     info = documents(root)[0][2]
     best = min(_timed(lambda: ingest_text(speed_text, info, full)) for _ in range(3))
-    return {"rows": rows, "dictionary_build_s": build_s, "review_chars": len(speed_text), "ingest_s": best,
-            "pages_per_s": len(speed_text) / PAGE / best}
+    return {
+        "rows": rows,
+        "dictionary_build_s": build_s,
+        "review_chars": len(speed_text),
+        "ingest_s": best,
+        "pages_per_s": len(speed_text) / PAGE / best,
+    }
 
 
 def _timed(fn) -> float:
@@ -132,8 +155,10 @@ def _timed(fn) -> float:
 
 
 def table(res: dict, key: str) -> str:
-    head = ("| section | new entities | triples P | triples R | pairs P | pairs R | spans P | spans R |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = (
+        "| section | new entities | triples P | triples R | pairs P | pairs R | spans P | spans R |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
     lines, tot = [], {}
     for r in res["rows"]:
         s = r[key]
@@ -148,9 +173,11 @@ def table(res: dict, key: str) -> str:
 
 
 def _row(label, new, s) -> str:
-    return (f"| {label} | {new} | {ratio(s['triples_tp'], s['triples_cand'])} | {ratio(s['triples_tp'], s['triples_gold'])} | "
-            f"{ratio(s['pairs_tp'], s['pairs_cand'])} | {ratio(s['pairs_tp'], s['pairs_gold'])} | "
-            f"{ratio(s['sents_right'], s['sents_cand'])} | {ratio(s['spans_found'], s['spans_gold'])} |")
+    return (
+        f"| {label} | {new} | {ratio(s['triples_tp'], s['triples_cand'])} | {ratio(s['triples_tp'], s['triples_gold'])} | "
+        f"{ratio(s['pairs_tp'], s['pairs_cand'])} | {ratio(s['pairs_tp'], s['pairs_gold'])} | "
+        f"{ratio(s['sents_right'], s['sents_cand'])} | {ratio(s['spans_found'], s['spans_gold'])} |"
+    )
 
 
 def main() -> None:
@@ -168,11 +195,15 @@ def main() -> None:
     for key in ("loo", "full"):
         for t in THRESHOLDS:
             tot = {k: sum(r["by_confidence"][f"{key} >= {t}"][k] for r in body) for k in body[0]["loo"]}
-            print(f"| {'leave-one-section-out' if key == 'loo' else 'full dictionary'} | {t} | {ratio(tot['pairs_tp'], tot['pairs_cand'])} | "
-                  f"{ratio(tot['pairs_tp'], tot['pairs_gold'])} | {ratio(tot['triples_tp'], tot['triples_cand'])} | {ratio(tot['triples_tp'], tot['triples_gold'])} |")
+            print(
+                f"| {'leave-one-section-out' if key == 'loo' else 'full dictionary'} | {t} | {ratio(tot['pairs_tp'], tot['pairs_cand'])} | "
+                f"{ratio(tot['pairs_tp'], tot['pairs_gold'])} | {ratio(tot['triples_tp'], tot['triples_cand'])} | {ratio(tot['triples_tp'], tot['triples_gold'])} |"
+            )
     print()
-    print(f"dictionary build: {res['dictionary_build_s']:.2f} s; ingest of the review ({res['review_chars']} characters, "
-          f"{res['review_chars'] / PAGE:.1f} pages of {PAGE} characters): {res['ingest_s']:.3f} s = {res['pages_per_s']:.0f} pages/s")
+    print(
+        f"dictionary build: {res['dictionary_build_s']:.2f} s; ingest of the review ({res['review_chars']} characters, "
+        f"{res['review_chars'] / PAGE:.1f} pages of {PAGE} characters): {res['ingest_s']:.3f} s = {res['pages_per_s']:.0f} pages/s"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
 

@@ -78,6 +78,7 @@ def measure(store_dir: Path, repeats: int, endpoint: bool, only=()) -> dict:
         const_text, left = constants(text, subs)
         prepared.append((q, params, text, subs, const_text, left))
     out = {}
+
     def count(res):
         return sum(1 for _ in res)
 
@@ -85,9 +86,20 @@ def measure(store_dir: Path, repeats: int, endpoint: bool, only=()) -> dict:
         key = f"{q.name} {'='.join(next(iter(params.items())))}"
         sub_ms, rows = median_ms(lambda: count(store.query(text, substitutions=subs or None)), repeats)  # noqa: F821 (called before del)
         const_ms, rows2 = median_ms(lambda: count(store.query(const_text, substitutions=left or None)), repeats)  # noqa: F821
-        out[key] = {"rows": rows, "rows_const": rows2, "subst_ms": sub_ms, "const_ms": const_ms, "constant": not left,
-                    "values_text": text + values_block(subs), "const_text": const_text + values_block(left)}
-        print(f"  {key}: {rows} rows, substitution {sub_ms:.1f} ms, constants {const_ms:.1f} ms", file=sys.stderr, flush=True)
+        out[key] = {
+            "rows": rows,
+            "rows_const": rows2,
+            "subst_ms": sub_ms,
+            "const_ms": const_ms,
+            "constant": not left,
+            "values_text": text + values_block(subs),
+            "const_text": const_text + values_block(left),
+        }
+        print(
+            f"  {key}: {rows} rows, substitution {sub_ms:.1f} ms, constants {const_ms:.1f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     del store
     if endpoint:
         from tkiros.serve.server import Server
@@ -97,8 +109,12 @@ def measure(store_dir: Path, repeats: int, endpoint: bool, only=()) -> dict:
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
 
             def post(body: str) -> int:
-                conn.request("POST", parts.path, body.encode("utf-8"),
-                             {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+                conn.request(
+                    "POST",
+                    parts.path,
+                    body.encode("utf-8"),
+                    {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+                )
                 resp = conn.getresponse()
                 data = resp.read()
                 if resp.status != 200:
@@ -117,14 +133,22 @@ def measure(store_dir: Path, repeats: int, endpoint: bool, only=()) -> dict:
             for key, r in out.items():
                 r["ep_values_ms"], r["ep_rows"] = timed(r["values_text"])
                 r["ep_const_ms"], r["ep_rows_const"] = timed(r["const_text"])
-                print(f"  served {key}: VALUES {fmt(r['ep_values_ms'])} ms, constants {fmt(r['ep_const_ms'])} ms", file=sys.stderr, flush=True)
+                print(
+                    f"  served {key}: VALUES {fmt(r['ep_values_ms'])} ms, constants {fmt(r['ep_const_ms'])} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
             conn.close()
     return out
 
 
 def build(scale: int, model: str, work: Path) -> Path:
     data, store = work / f"g{scale}.nt", work / f"g{scale}.db"
-    subprocess.run(WORKER + [f"{'growth' if model == 'growth' else 'scale'}-data", str(scale), str(data)], check=True, capture_output=True)
+    subprocess.run(
+        WORKER + [f"{'growth' if model == 'growth' else 'scale'}-data", str(scale), str(data)],
+        check=True,
+        capture_output=True,
+    )
     shutil.rmtree(store, ignore_errors=True)
     subprocess.run(WORKER + ["build", str(data), str(store)], check=True, capture_output=True)
     data.unlink()
@@ -141,8 +165,12 @@ def main(argv=None) -> None:
     parser.add_argument("--model", choices=("growth", "copies"), default="growth")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-endpoint", action="store_true")
-    parser.add_argument("--queries", default="", help="comma-separated saved query names [default: every one with an example]")
-    parser.add_argument("--keep", metavar="DIR", help="build (or reuse) the stores in DIR instead of a temporary folder")
+    parser.add_argument(
+        "--queries", default="", help="comma-separated saved query names [default: every one with an example]"
+    )
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build (or reuse) the stores in DIR instead of a temporary folder"
+    )
     args = parser.parse_args(argv)
     scales = [int(s) for s in args.scales.split(",")]
     results = {}
@@ -157,13 +185,29 @@ def main(argv=None) -> None:
                 if built != store:
                     shutil.move(built, store)
             print(f"measuring {store.name} ...", file=sys.stderr, flush=True)
-            results[s] = measure(store, args.repeats, not args.no_endpoint, tuple(filter(None, args.queries.split(","))))
+            results[s] = measure(
+                store, args.repeats, not args.no_endpoint, tuple(filter(None, args.queries.split(",")))
+            )
     lo, hi = scales[0], scales[-1]
     prefix = "g" if args.model == "growth" else "x"
-    cols = ["query param", f"rows {prefix}{lo}", f"rows {prefix}{hi}", "constant",
-            f"subst {prefix}{lo}", f"subst {prefix}{hi}", f"const {prefix}{lo}", f"const {prefix}{hi}", "const ratio"]
+    cols = [
+        "query param",
+        f"rows {prefix}{lo}",
+        f"rows {prefix}{hi}",
+        "constant",
+        f"subst {prefix}{lo}",
+        f"subst {prefix}{hi}",
+        f"const {prefix}{lo}",
+        f"const {prefix}{hi}",
+        "const ratio",
+    ]
     if not args.no_endpoint:
-        cols += [f"served VALUES {prefix}{hi}", f"served const {prefix}{lo}", f"served const {prefix}{hi}", "served ratio"]
+        cols += [
+            f"served VALUES {prefix}{hi}",
+            f"served const {prefix}{lo}",
+            f"served const {prefix}{hi}",
+            "served ratio",
+        ]
     cols.append("verdict (<= 50 ms and <= 2x)")
     print(f"Lookups (ms, median of {args.repeats}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
     print("| " + " | ".join(cols) + " |")
@@ -174,8 +218,17 @@ def main(argv=None) -> None:
         assert a["rows"] == a["rows_const"] and b["rows"] == b["rows_const"], f"{key}: constants changed the row count"
         ratio = b["const_ms"] / a["const_ms"]
         ok = b["const_ms"] <= TARGET_MS and ratio <= TARGET_RATIO
-        cells = [key, str(a["rows"]), str(b["rows"]), "yes" if b["constant"] else "no",
-                 fmt(a["subst_ms"]), fmt(b["subst_ms"]), fmt(a["const_ms"]), fmt(b["const_ms"]), f"{ratio:.1f}x"]
+        cells = [
+            key,
+            str(a["rows"]),
+            str(b["rows"]),
+            "yes" if b["constant"] else "no",
+            fmt(a["subst_ms"]),
+            fmt(b["subst_ms"]),
+            fmt(a["const_ms"]),
+            fmt(b["const_ms"]),
+            f"{ratio:.1f}x",
+        ]
         if not args.no_endpoint:
             ep_ok = None not in (a["ep_const_ms"], b["ep_const_ms"])
             ep_ratio = b["ep_const_ms"] / a["ep_const_ms"] if ep_ok else float("inf")

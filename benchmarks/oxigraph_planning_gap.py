@@ -34,7 +34,13 @@ def store_of(n: int) -> ox.Store:
     for g in range(n // 10):
         quads.append(ox.Quad(ox.NamedNode(f"{EX}g{g}"), ox.NamedNode(f"{EX}name"), ox.Literal(f"group {g}")))
     for k in range(3):
-        quads.append(ox.Quad(ox.NamedNode(f"{EX}k{k}"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(f"{EX}Kind")))
+        quads.append(
+            ox.Quad(
+                ox.NamedNode(f"{EX}k{k}"),
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(f"{EX}Kind"),
+            )
+        )
     for i in range(n):
         item = ox.NamedNode(f"{EX}i{i}")
         quads.append(ox.Quad(item, ox.NamedNode(f"{EX}inGroup"), ox.NamedNode(f"{EX}g{i // 10}")))
@@ -58,10 +64,15 @@ def main() -> None:
     group = ox.NamedNode(f"{EX}g7")
     variants = {
         "substitutions={?group: <g7>}": lambda s: s.query(QUERY, substitutions={ox.Variable("group"): group}),
-        "leading VALUES ?group { <g7> }": lambda s: s.query(QUERY.replace("{\n", f"{{\n  VALUES ?group {{ {group} }}\n", 1)),
+        "leading VALUES ?group { <g7> }": lambda s: s.query(
+            QUERY.replace("{\n", f"{{\n  VALUES ?group {{ {group} }}\n", 1)
+        ),
         "trailing VALUES ?group { <g7> }": lambda s: s.query(QUERY + f"\nVALUES ?group {{ {group} }}"),
-        "constant <g7> in the text": lambda s: s.query(QUERY.replace("SELECT ?group", f"SELECT ({group} AS ?group)")
-                                                        .replace("GROUP BY ?group", f"GROUP BY ({group})").replace("?group ", f"{group} ")),
+        "constant <g7> in the text": lambda s: s.query(
+            QUERY.replace("SELECT ?group", f"SELECT ({group} AS ?group)")
+            .replace("GROUP BY ?group", f"GROUP BY ({group})")
+            .replace("?group ", f"{group} ")
+        ),
     }
     sizes = (1_000, 10_000, 100_000)
     print(f"pyoxigraph {ox.__version__}: median ms (rows) of the same lookup, bound four ways\n")

@@ -42,9 +42,12 @@ WORKER = [sys.executable, str(ROOT / "benchmarks" / "bench_worker.py")]
 COLD_QUERY = "tkis-raising-ros"
 SERVED_QUERY = "source-errata"
 TARGETS = {
-    "cold_s": 0.3, "cold_speedup": 5.0,
-    "x100_query_s": 1.0, "x100_peak_gb": 4.0,
-    "x1000_build_s": 600.0, "x1000_query_s": 5.0,
+    "cold_s": 0.3,
+    "cold_speedup": 5.0,
+    "x100_query_s": 1.0,
+    "x100_peak_gb": 4.0,
+    "x1000_build_s": 600.0,
+    "x1000_query_s": 5.0,
     "served_qps": 500.0,
     "growth_vs_answer": 1.3,
 }
@@ -74,8 +77,14 @@ def cold(repeats: int) -> dict:
     subprocess.run(cmd, capture_output=True, timeout=600)  # build the compiled store once, if the sources changed
     ox_median, ox_times = median_run(cmd, repeats, 120)
     rdf_median, rdf_times = median_run(cmd + ["--engine", "rdflib"], max(3, repeats // 2), 600)
-    return {"query": COLD_QUERY, "oxigraph_s": ox_median, "rdflib_s": rdf_median, "speedup": rdf_median / ox_median,
-            "oxigraph_runs": ox_times, "rdflib_runs": rdf_times}
+    return {
+        "query": COLD_QUERY,
+        "oxigraph_s": ox_median,
+        "rdflib_s": rdf_median,
+        "speedup": rdf_median / ox_median,
+        "oxigraph_runs": ox_times,
+        "rdflib_runs": rdf_times,
+    }
 
 
 # --- 2. Scale-up ---------------------------------------------------------------------------------------
@@ -88,14 +97,20 @@ def worker_json(args: list[str], timeout: float) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def query_times(engine: str, location: Path, names: list[str], repeats: int, cap: float, load_cap: float) -> tuple[dict, dict]:
+def query_times(
+    engine: str, location: Path, names: list[str], repeats: int, cap: float, load_cap: float
+) -> tuple[dict, dict]:
     """Median seconds per query (None when over the cap), and the worker's load figures."""
     results: dict[str, float | None] = {}
     load: dict = {}
     todo = list(names)
     while todo:
-        proc = subprocess.Popen(WORKER + ["queries", engine, str(location), str(repeats), *todo],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            WORKER + ["queries", engine, str(location), str(repeats), *todo],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + load_cap
         waiting_for = None  # None: the load line
         try:
@@ -130,9 +145,19 @@ def query_times(engine: str, location: Path, names: list[str], repeats: int, cap
     return results, load
 
 
-def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib_load_cap: float, work: Path,
-          rdflib_cap: float = 10.0, rdflib: bool = True, base: bool = True, rdflib_max_scale: int = 10,
-          model: str = "growth") -> list[dict]:
+def scale(
+    factors: list[int],
+    names: list[str],
+    repeats: int,
+    cap: float,
+    rdflib_load_cap: float,
+    work: Path,
+    rdflib_cap: float = 10.0,
+    rdflib: bool = True,
+    base: bool = True,
+    rdflib_max_scale: int = 10,
+    model: str = "growth",
+) -> list[dict]:
     rows = []
     rdflib_ok = rdflib
     for factor in ([1] if base else []) + factors:
@@ -145,16 +170,27 @@ def scale(factors: list[int], names: list[str], repeats: int, cap: float, rdflib
         build_wall = time.perf_counter() - t0
         q_cap = cap * (2 if factor >= 1000 else 1)
         ox_times, ox_load = query_times("oxigraph", store, names, repeats, q_cap, 120)
-        row = {"factor": factor, "instance_triples": made["triples"], "store_triples": built["triples"],
-               "build_s": build_wall, "build_peak_mb": built["peak_mb"], "oxigraph": ox_times,
-               "oxigraph_peak_mb": ox_load.get("peak_mb"), "rdflib": None}
+        row = {
+            "factor": factor,
+            "instance_triples": made["triples"],
+            "store_triples": built["triples"],
+            "build_s": build_wall,
+            "build_peak_mb": built["peak_mb"],
+            "oxigraph": ox_times,
+            "oxigraph_peak_mb": ox_load.get("peak_mb"),
+            "rdflib": None,
+        }
         if rdflib_ok and factor <= rdflib_max_scale:
             rdf_times, rdf_load = query_times("rdflib", data, names, 1, rdflib_cap, rdflib_load_cap)
             row.update(rdflib=rdf_times, rdflib_load_s=rdf_load.get("load_s"), rdflib_peak_mb=rdf_load.get("peak_mb"))
             # rdflib loads linearly: skip the next scale when this one's load x10 would pass the cap.
             rdflib_ok = rdf_load.get("load_s") is not None and rdf_load["load_s"] * 10 < rdflib_load_cap
         rows.append(row)
-        print(f"  x{factor}: {built['triples']} triples, build {build_wall:.1f} s, peak {built['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
+        print(
+            f"  x{factor}: {built['triples']} triples, build {build_wall:.1f} s, peak {built['peak_mb']:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
         data.unlink(missing_ok=True)
         shutil.rmtree(store, ignore_errors=True)
     return rows
@@ -171,8 +207,12 @@ def growth(factors: list[int], names: list[str], repeats: int, cap: float, work:
         worker_json([f"{'growth' if model == 'growth' else 'scale'}-data", str(factor), str(data)], 3600)
         shutil.rmtree(store, ignore_errors=True)
         out["triples"][factor] = worker_json(["build", str(data), str(store)], 3600)["triples"]
-        res = subprocess.run(WORKER + ["queries", "oxigraph", str(store), str(repeats), "--whole", "--cap", str(cap), *names],
-                             capture_output=True, text=True, timeout=(cap + 10) * repeats * len(names) + 120)
+        res = subprocess.run(
+            WORKER + ["queries", "oxigraph", str(store), str(repeats), "--whole", "--cap", str(cap), *names],
+            capture_output=True,
+            text=True,
+            timeout=(cap + 10) * repeats * len(names) + 120,
+        )
         if res.returncode != 0:
             raise RuntimeError(res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}")
         for line in res.stdout.splitlines():
@@ -188,13 +228,20 @@ def growth(factors: list[int], names: list[str], repeats: int, cap: float, work:
 def growth_rows(g: dict, before: dict | None) -> list[str]:
     a, b = g["factors"][:2]
     data_growth = g["triples"][b] / g["triples"][a]
-    out = [f"## Growth from {a} to {b} times the data ({g.get('model', 'copies')} model; whole graph, optional parameters left out)", "",
-           f"Store triples: {g['triples'][a]:,} and {g['triples'][b]:,} ({data_growth:.1f}x). Times are the median CPU "
-           "seconds of the query's process (wall time on a shared machine is noise); 'time/answer' is how many times "
-           "faster than its rows the time grows, 'time/data' the same against the store's triples.", ""]
+    out = [
+        f"## Growth from {a} to {b} times the data ({g.get('model', 'copies')} model; whole graph, optional parameters left out)",
+        "",
+        f"Store triples: {g['triples'][a]:,} and {g['triples'][b]:,} ({data_growth:.1f}x). Times are the median CPU "
+        "seconds of the query's process (wall time on a shared machine is noise); 'time/answer' is how many times "
+        "faster than its rows the time grows, 'time/data' the same against the store's triples.",
+        "",
+    ]
     head = f"| query | rows x{a} | rows x{b} | CPU x{a} | CPU x{b} | time/answer | time/data | verdict (<= {TARGETS['growth_vs_answer']}x the answer) |"
     if before:
-        head = f"| query | before: wall x{a} | before: wall x{b} | after: wall x{a} | after: wall x{b} " + head[len("| query "):]
+        head = (
+            f"| query | before: wall x{a} | before: wall x{b} | after: wall x{a} | after: wall x{b} "
+            + head[len("| query ") :]
+        )
     out += [head, "|" + "---|" * (head.count("|") - 1)]
     met = 0
     for name, figs in g["queries"].items():
@@ -209,14 +256,29 @@ def growth_rows(g: dict, before: dict | None) -> list[str]:
         cells = [name]
         if before:
             old = before.get("queries", {}).get(name, {})
-            cells += [fmt_s(old.get(str(a), old.get(a, {})).get("median_s")), fmt_s(old.get(str(b), old.get(b, {})).get("median_s")),
-                      fmt_s(fa.get("median_s")), fmt_s(fb.get("median_s"))]
-        cells += [str(ra if ra is not None else "-"), str(rb if rb is not None else "-"), fmt_s(ta), fmt_s(tb),
-                  "-" if vs_answer is None else f"{vs_answer:.2f}", "-" if vs_data is None else f"{vs_data:.2f}",
-                  verdict(ok) + ("" if ok or vs_data is None or vs_data > TARGETS["growth_vs_answer"] else " (linear in the data)")]
+            cells += [
+                fmt_s(old.get(str(a), old.get(a, {})).get("median_s")),
+                fmt_s(old.get(str(b), old.get(b, {})).get("median_s")),
+                fmt_s(fa.get("median_s")),
+                fmt_s(fb.get("median_s")),
+            ]
+        cells += [
+            str(ra if ra is not None else "-"),
+            str(rb if rb is not None else "-"),
+            fmt_s(ta),
+            fmt_s(tb),
+            "-" if vs_answer is None else f"{vs_answer:.2f}",
+            "-" if vs_data is None else f"{vs_data:.2f}",
+            verdict(ok)
+            + ("" if ok or vs_data is None or vs_data > TARGETS["growth_vs_answer"] else " (linear in the data)"),
+        ]
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", f"- {met} of {len(g['queries'])} saved queries grow at most {TARGETS['growth_vs_answer']}x as fast as their answer "
-            f"from x{a} to x{b}: {verdict(met == len(g['queries']))}", ""]
+    out += [
+        "",
+        f"- {met} of {len(g['queries'])} saved queries grow at most {TARGETS['growth_vs_answer']}x as fast as their answer "
+        f"from x{a} to x{b}: {verdict(met == len(g['queries']))}",
+        "",
+    ]
     return out
 
 
@@ -226,8 +288,11 @@ def growth_rows(g: dict, before: dict | None) -> list[str]:
 def _serve_process() -> tuple[subprocess.Popen, dict]:
     """`tkiros serve` in a process of its own, as users run it (its relay never shares the clients' GIL)."""
     info_file = Path(tempfile.mkdtemp(prefix="tkiros-bench-")) / "endpoint.json"
-    proc = subprocess.Popen(tkiros_cmd() + ["serve", "--host", "127.0.0.1", "--port", "0", "--format", "json", "-o", str(info_file)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        tkiros_cmd() + ["serve", "--host", "127.0.0.1", "--port", "0", "--format", "json", "-o", str(info_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not info_file.is_file():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -304,11 +369,21 @@ def served(clients: int, seconds: float, via: str = "relay") -> dict:
         proc.wait(30)
     all_lat = sorted(x for lat in latencies for x in lat)
     n = len(all_lat)
-    return {"query": SERVED_QUERY, "via": via, "clients": clients, "seconds": elapsed, "queries": n, "qps": n / elapsed,
-            "p50_ms": 1000 * all_lat[n // 2] if n else None, "p99_ms": 1000 * all_lat[min(n - 1, int(n * 0.99))] if n else None,
-            "errors": len(errors), "rows": expected,
-            "server_cpu_ms_per_query": 1000 * server_cpu / n if n else None, "client_cpu_ms_per_query": 1000 * client_cpu / n if n else None,
-            "load_average": os.getloadavg()[0]}
+    return {
+        "query": SERVED_QUERY,
+        "via": via,
+        "clients": clients,
+        "seconds": elapsed,
+        "queries": n,
+        "qps": n / elapsed,
+        "p50_ms": 1000 * all_lat[n // 2] if n else None,
+        "p99_ms": 1000 * all_lat[min(n - 1, int(n * 0.99))] if n else None,
+        "errors": len(errors),
+        "rows": expected,
+        "server_cpu_ms_per_query": 1000 * server_cpu / n if n else None,
+        "client_cpu_ms_per_query": 1000 * client_cpu / n if n else None,
+        "load_average": os.getloadavg()[0],
+    }
 
 
 # --- Report --------------------------------------------------------------------------------------------
@@ -326,23 +401,42 @@ def report(results: dict, names: list[str]) -> str:
     out = []
     if "cold" in results:
         c = results["cold"]
-        out += ["## Cold query (whole process, median)", "",
-                "| query | oxigraph (compiled store) | rdflib (naive) | ratio | target | verdict |", "|---|---|---|---|---|---|",
-                f"| {c['query']} | {fmt_s(c['oxigraph_s'])} | {fmt_s(c['rdflib_s'])} | {c['speedup']:.1f}x | <= 0.3 s and >= 5x "
-                f"| {verdict(c['oxigraph_s'] <= TARGETS['cold_s'] and c['speedup'] >= TARGETS['cold_speedup'])} |", ""]
+        out += [
+            "## Cold query (whole process, median)",
+            "",
+            "| query | oxigraph (compiled store) | rdflib (naive) | ratio | target | verdict |",
+            "|---|---|---|---|---|---|",
+            f"| {c['query']} | {fmt_s(c['oxigraph_s'])} | {fmt_s(c['rdflib_s'])} | {c['speedup']:.1f}x | <= 0.3 s and >= 5x "
+            f"| {verdict(c['oxigraph_s'] <= TARGETS['cold_s'] and c['speedup'] >= TARGETS['cold_speedup'])} |",
+            "",
+        ]
     if "scale" in results:
         rows = results["scale"]
-        out += [f"## Scale-up ({results.get('model', 'growth')} model: benchmarks/growth.py)", "",
-                "| scale | store triples | build | build peak | query peak (oxigraph) | rdflib load | rdflib peak | slowest query (oxigraph) |",
-                "|---|---|---|---|---|---|---|---|"]
+        out += [
+            f"## Scale-up ({results.get('model', 'growth')} model: benchmarks/growth.py)",
+            "",
+            "| scale | store triples | build | build peak | query peak (oxigraph) | rdflib load | rdflib peak | slowest query (oxigraph) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for r in rows:
-            slowest = max(((v if v is not None else float("inf"), k) for k, v in r["oxigraph"].items()), default=(0, ""))
-            out.append(f"| x{r['factor']} | {r['store_triples']:,} | {fmt_s(r['build_s'])} | {r['build_peak_mb']:.0f} MB "
-                       f"| {r['oxigraph_peak_mb'] or 0:.0f} MB | {fmt_s(r.get('rdflib_load_s')) if r['rdflib'] is not None else 'not run'} "
-                       f"| {(str(round(r['rdflib_peak_mb'])) + ' MB') if r.get('rdflib_peak_mb') else '-'} "
-                       f"| {slowest[1]} {fmt_s(None if slowest[0] == float('inf') else slowest[0])} |")
+            slowest = max(
+                ((v if v is not None else float("inf"), k) for k, v in r["oxigraph"].items()), default=(0, "")
+            )
+            out.append(
+                f"| x{r['factor']} | {r['store_triples']:,} | {fmt_s(r['build_s'])} | {r['build_peak_mb']:.0f} MB "
+                f"| {r['oxigraph_peak_mb'] or 0:.0f} MB | {fmt_s(r.get('rdflib_load_s')) if r['rdflib'] is not None else 'not run'} "
+                f"| {(str(round(r['rdflib_peak_mb'])) + ' MB') if r.get('rdflib_peak_mb') else '-'} "
+                f"| {slowest[1]} {fmt_s(None if slowest[0] == float('inf') else slowest[0])} |"
+            )
         out += ["", "Median time per saved query:", ""]
-        header = "| query | " + " | ".join(f"x{r['factor']} oxigraph" + (f" | x{r['factor']} rdflib" if r["rdflib"] is not None else "") for r in rows) + " |"
+        header = (
+            "| query | "
+            + " | ".join(
+                f"x{r['factor']} oxigraph" + (f" | x{r['factor']} rdflib" if r["rdflib"] is not None else "")
+                for r in rows
+            )
+            + " |"
+        )
         out += [header, "|" + "---|" * (header.count("|") - 1)]
         for n in names:
             cells = []
@@ -357,45 +451,76 @@ def report(results: dict, names: list[str]) -> str:
             r = by[100]
             over = [n for n, v in r["oxigraph"].items() if v is None or v > TARGETS["x100_query_s"]]
             peak_gb = max(r["build_peak_mb"], r["oxigraph_peak_mb"] or 0) / 1024
-            out.append(f"- x100: every saved query <= 1 s median: {verdict(not over)}"
-                       + (f" (over: {', '.join(over)})" if over else "") + f"; peak memory {peak_gb:.2f} GB <= 4 GB: {verdict(peak_gb <= TARGETS['x100_peak_gb'])}")
+            out.append(
+                f"- x100: every saved query <= 1 s median: {verdict(not over)}"
+                + (f" (over: {', '.join(over)})" if over else "")
+                + f"; peak memory {peak_gb:.2f} GB <= 4 GB: {verdict(peak_gb <= TARGETS['x100_peak_gb'])}"
+            )
         if 1000 in by:
             r = by[1000]
             over = [n for n, v in r["oxigraph"].items() if v is None or v > TARGETS["x1000_query_s"]]
-            out.append(f"- x1000: store builds in {fmt_s(r['build_s'])} <= 10 min: {verdict(r['build_s'] <= TARGETS['x1000_build_s'])}; "
-                       f"every saved query <= 5 s: {verdict(not over)}" + (f" (over: {', '.join(over)})" if over else ""))
+            out.append(
+                f"- x1000: store builds in {fmt_s(r['build_s'])} <= 10 min: {verdict(r['build_s'] <= TARGETS['x1000_build_s'])}; "
+                f"every saved query <= 5 s: {verdict(not over)}" + (f" (over: {', '.join(over)})" if over else "")
+            )
         out.append("")
     if "growth" in results:
         out += growth_rows(results["growth"], results.get("growth_before"))
     if "served" in results:
-        out += ["## Served endpoint under load (loopback; `tkiros serve` in its own process)", "",
-                "| via | query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "## Served endpoint under load (loopback; `tkiros serve` in its own process)",
+            "",
+            "| via | query | clients | seconds | queries | queries/s | p50 | p99 | errors | target | verdict |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for s in results["served"]:
-            out.append(f"| {s['via']} | {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms "
-                       f"| {s['p99_ms']:.1f} ms | {s['errors']} | >= 500/s, 0 errors "
-                       f"| {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0) if s['via'] == 'relay' else '(reference)'} |")
+            out.append(
+                f"| {s['via']} | {s['query']} | {s['clients']} | {s['seconds']:.1f} | {s['queries']} | {s['qps']:.0f} | {s['p50_ms']:.1f} ms "
+                f"| {s['p99_ms']:.1f} ms | {s['errors']} | >= 500/s, 0 errors "
+                f"| {verdict(s['qps'] >= TARGETS['served_qps'] and s['errors'] == 0) if s['via'] == 'relay' else '(reference)'} |"
+            )
         out.append("")
         for s in results["served"]:
-            out.append(f"CPU per query via {s['via']}: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; "
-                       f"the server alone on {os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} "
-                       f"queries/s (load average during the run {s['load_average']:.1f}).")
+            out.append(
+                f"CPU per query via {s['via']}: server {s['server_cpu_ms_per_query']:.2f} ms, clients {s['client_cpu_ms_per_query']:.2f} ms; "
+                f"the server alone on {os.cpu_count()} idle cores could answer about {os.cpu_count() * 1000 / s['server_cpu_ms_per_query']:.0f} "
+                f"queries/s (load average during the run {s['load_average']:.1f})."
+            )
         out.append("")
     load = os.getloadavg()
-    out.append(f"Machine: {os.cpu_count()} cores; load average when done {load[0]:.1f} (other work on the machine slows every figure).")
+    out.append(
+        f"Machine: {os.cpu_count()} cores; load average when done {load[0]:.1f} (other work on the machine slows every figure)."
+    )
     return "\n".join(out) + "\n"
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", default="cold,scale,served", help="comma-separated: cold, scale, served, growth")
-    parser.add_argument("--growth-scales", default="10,100", help="the two scale factors (of --model) the growth section compares")
-    parser.add_argument("--growth-cap", type=float, default=30.0, help="seconds one query may take in the growth section")
-    parser.add_argument("--compare", default=None, metavar="OLD.json", help="an earlier --json run whose growth times go beside the new ones")
+    parser.add_argument(
+        "--growth-scales", default="10,100", help="the two scale factors (of --model) the growth section compares"
+    )
+    parser.add_argument(
+        "--growth-cap", type=float, default=30.0, help="seconds one query may take in the growth section"
+    )
+    parser.add_argument(
+        "--compare",
+        default=None,
+        metavar="OLD.json",
+        help="an earlier --json run whose growth times go beside the new ones",
+    )
     parser.add_argument("--scales", default="10,100,1000", help="growth (or copy) factors for the scale-up")
-    parser.add_argument("--model", choices=("growth", "copies"), default="growth", help="how the data is scaled (benchmarks/growth.py)")
+    parser.add_argument(
+        "--model", choices=("growth", "copies"), default="growth", help="how the data is scaled (benchmarks/growth.py)"
+    )
     parser.add_argument("--repeats", type=int, default=7, help="runs per cold measurement (median)")
     parser.add_argument("--query-repeats", type=int, default=3, help="runs per query at each scale (median)")
-    parser.add_argument("--cap", type=float, default=30.0, help="seconds one query may take at a scale before it is reported '> cap' (doubled at x1000)")
+    parser.add_argument(
+        "--cap",
+        type=float,
+        default=30.0,
+        help="seconds one query may take at a scale before it is reported '> cap' (doubled at x1000)",
+    )
     parser.add_argument("--rdflib-load-cap", type=float, default=300.0, help="seconds rdflib may take to load a scale")
     parser.add_argument("--rdflib-cap", type=float, default=10.0, help="seconds one query may take on rdflib")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib in the scale-up")
@@ -403,8 +528,14 @@ def main(argv=None) -> None:
     parser.add_argument("--no-base", action="store_true", help="skip the unscaled x1 row of the scale-up")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the served load")
-    parser.add_argument("--via", default="relay,direct", help="served load through the relay clients use, and/or direct to its Oxigraph child")
-    parser.add_argument("--queries", default="", help="comma-separated saved query names for the scale-up [default: all]")
+    parser.add_argument(
+        "--via",
+        default="relay,direct",
+        help="served load through the relay clients use, and/or direct to its Oxigraph child",
+    )
+    parser.add_argument(
+        "--queries", default="", help="comma-separated saved query names for the scale-up [default: all]"
+    )
     parser.add_argument("--json", default=None, metavar="FILE", help="also write the raw figures as JSON")
     args = parser.parse_args(argv)
 
@@ -422,14 +553,30 @@ def main(argv=None) -> None:
         with tempfile.TemporaryDirectory(prefix="tkiros-bench-") as work:
             factors = [int(f) for f in args.scales.split(",") if f]
             results["model"] = args.model
-            results["scale"] = scale(factors, names, args.query_repeats, args.cap, args.rdflib_load_cap, Path(work),
-                                     rdflib_cap=args.rdflib_cap, rdflib=not args.no_rdflib, base=not args.no_base,
-                                     rdflib_max_scale=args.rdflib_max_scale, model=args.model)
+            results["scale"] = scale(
+                factors,
+                names,
+                args.query_repeats,
+                args.cap,
+                args.rdflib_load_cap,
+                Path(work),
+                rdflib_cap=args.rdflib_cap,
+                rdflib=not args.no_rdflib,
+                base=not args.no_base,
+                rdflib_max_scale=args.rdflib_max_scale,
+                model=args.model,
+            )
     if "growth" in sections:
         print("growth ...", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix="tkiros-bench-") as work:
-            results["growth"] = growth([int(f) for f in args.growth_scales.split(",") if f], names, args.query_repeats,
-                                       args.growth_cap, Path(work), model=args.model)
+            results["growth"] = growth(
+                [int(f) for f in args.growth_scales.split(",") if f],
+                names,
+                args.query_repeats,
+                args.growth_cap,
+                Path(work),
+                model=args.model,
+            )
         if args.compare:
             results["growth_before"] = json.loads(Path(args.compare).read_text()).get("growth")
     if "served" in sections:

@@ -24,7 +24,10 @@ def scaled_graph(factor: int):
     from tkiros.store.store import Graph, open_store
 
     base = open_store()
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in base.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in base.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    ]
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
@@ -46,7 +49,10 @@ def owlrl_python(graph) -> tuple[float, int]:
 
     from tkiros.reasoning.reason import reasoner_input
 
-    asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    asserted = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    ]
     g = rdflib.Graph()
     g.parse(data=reasoner_input(asserted, graph.root), format="nt")
     before = len(g)

@@ -31,7 +31,11 @@ TARGETS = {1: 5.0, 10: 30.0}  # seconds for the default reasoner (issue 17, goal
 
 
 def memberships(result) -> set[tuple[str, str]]:
-    return {(t.subject.value, t.object.value) for t in result.triples() if t.predicate.value == TYPE and hasattr(t.object, "value")}
+    return {
+        (t.subject.value, t.object.value)
+        for t in result.triples()
+        if t.predicate.value == TYPE and hasattr(t.object, "value")
+    }
 
 
 def cpu() -> float:
@@ -72,23 +76,43 @@ def main() -> None:
             graph = scaled_graph(factor)
             asserted = list(graph.store)
             if factor == 1:
-                onto = Ontology(reasoner_triples([__import__("pyoxigraph").Triple(q.subject, q.predicate, q.object) for q in asserted], graph.root))
+                onto = Ontology(
+                    reasoner_triples(
+                        [__import__("pyoxigraph").Triple(q.subject, q.predicate, q.object) for q in asserted],
+                        graph.root,
+                    )
+                )
                 seconds, _ = timed(lambda: tbox_hierarchy(onto))
                 print(f"TBox hierarchy (HermiT on the TBox alone, once per TBox digest): {seconds:.1f} s", flush=True)
             fast_s, fast = timed(lambda: run("fast", graph=graph))
             fast_cpu = timed.cpu
             verdict = "≤ target" if fast_s <= TARGETS.get(factor, float("inf")) else "OVER target"
-            print(f"  ... fast x{factor}: {fast_s:.1f} s (cpu {fast_cpu:.1f} s; {'fall-back: ' + fast.fallback if fast.fallback else 'exact'})", flush=True)
+            print(
+                f"  ... fast x{factor}: {fast_s:.1f} s (cpu {fast_cpu:.1f} s; {'fall-back: ' + fast.fallback if fast.fallback else 'exact'})",
+                flush=True,
+            )
             hermit_s, hermit_cpu, agree = None, None, "—"
             if str(factor) in args.hermit_scales.split(","):
                 hermit_s, hermit = timed(lambda: run("hermit", graph=graph))
                 hermit_cpu = timed.cpu
-                agree = "identical" if memberships(fast) == memberships(hermit) else \
-                    f"DIFFER ({len(memberships(fast) ^ memberships(hermit))} pairs)"
+                agree = (
+                    "identical"
+                    if memberships(fast) == memberships(hermit)
+                    else f"DIFFER ({len(memberships(fast) ^ memberships(hermit))} pairs)"
+                )
                 print(f"  ... hermit x{factor}: {hermit_s:.1f} s (cpu {hermit_cpu:.1f} s)", flush=True)
-            rows.append((f"x{factor}", len(asserted), len(memberships(fast)), f"{fast_s:.1f} ({fast_cpu:.1f})",
-                         f"{hermit_s:.1f} ({hermit_cpu:.1f})" if hermit_s else "—", f"{hermit_s / fast_s:.0f}×" if hermit_s else "—",
-                         agree, f"{verdict} ({TARGETS.get(factor, '-')} s)"))
+            rows.append(
+                (
+                    f"x{factor}",
+                    len(asserted),
+                    len(memberships(fast)),
+                    f"{fast_s:.1f} ({fast_cpu:.1f})",
+                    f"{hermit_s:.1f} ({hermit_cpu:.1f})" if hermit_s else "—",
+                    f"{hermit_s / fast_s:.0f}×" if hermit_s else "—",
+                    agree,
+                    f"{verdict} ({TARGETS.get(factor, '-')} s)",
+                )
+            )
         env = dict(os.environ)
         cli("reason", "-o", os.devnull, env=env)  # fill the cache
         warm = min(cli("reason", "-o", os.devnull, env=env) for _ in range(3))
@@ -97,14 +121,25 @@ def main() -> None:
         after_change = cli("query", "tkis-raising-ros", "--inferred", env=env)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    head = ("scale", "triples", "memberships", "fast s (cpu)", "hermit s (cpu)", "ratio", "memberships fast vs hermit", "verdict")
+    head = (
+        "scale",
+        "triples",
+        "memberships",
+        "fast s (cpu)",
+        "hermit s (cpu)",
+        "ratio",
+        "memberships fast vs hermit",
+        "verdict",
+    )
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     print()
     for r in [head, tuple("-" * w for w in widths)] + rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times are upper bounds)")
-    print(f"warm `tkiros reason -o FILE` (new process, best of 3): {warm:.2f} s  "
-          f"({'≤' if warm <= 1 else 'OVER'} target 1 s)")
+    print(
+        f"warm `tkiros reason -o FILE` (new process, best of 3): {warm:.2f} s  "
+        f"({'≤' if warm <= 1 else 'OVER'} target 1 s)"
+    )
     print(f"`tkiros query tkis-raising-ros --inferred` with the reasoned graph dropped: {after_change:.1f} s")
 
 

@@ -33,8 +33,11 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def ask(endpoint: str, query: str, timeout: float) -> tuple[str, float, str]:
     """('ok' | 'declared-timeout' | 'error' | 'client-timeout', seconds, detail)."""
-    req = Request(endpoint, data=urlencode({"query": query}).encode(),
-                  headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"})
+    req = Request(
+        endpoint,
+        data=urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     started = time.monotonic()
     try:
         with urlopen(req, timeout=timeout) as resp:
@@ -54,9 +57,27 @@ def ask(endpoint: str, query: str, timeout: float) -> tuple[str, float, str]:
 
 def start_server(limit: float) -> tuple[subprocess.Popen, dict]:
     info_file = Path(tempfile.mkdtemp(prefix="tkiros-load-")) / "endpoint.json"
-    proc = subprocess.Popen([sys.executable, "-c", "from tkiros.cli import main; main()", "serve", "--host", "127.0.0.1",
-                             "--port", "0", "--timeout", str(limit), "--format", "json", "-o", str(info_file)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from tkiros.cli import main; main()",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--timeout",
+            str(limit),
+            "--format",
+            "json",
+            "-o",
+            str(info_file),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not info_file.is_file():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -70,7 +91,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=20.0)
-    ap.add_argument("--limit", type=float, default=3.0, help="the server's time limit per query (tkiros serve --timeout)")
+    ap.add_argument(
+        "--limit", type=float, default=3.0, help="the server's time limit per query (tkiros serve --timeout)"
+    )
     args = ap.parse_args()
 
     from tkiros.query.queries import list_queries
@@ -109,13 +132,23 @@ def main() -> None:
     answered = sorted(s for k, s, _, slow in results if k == "ok")
     count = {k: sum(1 for r in results if r[0] == k) for k in ("ok", "declared-timeout", "error", "client-timeout")}
     slow_kinds = {k: sum(1 for r in results if r[3] and r[0] == k) for k in count}
-    p = (lambda q: answered[min(len(answered) - 1, int(q * len(answered)))] * 1000) if answered else (lambda q: float("nan"))
-    print(f"tkiros serve load test: {args.clients} clients x {args.seconds:g} s on {endpoint}, time limit {args.limit:g} s")
+    p = (
+        (lambda q: answered[min(len(answered) - 1, int(q * len(answered)))] * 1000)
+        if answered
+        else (lambda q: float("nan"))
+    )
+    print(
+        f"tkiros serve load test: {args.clients} clients x {args.seconds:g} s on {endpoint}, time limit {args.limit:g} s"
+    )
     print(f"  saved queries in rotation      {len(queries)}")
     print(f"  requests                       {len(results)}")
-    print(f"  answered (200, whole JSON)     {count['ok']}  (p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms"
-          f"{f', mean {statistics.mean(answered) * 1000:.1f} ms' if answered else ''})")
-    print(f"  declared timeouts (503)        {count['declared-timeout']}  (of {sum(1 for r in results if r[3])} slow queries: {slow_kinds})")
+    print(
+        f"  answered (200, whole JSON)     {count['ok']}  (p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms"
+        f"{f', mean {statistics.mean(answered) * 1000:.1f} ms' if answered else ''})"
+    )
+    print(
+        f"  declared timeouts (503)        {count['declared-timeout']}  (of {sum(1 for r in results if r[3])} slow queries: {slow_kinds})"
+    )
     print(f"  errors                         {count['error']}")
     print(f"  client-side timeouts (hangs)   {count['client-timeout']}")
     print(f"  server answers afterwards      {'yes' if after == 'ok' else 'NO'}")

@@ -19,9 +19,20 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium as root in a container: no sandbox, no GPU, no network of its own (only the loopback page).
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000",
-         "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1000",
+    "--remote-debugging-port=0",
+    "--remote-debugging-address=127.0.0.1",
+]
 
 
 class DevTools:
@@ -46,7 +57,9 @@ class DevTools:
     def evaluate(self, expression: str):
         res = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in res:
-            raise AssertionError(f"page script failed: {res['exceptionDetails'].get('text')} {res['exceptionDetails'].get('exception', {}).get('description', '')}")
+            raise AssertionError(
+                f"page script failed: {res['exceptionDetails'].get('text')} {res['exceptionDetails'].get('exception', {}).get('description', '')}"
+            )
         return res["result"].get("value")
 
     def wait_for(self, expression: str, timeout: float = 30, what: str = ""):
@@ -69,8 +82,12 @@ def chromium(tmp_path_factory):
 
     ensure_debian_packages(CHROMIUM, ["chromium"])
     profile = tmp_path_factory.mktemp("chromium-profile")
-    proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 60

@@ -11,7 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser):
-    parser.addoption("--regen-goldens", action="store_true", default=False, help="Rewrite expected results and golden files from the current data.")
+    parser.addoption(
+        "--regen-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite expected results and golden files from the current data.",
+    )
 
 
 @pytest.fixture(scope="session")

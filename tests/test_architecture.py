@@ -82,19 +82,28 @@ GRAPH = {m: imports(m) for m in MODULES}
 
 
 def test_the_stages_name_every_package():
-    assert {stage(m) for m in MODULES} <= set(RANK), "a new package needs its place in STAGES (and docs/architecture.md)"
+    assert {stage(m) for m in MODULES} <= set(RANK), (
+        "a new package needs its place in STAGES (and docs/architecture.md)"
+    )
 
 
 def test_imports_point_down_the_stages():
-    upward = [f"{MODULES[m].relative_to(SRC)}:{line}: {m} ({stage(m)}) imports {t} ({stage(t)})"
-              for m, deps in GRAPH.items() for t, _, line in deps
-              if RANK[stage(t)] > RANK[stage(m)] and stage(t) != "__init__"]
+    upward = [
+        f"{MODULES[m].relative_to(SRC)}:{line}: {m} ({stage(m)}) imports {t} ({stage(t)})"
+        for m, deps in GRAPH.items()
+        for t, _, line in deps
+        if RANK[stage(t)] > RANK[stage(m)] and stage(t) != "__init__"
+    ]
     assert not upward, "\n".join(upward)
 
 
 def test_no_private_name_is_imported_across_modules():
-    private = [f"{MODULES[m].relative_to(SRC)}:{line}: {n} from {t}" for m, deps in GRAPH.items()
-               for t, n, line in deps if n.startswith("_") and not n.startswith("__")]
+    private = [
+        f"{MODULES[m].relative_to(SRC)}:{line}: {n} from {t}"
+        for m, deps in GRAPH.items()
+        for t, n, line in deps
+        if n.startswith("_") and not n.startswith("__")
+    ]
     assert not private, "\n".join(private)
 
 
@@ -107,7 +116,7 @@ def test_no_import_circle():
         state[m] = "open"
         for t in sorted(edges[m]):
             if state.get(t) == "open":
-                circles.append(" -> ".join(path[path.index(t):] + [t]))
+                circles.append(" -> ".join(path[path.index(t) :] + [t]))
             elif t not in state:
                 visit(t, path + [t])
         state[m] = "done"

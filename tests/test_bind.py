@@ -14,12 +14,18 @@ from test_queries import EXAMPLE_PARAMS, OPTIONAL_EXAMPLES, normalise
 from tkiros.query.bind import constants
 from tkiros.query.queries import Result, bind_params, expand_subtypes, get_query, list_queries
 
-CASES = sorted((name, key, value) for table in (EXAMPLE_PARAMS, OPTIONAL_EXAMPLES)
-               for name, params in table.items() for key, value in params.items())
+CASES = sorted(
+    (name, key, value)
+    for table in (EXAMPLE_PARAMS, OPTIONAL_EXAMPLES)
+    for name, params in table.items()
+    for key, value in params.items()
+)
 # Bound the engine's way on purpose: a constant would change what these mean (see tkiros.query.bind).
 # (A parameter with subtypes, such as findings-in-cancer's cancer=NSCLC, travels as a VALUES list.)
-KEPT_AS_BINDINGS = {("hedged-findings", "qualifier"),  # bound by a VALUES head
-                    ("table3-ros-raising-combinations", "partner")}  # used inside MINUS
+KEPT_AS_BINDINGS = {
+    ("hedged-findings", "qualifier"),  # bound by a VALUES head
+    ("table3-ros-raising-combinations", "partner"),
+}  # used inside MINUS
 
 
 def rows(store, text, subs) -> list[tuple[str, ...]]:
@@ -49,21 +55,42 @@ def test_constants_give_the_rows_of_the_binding(name, key, value, graph):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=st.text(max_size=80) | st.sampled_from(['"} ; DROP ALL ; {', "x> } <y", "a\nb\r\"c'", "\\u0022 \\\" \\\\",
-                                                     "Ω→ ✓ 𝔸 日本", "'''", '"""', "#comment\n?label", "<http://x/> ?s ?p ?o"]))
+@given(
+    value=st.text(max_size=80)
+    | st.sampled_from(
+        [
+            '"} ; DROP ALL ; {',
+            "x> } <y",
+            "a\nb\r\"c'",
+            '\\u0022 \\" \\\\',
+            "Ω→ ✓ 𝔸 日本",
+            "'''",
+            '"""',
+            "#comment\n?label",
+            "<http://x/> ?s ?p ?o",
+        ]
+    )
+)
 def test_any_string_value_is_written_as_one_escaped_literal(value):
-    text = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "SELECT ?label ?s WHERE { ?s rdfs:label ?label . ?s a ?t } ORDER BY ?label\n")
+    text = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?label ?s WHERE { ?s rdfs:label ?label . ?s a ?t } ORDER BY ?label\n"
+    )
     term = ox.Literal(value)
     new, left = constants(text, {ox.Variable("label"): term})
     assert not left
     # exactly the variable tokens became the engine's own serialisation of the term, nothing else changed
-    assert new == text.replace("SELECT ?label", f"SELECT ({term} AS ?label)").replace("rdfs:label ?label", f"rdfs:label {term}") \
-                      .replace("ORDER BY ?label", f"ORDER BY ({term})")
+    assert new == text.replace("SELECT ?label", f"SELECT ({term} AS ?label)").replace(
+        "rdfs:label ?label", f"rdfs:label {term}"
+    ).replace("ORDER BY ?label", f"ORDER BY ({term})")
     store = ox.Store()
     s = ox.NamedNode("http://example.org/s")
     store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), term))
-    store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("http://example.org/T")))
+    store.add(
+        ox.Quad(
+            s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("http://example.org/T")
+        )
+    )
     got = [(r["label"], r["s"]) for r in store.query(new)]
     assert got == [(term, s)]
 

@@ -24,14 +24,23 @@ def test_query_page_runs_a_saved_query_and_shows_its_rows(chromium, graph, tmp_p
     proc, info = start_cli_server(tmp_path_factory.mktemp("serve"), graph)
     try:
         chromium.call("Page.navigate", url=info["page"])
-        chromium.wait_for("!!document.querySelector('.yasqe .CodeMirror') && !!document.querySelector('.yasqe_queryButton')",
-                          what="the query editor")
-        chromium.evaluate(f"document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue({json.dumps(get_query(QUERY).text)})")
+        chromium.wait_for(
+            "!!document.querySelector('.yasqe .CodeMirror') && !!document.querySelector('.yasqe_queryButton')",
+            what="the query editor",
+        )
+        chromium.evaluate(
+            f"document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue({json.dumps(get_query(QUERY).text)})"
+        )
         chromium.evaluate("document.querySelector('.yasqe_queryButton').click()")
-        shown = chromium.wait_for(f"document.querySelectorAll('.yasr table tbody tr').length >= {min(len(expected.rows), 10)}"
-                                  " && document.querySelector('.yasr').innerText", what="result rows")
+        shown = chromium.wait_for(
+            f"document.querySelectorAll('.yasr table tbody tr').length >= {min(len(expected.rows), 10)}"
+            " && document.querySelector('.yasr').innerText",
+            what="result rows",
+        )
         page_rows = chromium.evaluate("[...document.querySelectorAll('.yasr table tbody tr')].map(tr => tr.innerText)")
-        summary = chromium.evaluate("(document.querySelector('.yasr_response_chip') || document.querySelector('.yasr')).innerText")
+        summary = chromium.evaluate(
+            "(document.querySelector('.yasr_response_chip') || document.querySelector('.yasr')).innerText"
+        )
         png = screenshot(chromium)
     finally:
         proc.terminate()

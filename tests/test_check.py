@@ -27,16 +27,22 @@ def _broken(tmp_path, monkeypatch, edit):
 def test_check_names_the_typo_in_a_direction(tmp_path, monkeypatch):
     def typo(home):
         f = home / "instances" / "erbb-inhibitors.ttl"
-        f.write_text(f.read_text().replace("tkiros:hasDirection tkiros:increase", "tkiros:hasDirection tkiros:increse", 1))
+        f.write_text(
+            f.read_text().replace("tkiros:hasDirection tkiros:increase", "tkiros:hasDirection tkiros:increse", 1)
+        )
+
     res = _broken(tmp_path, monkeypatch, typo)
     assert res.exit_code == 1
-    assert "shapes      FAILED" in res.output and "tkiros:increse" in res.output and "check FAILED: shapes" in res.output
+    assert (
+        "shapes      FAILED" in res.output and "tkiros:increse" in res.output and "check FAILED: shapes" in res.output
+    )
     assert "WARNING" not in res.output  # only what fails is listed
 
 
 def test_check_catches_a_restated_finding(tmp_path, monkeypatch):
     def restate(home):
         (home / "instances" / "zz-copy.ttl").write_text((FIXTURES / "duplicate-finding-violation.ttl").read_text())
+
     res = _broken(tmp_path, monkeypatch, restate)
     assert res.exit_code == 1
     assert "duplicates  FAILED" in res.output and "tkd:fx-f04  restates tkd:fx-f01" in res.output
@@ -48,6 +54,7 @@ def test_check_catches_a_quote_that_drifted(tmp_path, monkeypatch):
         text = f.read_text()
         assert "show a rise in ROS levels" in text
         f.write_text(text.replace("show a rise in ROS levels", "show a rise in ROS level", 1))
+
     res = _broken(tmp_path, monkeypatch, drift)
     assert res.exit_code == 1
     assert "spans       FAILED" in res.output and "quote differs from the seed text" in res.output

@@ -106,7 +106,9 @@ def test_validate_json_format():
 
 def test_validate_broken_data_exits_1(tmp_path, monkeypatch):
     home = copy_project(tmp_path / "home")
-    (home / "instances" / "broken.ttl").write_text((ROOT / "tests" / "fixtures" / "invalid" / "finding-direction.ttl").read_text())
+    (home / "instances" / "broken.ttl").write_text(
+        (ROOT / "tests" / "fixtures" / "invalid" / "finding-direction.ttl").read_text()
+    )
     monkeypatch.setenv("TKIROS_HOME", str(home))
     res = invoke(["validate"])
     assert res.exit_code == 1
@@ -115,7 +117,9 @@ def test_validate_broken_data_exits_1(tmp_path, monkeypatch):
 
 def test_malformed_turtle_exits_2_with_file_line(tmp_path, monkeypatch):
     home = copy_project(tmp_path / "home")
-    (home / "instances" / "typo.ttl").write_text("@prefix tkd: <https://w3id.org/tkiros/data/> .\ntkd:a tkd:b tkd:c ;\n")
+    (home / "instances" / "typo.ttl").write_text(
+        "@prefix tkd: <https://w3id.org/tkiros/data/> .\ntkd:a tkd:b tkd:c ;\n"
+    )
     monkeypatch.setenv("TKIROS_HOME", str(home))
     for args in (["validate"], ["query", "tkis-raising-ros"], ["stats"]):
         res = invoke(args)

@@ -16,7 +16,7 @@ def test_sentence_splitting_keeps_offsets():
     sents = list(split_sentences(text, 100))
     assert [s for _, _, s in sents] == ["First claim holds [1].", "Second, et al. style, stays whole.", "Third."]
     for start, end, s in sents:
-        assert text[start - 100:end - 100] == s
+        assert text[start - 100 : end - 100] == s
 
 
 def test_coverage_floor(graph):

@@ -73,7 +73,10 @@ def test_resistance_and_resensitization_arms_have_their_colours(graph):
     edges = _edges(_dot("diagram-gefitinib", graph))
     assert f"confers resistance\\n[93]|{EDGE_COLOURS['resistance']}" in edges[("n_akr1b1", "n_gefitinib")]
     assert f"via, increases\\n[93]|{EDGE_COLOURS['via']}" in edges[("n_akr1b1", "n_glutathione")]
-    assert f"reverses resistance\\n[124, 125]|{EDGE_COLOURS['resensitization']}" in edges[("c_gefitinib_vorinostat", "n_gefitinib")]
+    assert (
+        f"reverses resistance\\n[124, 125]|{EDGE_COLOURS['resensitization']}"
+        in edges[("c_gefitinib_vorinostat", "n_gefitinib")]
+    )
     assert f"via\\n[108]|{EDGE_COLOURS['via']}" in edges[("n_6_shogaol", "n_nox4")]
     assert f"decreases\\n[103]|{EDGE_COLOURS['resistance']}" in edges[("n_prdx2", "n_ros")]
 
@@ -126,14 +129,17 @@ def test_cli_writes_each_format(tmp_path):
     assert b"<svg" in (tmp_path / "ho1.svg").read_bytes()
 
 
-@pytest.mark.parametrize("args,message", [
-    ([], "give either an ENTITY or --query"),
-    (["gefitinib", "--query", "nrf2-keap1-findings"], "give either an ENTITY or --query"),
-    (["gefitinib", "--format", "png"], "needs -o FILE.png"),
-    (["gefitinib", "-o", "x.pdf"], "unknown suffix"),
-    (["no-such-entity-here"], "no entity has this label"),
-    (["--query", "tki-kinase-targets"], "nothing to draw"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ([], "give either an ENTITY or --query"),
+        (["gefitinib", "--query", "nrf2-keap1-findings"], "give either an ENTITY or --query"),
+        (["gefitinib", "--format", "png"], "needs -o FILE.png"),
+        (["gefitinib", "-o", "x.pdf"], "unknown suffix"),
+        (["no-such-entity-here"], "no entity has this label"),
+        (["--query", "tki-kinase-targets"], "nothing to draw"),
+    ],
+)
 def test_cli_errors_are_one_line(args, message):
     from tkiros.cli import main
 
@@ -150,7 +156,10 @@ def test_cli_errors_are_one_line(args, message):
 
 
 def _values(graph, finding, prop):
-    return {r["o"].value for r in graph.query(f"SELECT ?o WHERE {{ <{finding}> <https://w3id.org/tkiros/vocab/{prop}> ?o }}")}
+    return {
+        r["o"].value
+        for r in graph.query(f"SELECT ?o WHERE {{ <{finding}> <https://w3id.org/tkiros/vocab/{prop}> ?o }}")
+    }
 
 
 @pytest.mark.parametrize("entity", ["osimertinib", "gefitinib", "HO-1", "imatinib", "NRF2"])

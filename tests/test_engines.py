@@ -76,15 +76,19 @@ def test_every_engine_is_tested():
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
 def test_same_rows_on_every_engine(path, engine, graph, endpoint):
     ox_result = run_query(str(path), params=params_for(path), store=graph)
-    other = run_query(str(path), params=params_for(path), store=graph, engine=engine,
-                      endpoint=endpoint if engine == "endpoint" else None)
+    other = run_query(
+        str(path),
+        params=params_for(path),
+        store=graph,
+        engine=engine,
+        endpoint=endpoint if engine == "endpoint" else None,
+    )
     assert ox_result.variables == other.variables
     assert normalised(ox_result) == normalised(other)
     assert ox_result.rows, f"{path.stem} gives no row with its example parameters: the comparison would prove nothing"
 
 
-INDUCERS = ("PREFIX tkiros: <https://w3id.org/tkiros/vocab/>\n"
-            "SELECT ?x WHERE { ?x a tkiros:FerroptosisInducer }\n")
+INDUCERS = "PREFIX tkiros: <https://w3id.org/tkiros/vocab/>\nSELECT ?x WHERE { ?x a tkiros:FerroptosisInducer }\n"
 
 
 def test_inferred_on_every_engine(tmp_path, graph, endpoint):
@@ -93,7 +97,9 @@ def test_inferred_on_every_engine(tmp_path, graph, endpoint):
     rq = tmp_path / "inducers.rq"
     rq.write_text(INDUCERS, encoding="utf-8")
     asserted = run_query(str(rq), store=graph, engine="rdflib")
-    inferred = {engine: normalised(run_query(str(rq), engine=engine, inferred=True)) for engine in ("oxigraph", "rdflib")}
+    inferred = {
+        engine: normalised(run_query(str(rq), engine=engine, inferred=True)) for engine in ("oxigraph", "rdflib")
+    }
     assert not asserted.rows  # a defined class: only a reasoner classifies into it
     assert inferred["oxigraph"] and inferred["rdflib"] == inferred["oxigraph"]
     with pytest.raises(TkirosError, match=r"--inferred cannot apply to an endpoint"):

@@ -14,7 +14,10 @@ def test_show_a_finding_prints_its_evidence_card():
     assert res.exit_code == 0, res.output
     out = res.output
     assert out.startswith("tkd:nrf2-f35  dihydroartemisinin with osimertinib reverses osimertinib resistance of NSCLC")
-    assert "dihydroartemisinin + osimertinib → reverses resistance (via HO-1, reactive oxygen species) → osimertinib" in out
+    assert (
+        "dihydroartemisinin + osimertinib → reverses resistance (via HO-1, reactive oxygen species) → osimertinib"
+        in out
+    )
     assert "cancer: non-small cell lung cancer" in out and "resistant to: osimertinib" in out
     assert "characters 20910-21167" in out
     assert "[86] Cai X, Miao J" in out
@@ -26,7 +29,7 @@ def test_the_card_quote_is_the_seed_text_at_its_offsets():
     card = json.loads(res.output)
     seeds = {p.read_text(encoding="utf-8") for p in SEED}
     for span in card["spans"]:
-        assert any(text[span["start"]:span["end"]] == span["quote"] for text in seeds)
+        assert any(text[span["start"] : span["end"]] == span["quote"] for text in seeds)
     assert [r["number"] for r in card["references"]] == [86]
 
 
@@ -35,7 +38,9 @@ def test_a_card_shows_its_erratum_note():
     from tkiros.store.store import open_store
 
     raw = open_store().store
-    row = next(iter(raw.query("SELECT ?f ?n WHERE { ?f <https://w3id.org/tkiros/vocab/erratumNote> ?n } ORDER BY ?f LIMIT 1")))
+    row = next(
+        iter(raw.query("SELECT ?f ?n WHERE { ?f <https://w3id.org/tkiros/vocab/erratumNote> ?n } ORDER BY ?f LIMIT 1"))
+    )
     res = invoke(["show", row["f"].value])
     assert f"erratum: {row['n'].value}" in res.output
 
@@ -80,6 +85,7 @@ def test_cell_line_parameter_includes_derived_lines_unless_exact():
     def lines(value):
         res = invoke(["query", "findings-in-cell-line", "--param", f"cellLine={value}", "--format", "json"])
         return {b["cellLine"]["value"].rsplit("/", 1)[1] for b in json.loads(res.output)["results"]["bindings"]}
+
     assert lines("K562") == {"cl-k562", "cl-k562-g01"}
     assert lines("=K562") == {"cl-k562"}
 
@@ -88,9 +94,13 @@ def test_a_card_shows_its_qualifiers():
     from tkiros.store.store import open_store
 
     raw = open_store().store
-    row = next(iter(raw.query("""SELECT ?f (SAMPLE(?l) AS ?label) WHERE {
+    row = next(
+        iter(
+            raw.query("""SELECT ?f (SAMPLE(?l) AS ?label) WHERE {
         ?f <https://w3id.org/tkiros/vocab/hasQualifier> ?q . ?q <http://www.w3.org/2000/01/rdf-schema#label> ?l }
-        GROUP BY ?f ORDER BY ?f LIMIT 1""")))
+        GROUP BY ?f ORDER BY ?f LIMIT 1""")
+        )
+    )
     res = invoke(["show", row["f"].value])
     line = next(x for x in res.output.splitlines() if x.startswith("  qualifier: "))
     assert row["label"].value in line

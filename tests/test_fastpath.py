@@ -21,7 +21,9 @@ TKD = "https://w3id.org/tkiros/data/"
 
 
 def keys(triples, predicate=None) -> set[str]:
-    return {f"{t.subject} {t.predicate} {t.object}" for t in triples if predicate is None or t.predicate.value == predicate}
+    return {
+        f"{t.subject} {t.predicate} {t.object}" for t in triples if predicate is None or t.predicate.value == predicate
+    }
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +88,10 @@ def test_member_of_a_defined_class_not_meeting_it_falls_back():
 
     fixture = ROOT / "tests" / "fixtures" / "inconsistent" / "case-split.ttl"
     result = run("fast", instances=[fixture])
-    assert result.reasoner == "hermit" and "fx-component is a NRF2KEAP1Component without meeting its definition" in result.fallback
+    assert (
+        result.reasoner == "hermit"
+        and "fx-component is a NRF2KEAP1Component without meeting its definition" in result.fallback
+    )
     assert not result.consistent
     assert issubclass(OutsideFragment, Exception)
 
@@ -98,14 +103,27 @@ def test_exactness_checks_on_a_small_graph():
     from tkiros.reasoning.fastpath import OutsideFragment, evaluate
 
     def graph(text: str) -> list:
-        prefixes = ("@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> . "
-                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n")
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse((prefixes + text).encode(), format=ox.RdfFormat.TURTLE)]
+        prefixes = (
+            "@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> . "
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        )
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse((prefixes + text).encode(), format=ox.RdfFormat.TURTLE)
+        ]
 
     base = ":p a owl:ObjectProperty . :A a owl:Class . :B a owl:Class . "
-    raw, clashes = evaluate(graph(base + ":C a owl:Class ; owl:equivalentClass [ a owl:Restriction ; owl:onProperty :p ; "
-                                         "owl:someValuesFrom :B ] . :x :p :y . :y a :B ."), hierarchy=[])
-    assert not clashes and ox.Triple(ox.NamedNode("http://ex.org/x"), ox.NamedNode(TYPE), ox.NamedNode("http://ex.org/C")) in raw
+    raw, clashes = evaluate(
+        graph(
+            base + ":C a owl:Class ; owl:equivalentClass [ a owl:Restriction ; owl:onProperty :p ; "
+            "owl:someValuesFrom :B ] . :x :p :y . :y a :B ."
+        ),
+        hierarchy=[],
+    )
+    assert (
+        not clashes
+        and ox.Triple(ox.NamedNode("http://ex.org/x"), ox.NamedNode(TYPE), ox.NamedNode("http://ex.org/C")) in raw
+    )
     with pytest.raises(OutsideFragment, match="functional"):
         evaluate(graph(base + ":p a owl:FunctionalProperty . :x :p :y , :z ."), hierarchy=[])
     with pytest.raises(OutsideFragment, match="range"):
@@ -132,7 +150,16 @@ def test_hermit_runs_without_property_classification():
     from tkiros.reasoning.dl import _without_property_classification
 
     cmd = ["java", "-cp", "x", "org.semanticweb.HermiT.cli.CommandLine", "-c", "-O", "-D", "-I", "file:///t", "-Y"]
-    assert _without_property_classification(cmd) == ["java", "-cp", "x", "org.semanticweb.HermiT.cli.CommandLine", "-c", "-I", "file:///t", "-Y"]
+    assert _without_property_classification(cmd) == [
+        "java",
+        "-cp",
+        "x",
+        "org.semanticweb.HermiT.cli.CommandLine",
+        "-c",
+        "-I",
+        "file:///t",
+        "-Y",
+    ]
     pellet = ["java", "-cp", "x", "pellet.Pellet", "realize", "-D"]
     assert _without_property_classification(pellet) == pellet
 
@@ -146,9 +173,14 @@ def test_a_strict_owl_parser_reads_every_definition():
     import pyhornedowl
     import pyoxigraph as ox
 
-    triples = [t for name in ("tkiros.ttl", "mechanisms.ttl")
-               for t in ox.parse(path=str(ROOT / "ontology" / name), format=ox.RdfFormat.TURTLE)]
-    data = ox.serialize([ox.Triple(t.subject, t.predicate, t.object) for t in triples], format=ox.RdfFormat.TURTLE).decode()
+    triples = [
+        t
+        for name in ("tkiros.ttl", "mechanisms.ttl")
+        for t in ox.parse(path=str(ROOT / "ontology" / name), format=ox.RdfFormat.TURTLE)
+    ]
+    data = ox.serialize(
+        [ox.Triple(t.subject, t.predicate, t.object) for t in triples], format=ox.RdfFormat.TURTLE
+    ).decode()
     count = lambda local: sum(1 for t in triples if t.predicate.value == "http://www.w3.org/2002/07/owl#" + local)  # noqa: E731
     kinds = [type(a.component).__name__ for a in pyhornedowl.open_ontology_from_string(data, "ttl").get_axioms()]
     assert kinds.count("EquivalentClasses") == count("equivalentClass") >= 40

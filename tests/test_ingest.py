@@ -39,10 +39,10 @@ def test_every_sentence_and_candidate_quote_equals_the_text_at_its_offsets(seed,
     text = seed.read_text(encoding="utf-8")
     sents = sentences(text)
     assert len(sents) > 10
-    assert all(text[s.start:s.end] == s.text for s in sents)
+    assert all(text[s.start : s.end] == s.text for s in sents)
     res = ingest_document(seed, root=ROOT, d=dictionary)
     assert res.candidates
-    assert all(text[c.start:c.end] == c.quote for c in res.candidates)
+    assert all(text[c.start : c.end] == c.quote for c in res.candidates)
 
 
 def test_candidates_file_round_trips_with_exact_quotes(tmp_path, dictionary):
@@ -53,13 +53,17 @@ def test_candidates_file_round_trips_with_exact_quotes(tmp_path, dictionary):
     stored = read_candidates(out)
     assert stored
     for s in stored:
-        assert text[int(s.one("start")):int(s.one("end"))] == s.one("exact")
+        assert text[int(s.one("start")) : int(s.one("end"))] == s.one("exact")
         assert s.one("hasEvidenceType") == "http://purl.obolibrary.org/obo/ECO_0007669"
         assert 0 < s.confidence <= 1
         assert s.one("inSeed") == TKD + "seed-preprint"
     g = ox.Store()
     g.load(path=str(out), format=ox.RdfFormat.TURTLE)
-    assert bool(g.query("ASK { ?a a <http://www.w3.org/ns/prov#SoftwareAgent> ; <http://www.w3.org/2000/01/rdf-schema#label> ?v }"))
+    assert bool(
+        g.query(
+            "ASK { ?a a <http://www.w3.org/ns/prov#SoftwareAgent> ; <http://www.w3.org/2000/01/rdf-schema#label> ?v }"
+        )
+    )
 
 
 def test_ingest_is_deterministic(tmp_path):
@@ -91,8 +95,10 @@ def test_review_reference_list_matches_curated_reference_spans():
     head, refs = reference_list(text)
     curated = ox.Store()
     curated.load(path=str(ROOT / "instances" / "references.ttl"), format=ox.RdfFormat.TURTLE)
-    rows = list(curated.query("""SELECT ?n ?s ?e WHERE { ?r <https://w3id.org/tkiros/vocab/referenceNumber> ?n ;
-        <https://w3id.org/tkiros/vocab/hasSpan> ?sp . ?sp <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }"""))
+    rows = list(
+        curated.query("""SELECT ?n ?s ?e WHERE { ?r <https://w3id.org/tkiros/vocab/referenceNumber> ?n ;
+        <https://w3id.org/tkiros/vocab/hasSpan> ?sp . ?sp <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }""")
+    )
     assert len(refs) == len(rows) == 157
     for r in rows:
         ref = refs[int(r["n"].value) - 1]
@@ -118,9 +124,16 @@ def test_negation_and_hedging_are_flagged_not_dropped(tmp_path):
     assert hedged.values["citationNumber"] == ["1", "2"]
 
 
-@pytest.mark.parametrize("name,message", [
-    ("binary.txt", "a binary file"), ("empty.txt", "the document is empty"), ("latin1.txt", "not UTF-8"),
-    ("bad-references.txt", "reference list: cannot parse"), ("missing.txt", "cannot read")])
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("binary.txt", "a binary file"),
+        ("empty.txt", "the document is empty"),
+        ("latin1.txt", "not UTF-8"),
+        ("bad-references.txt", "reference list: cannot parse"),
+        ("missing.txt", "cannot read"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, name, message):
     out = tmp_path / "c.ttl"
     before = _tree_digest(ROOT / "instances")
@@ -150,7 +163,9 @@ def test_accept_writes_a_finding_that_validates_and_reject_records_why(project):
     assert invoke(["ingest", str(project / "seeds" / PREPRINT.name), "-o", str(cands)]).exit_code == 0
     assert _tree_digest(project / "instances") == before  # ingest never touches instances/
     stored = read_candidates(cands)
-    knock = next(s for s in stored if s.one("hasAgent") == TKD + "nfe2l2-knockdown" and s.one("hasTarget") == TKD + "ros")
+    knock = next(
+        s for s in stored if s.one("hasAgent") == TKD + "nfe2l2-knockdown" and s.one("hasTarget") == TKD + "ros"
+    )
     r = invoke(["accept", knock.id, "--file", str(cands)])
     assert r.exit_code == 0, r.output
     fid = re.search(r"tkd:(\S+)", r.output).group(1)
@@ -166,7 +181,10 @@ def test_accept_writes_a_finding_that_validates_and_reject_records_why(project):
     r = invoke(["reject", other.id, "--why", "imatinib is the setting, not the target", "--file", str(cands)])
     assert r.exit_code == 0
     rec = next(s for s in read_candidates(cands) if s.iri == other.iri)
-    assert rec.values["rejectionReason"] == ["imatinib is the setting, not the target"] and "rejected" in rec.values["status"]
+    assert (
+        rec.values["rejectionReason"] == ["imatinib is the setting, not the target"]
+        and "rejected" in rec.values["status"]
+    )
     assert _tree_digest(project / "instances") == before
 
 
@@ -206,20 +224,43 @@ def test_a_new_seed_gets_its_metadata_skeleton(project):
     TK = "https://w3id.org/tkiros/vocab/"
     row = list(g.query(f"SELECT ?n ?h WHERE {{ ?s <{TK}characterCount> ?n ; <{TK}sha256> ?h }}"))[0]
     assert int(row["n"].value) == len(text) and row["h"].value == hashlib.sha256(text.encode()).hexdigest()
-    secs = list(g.query(f"SELECT ?l ?s ?e WHERE {{ ?x <{TK}startOffset> ?s ; <{TK}endOffset> ?e ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }} ORDER BY ?s"))
+    secs = list(
+        g.query(
+            f"SELECT ?l ?s ?e WHERE {{ ?x <{TK}startOffset> ?s ; <{TK}endOffset> ?e ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }} ORDER BY ?s"
+        )
+    )
     assert [r["l"].value for r in secs] == ["Front matter", "Results", "References"]
-    spans = list(g.query("SELECT ?s ?e ?q WHERE { ?x <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }"))
-    assert len(spans) == 2 and all(text[int(s["s"].value):int(s["e"].value)] == s["q"].value for s in spans)
+    spans = list(
+        g.query(
+            "SELECT ?s ?e ?q WHERE { ?x <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }"
+        )
+    )
+    assert len(spans) == 2 and all(text[int(s["s"].value) : int(s["e"].value)] == s["q"].value for s in spans)
     # once written, the metadata is read back (not rewritten), and candidates cite its references
     assert invoke(["ingest", str(doc), "-o", str(project / "c2.ttl")]).exit_code == 0
     assert "tkd:new-seed-ref-001" in (project / "c2.ttl").read_text(encoding="utf-8")
     neg = next(c for c in read_candidates(project / "c2.ttl") if c.one("negated") == "true")
     r = invoke(["accept", neg.id, "--file", str(project / "c2.ttl")])
     assert r.exit_code == 2 and "--into" in r.output  # no instances/ file holds this new seed's sections yet
-    r = invoke(["accept", neg.id, "--file", str(project / "c2.ttl"), "--into", "instances/background.ttl", "--edit", "reference="])
+    r = invoke(
+        [
+            "accept",
+            neg.id,
+            "--file",
+            str(project / "c2.ttl"),
+            "--into",
+            "instances/background.ttl",
+            "--edit",
+            "reference=",
+        ]
+    )
     assert r.exit_code == 0, r.output
-    assert "does not increase reactive oxygen species" in (project / "instances" / "background.ttl").read_text(encoding="utf-8")
-    assert invoke(["validate"]).exit_code == 0  # the new seed's metadata and its accepted finding keep the project valid
+    assert "does not increase reactive oxygen species" in (project / "instances" / "background.ttl").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        invoke(["validate"]).exit_code == 0
+    )  # the new seed's metadata and its accepted finding keep the project valid
 
 
 def test_query_pays_nothing_for_ingest():
@@ -227,19 +268,30 @@ def test_query_pays_nothing_for_ingest():
     import sys
 
     # listing commands (as `tkiros query` does) finds the ingest commands without importing their modules
-    code = ("import sys; from tkiros.cli import cli; names = cli.list_commands(None); "
-            "print('accept' in names, sorted(m for m in sys.modules if m.startswith('tkiros.ingest.')))")
+    code = (
+        "import sys; from tkiros.cli import cli; names = cli.list_commands(None); "
+        "print('accept' in names, sorted(m for m in sys.modules if m.startswith('tkiros.ingest.')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "True []"
 
 
-@pytest.mark.parametrize("sentence,expected", [
-    ("Apoptosis is induced by gefitinib.", {("gefitinib", "induction", ("apoptosis",))}),
-    ("Gefitinib and erlotinib increase ROS.", {("gefitinib", "increase", ("ros",)), ("erlotinib", "increase", ("ros",))}),
-    ("Gefitinib induces ROS.", {("gefitinib", "increase", ("ros",))}),  # a molecule is increased, not induced
-    ("Neratinib induces ferroptosis by increasing ROS.", {("neratinib", "induction", ("ferroptosis",)), ("neratinib", "increase", ("ros",))}),
-    ("ZZQ7 inhibits ROS.", {("zzq7", "inhibition", ("ros",))}),  # an unknown symbol is proposed with its slug
-])
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("Apoptosis is induced by gefitinib.", {("gefitinib", "induction", ("apoptosis",))}),
+        (
+            "Gefitinib and erlotinib increase ROS.",
+            {("gefitinib", "increase", ("ros",)), ("erlotinib", "increase", ("ros",))},
+        ),
+        ("Gefitinib induces ROS.", {("gefitinib", "increase", ("ros",))}),  # a molecule is increased, not induced
+        (
+            "Neratinib induces ferroptosis by increasing ROS.",
+            {("neratinib", "induction", ("ferroptosis",)), ("neratinib", "increase", ("ros",))},
+        ),
+        ("ZZQ7 inhibits ROS.", {("zzq7", "inhibition", ("ros",))}),  # an unknown symbol is proposed with its slug
+    ],
+)
 def test_extraction_patterns(sentence, expected, dictionary):
     from tkiros.ingest.candidates import DocInfo
     from tkiros.ingest.commands import ingest_text
@@ -263,7 +315,9 @@ def test_done_when_flow_from_the_project_folder(project, monkeypatch):
     assert label.endswith(" reverses resistance to imatinib"), label
     assert invoke(["validate"]).exit_code == 0
     r = invoke(["reject", stored[-1].id, "--why", "a correlation, not an effect"])
-    assert r.exit_code == 0 and "a correlation, not an effect" in (project / "candidates.ttl").read_text(encoding="utf-8")
+    assert r.exit_code == 0 and "a correlation, not an effect" in (project / "candidates.ttl").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_document_defines_its_own_abbreviations(dictionary):
@@ -281,7 +335,9 @@ def test_outcome_and_study_system_come_from_the_sentence(dictionary):
     from tkiros.ingest.candidates import DocInfo
     from tkiros.ingest.commands import ingest_text
 
-    cands, _ = ingest_text("Gefitinib raises ROS levels in vivo, leading to apoptosis.", DocInfo("x.txt", ""), dictionary)
+    cands, _ = ingest_text(
+        "Gefitinib raises ROS levels in vivo, leading to apoptosis.", DocInfo("x.txt", ""), dictionary
+    )
     first = cands[0]
     assert (first.agent, first.direction, first.targets) == (TKD + "gefitinib", "increase", [TKD + "ros"])
     assert first.outcomes == [TKD + "apoptosis"] and first.study_system == "inVivo"

@@ -122,7 +122,11 @@ def test_show_survives_a_failing_reasoner(graph, monkeypatch):
     fake.inferred_store = broken
     monkeypatch.setitem(sys.modules, "tkiros.reasoning.cache", fake)
     view = show("gefitinib", store=graph)
-    assert view.inferred_types is None and view.inferred_note == "reasoner unavailable: INCONSISTENT (hermit): the ontology and the data contradict each other"
+    assert (
+        view.inferred_types is None
+        and view.inferred_note
+        == "reasoner unavailable: INCONSISTENT (hermit): the ontology and the data contradict each other"
+    )
     assert view.findings
 
 

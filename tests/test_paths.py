@@ -105,8 +105,12 @@ def test_pip_install_dot_reads_the_bundled_copy_outside_and_the_checkout_inside(
     """Quick start 1, for real: a wheel built from this checkout and installed (non-editable). Outside any
     project it reads its frozen copy and says so; inside a clone it reads that clone's edited instances/."""
     wheels = tmp_path / "wheels"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
-                           capture_output=True, text=True, timeout=600)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert built.returncode == 0, built.stderr
     site = tmp_path / "site"
     with zipfile.ZipFile(next(wheels.glob("tkiros-*.whl"))) as whl:  # what `pip install` puts in site-packages
@@ -115,15 +119,24 @@ def test_pip_install_dot_reads_the_bundled_copy_outside_and_the_checkout_inside(
     env["PYTHONPATH"] = str(site)  # before the editable install's path
 
     def run(args, cwd):
-        return subprocess.run([sys.executable, "-m", "tkiros.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "tkiros.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        )
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = subprocess.run([sys.executable, "-c", "import tkiros; print(tkiros.__file__)"], cwd=elsewhere, env=env,
-                           capture_output=True, text=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import tkiros; print(tkiros.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert where.stdout.strip() == str(site / "tkiros" / "__init__.py")
     version = run(["--version"], elsewhere)
-    assert f"data: {site / 'tkiros' / '_data'} (the copy bundled with the installed package)" in version.stdout, version.stdout
+    assert f"data: {site / 'tkiros' / '_data'} (the copy bundled with the installed package)" in version.stdout, (
+        version.stdout
+    )
     assert version.stderr == ""
     bundled = json.loads(run(["stats", "--format", "json"], elsewhere).stdout)
     ours = json.loads(_tkiros(["stats", "--format", "json"], cwd=ROOT).stdout)

@@ -59,11 +59,25 @@ def test_unknown_prefix_is_a_key_error():
     assert compact("http://example.org/x") == "http://example.org/x"
 
 
-@pytest.mark.parametrize("curie,ok", [
-    ("CHEBI:49668", True), ("CHEBI:49a", False), ("GO:0006915", True), ("GO:6915", False), ("HGNC:3236", True),
-    ("MONDO:0005233", True), ("NCIT:C3171", True), ("NCIT:3171", False), ("MESH:D016044", True), ("FPLX:AMPK", True),
-    ("DRUGBANK:DB06555", True), ("EFO:0001086", True), ("nosuch:1", False), ("CHEBI:", False),
-])
+@pytest.mark.parametrize(
+    "curie,ok",
+    [
+        ("CHEBI:49668", True),
+        ("CHEBI:49a", False),
+        ("GO:0006915", True),
+        ("GO:6915", False),
+        ("HGNC:3236", True),
+        ("MONDO:0005233", True),
+        ("NCIT:C3171", True),
+        ("NCIT:3171", False),
+        ("MESH:D016044", True),
+        ("FPLX:AMPK", True),
+        ("DRUGBANK:DB06555", True),
+        ("EFO:0001086", True),
+        ("nosuch:1", False),
+        ("CHEBI:", False),
+    ],
+)
 def test_well_formed_identifiers(curie, ok):
     assert is_well_formed(curie) is ok
 
@@ -78,7 +92,9 @@ def identifier_shape_pattern() -> str:
 
     g = rdflib.Graph().parse(Path(__file__).resolve().parent.parent / "shapes" / "identifiers.ttl")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    patterns = [str(p) for s in g.subjects(sh.name, rdflib.Literal("identifier-pattern")) for p in g.objects(s, sh.pattern)]
+    patterns = [
+        str(p) for s in g.subjects(sh.name, rdflib.Literal("identifier-pattern")) for p in g.objects(s, sh.pattern)
+    ]
     assert len(patterns) == 1
     return patterns[0]
 
@@ -94,12 +110,19 @@ def test_the_identifier_shape_agrees_with_the_prefix_map(graph):
     plain = shape.pattern.replace("\\", "")
     obo = "http://purl.obolibrary.org/obo/"
     # a record is named by the shape when its URI prefix is in the regex (OBO ones as "obo/(..|CHEBI_..|..)")
-    named = [(p, uri, pat) for p, uri, _, pat in RECORDS
-             if pat and (uri in plain or (uri.startswith(obo) and any(f"{c}{uri[len(obo):]}" in plain for c in "(|")))]
+    named = [
+        (p, uri, pat)
+        for p, uri, _, pat in RECORDS
+        if pat and (uri in plain or (uri.startswith(obo) and any(f"{c}{uri[len(obo) :]}" in plain for c in "(|")))
+    ]
     assert len(named) == 13, [p for p, _, _ in named]  # the 13 sources the shape's message lists
-    iris = {r["o"].value for r in graph.query(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT DISTINCT ?o WHERE { "
-        "?s skos:exactMatch|skos:closeMatch|skos:broadMatch ?o . FILTER(STRSTARTS(STR(?s), 'https://w3id.org/tkiros/')) }")}
+    iris = {
+        r["o"].value
+        for r in graph.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT DISTINCT ?o WHERE { "
+            "?s skos:exactMatch|skos:closeMatch|skos:broadMatch ?o . FILTER(STRSTARTS(STR(?s), 'https://w3id.org/tkiros/')) }"
+        )
+    }
     assert len(iris) > 100
     for iri in sorted(iris):
         assert bool(shape.match(iri)) == is_well_formed(compact(iri)), iri

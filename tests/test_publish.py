@@ -44,10 +44,19 @@ OWL = "http://www.w3.org/2002/07/owl#"
 RELEASE_IRI = f"https://w3id.org/tkiros/releases/{VERSION}/"
 
 # Every RDF file of a release (one test case each; a test checks that the release has no other).
-RDF_FILES = [f"{a}.{ext}" for a in ("tkiros", "tkiros-base", "tkiros-full", "tkiros-ontology") for ext in ("ttl", "nt", "jsonld", "owl", "rdf")]
+RDF_FILES = [
+    f"{a}.{ext}"
+    for a in ("tkiros", "tkiros-base", "tkiros-full", "tkiros-ontology")
+    for ext in ("ttl", "nt", "jsonld", "owl", "rdf")
+]
 RDF_FILES += ["tkiros-shapes.ttl", "void.ttl"]
-OX_FORMAT = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".owl": ox.RdfFormat.RDF_XML,
-             ".rdf": ox.RdfFormat.RDF_XML}
+OX_FORMAT = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
 RDFLIB_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".owl": "xml", ".rdf": "xml"}
 
 
@@ -61,7 +70,9 @@ def copy_sources(target: Path, source: Path = ROOT) -> Path:
 def cli(args, env=None, **kw):
     """Run `tkiros` in a subprocess (another Python hash seed), as a user would."""
     full_env = {**os.environ, "PYTHONHASHSEED": "12345", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "tkiros.cli", *args], capture_output=True, text=True, env=full_env, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", *args], capture_output=True, text=True, env=full_env, **kw
+    )
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -80,6 +91,7 @@ def sha256sums_hold(folder: Path) -> bool:
 
 def same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
     """Graph isomorphism: plain set equality when neither has blank nodes, else rdflib.compare.isomorphic."""
+
     def has_bnodes(g):
         return any(isinstance(t, rdflib.BNode) for triple in g for t in triple)
 
@@ -132,7 +144,11 @@ def published(home):
 @pytest.fixture(scope="session")
 def findings(published) -> list[str]:
     _, result = published
-    return sorted(t.subject.value for t in result.graphs.main if t.predicate.value == RDF_TYPE and t.object.value == TK + "Finding")
+    return sorted(
+        t.subject.value
+        for t in result.graphs.main
+        if t.predicate.value == RDF_TYPE and t.object.value == TK + "Finding"
+    )
 
 
 # --- The files --------------------------------------------------------------------------------------
@@ -141,10 +157,19 @@ def findings(published) -> list[str]:
 def test_release_has_every_artifact_and_checksums_hold(published, findings):
     out, result = published
     names = set(tree(out))
-    expected = set(RDF_FILES) | {"context.jsonld", "kgx/nodes.tsv", "kgx/edges.tsv", "ontology.html", "index.html",
-                                 "release.json", "SHA256SUMS"}
+    expected = set(RDF_FILES) | {
+        "context.jsonld",
+        "kgx/nodes.tsv",
+        "kgx/edges.tsv",
+        "ontology.html",
+        "index.html",
+        "release.json",
+        "SHA256SUMS",
+    }
     assert expected <= names
-    assert {n for n in names if n.startswith("nanopubs/")} == {f"nanopubs/{f.rsplit('/', 1)[-1]}.trig" for f in findings}
+    assert {n for n in names if n.startswith("nanopubs/")} == {
+        f"nanopubs/{f.rsplit('/', 1)[-1]}.trig" for f in findings
+    }
     assert sha256sums_hold(out)
     manifest = json.loads((out / "release.json").read_text())
     assert manifest["version"] == VERSION and manifest["prior_version"] is None
@@ -197,11 +222,18 @@ def test_published_context_expands_project_curies(published):
 
     out, _ = published
     context = json.loads((out / "context.jsonld").read_text())["@context"]
-    doc = {"@context": context, "@id": "tkd:gefitinib", "@type": "tkiros:SmallMoleculeTKI", "skos:exactMatch": {"@id": "CHEBI:49668"}}
+    doc = {
+        "@context": context,
+        "@id": "tkd:gefitinib",
+        "@type": "tkiros:SmallMoleculeTKI",
+        "skos:exactMatch": {"@id": "CHEBI:49668"},
+    }
     expanded = jsonld.expand(doc)[0]
     assert expanded["@id"] == TKD + "gefitinib"
     assert expanded["@type"] == [TK + "SmallMoleculeTKI"]
-    assert expanded["http://www.w3.org/2004/02/skos/core#exactMatch"] == [{"@id": "http://purl.obolibrary.org/obo/CHEBI_49668"}]
+    assert expanded["http://www.w3.org/2004/02/skos/core#exactMatch"] == [
+        {"@id": "http://purl.obolibrary.org/obo/CHEBI_49668"}
+    ]
 
 
 @pytest.mark.parametrize("name", ["tkiros.owl", "tkiros-full.owl"])
@@ -231,13 +263,19 @@ def test_artifacts_carry_version_iri_date_and_no_imports_statements(published):
     out, result = published
     date = result.release.date
     assert date == changelog_date(VERSION, ROOT)  # the date comes from CHANGELOG.md, not the clock
-    for artifact, triples in (("tkiros", result.graphs.main), ("tkiros-base", result.graphs.base), ("tkiros-full", result.graphs.full)):
+    for artifact, triples in (
+        ("tkiros", result.graphs.main),
+        ("tkiros-base", result.graphs.base),
+        ("tkiros-full", result.graphs.full),
+    ):
         h = header(triples, ARTIFACT_IRIS[artifact])
         assert (OWL + "versionIRI", f"{RELEASE_IRI}{artifact}") in h
         assert (OWL + "versionInfo", VERSION) in h and ("http://purl.org/dc/terms/issued", date) in h
         assert not any(p == OWL + "priorVersion" for p, _ in h)
         assert not any(t.predicate.value == OWL + "imports" for t in triples)
-        ontologies = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"}
+        ontologies = {
+            t.subject.value for t in triples if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"
+        }
         assert ontologies == {ARTIFACT_IRIS[artifact]}
 
 
@@ -247,11 +285,17 @@ def test_main_has_derived_edges_and_no_seed_texts_base_has_no_imports(published,
     base = {(t.subject.value, t.predicate.value, t.object.value) for t in result.graphs.base}
     assert (TKD + "gefitinib", TK + "increases", TKD + "ros") in main
     assert not any(p == TK + "text" for _, p, _ in main)
-    imported = [q.triple for f in sorted((home / "ontology" / "imports").glob("*.ttl"))
-                for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
-                if not q.subject.value.startswith("https://w3id.org/tkiros/imports/")]  # module headers are dropped
-    imported_only = {(t.subject.value, t.predicate.value, t.object.value) for t in imported
-                     if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)} - base
+    imported = [
+        q.triple
+        for f in sorted((home / "ontology" / "imports").glob("*.ttl"))
+        for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+        if not q.subject.value.startswith("https://w3id.org/tkiros/imports/")
+    ]  # module headers are dropped
+    imported_only = {
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in imported
+        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+    } - base
     assert imported_only and imported_only <= main
     assert not imported_only & base
 
@@ -261,7 +305,10 @@ def test_full_adds_inferred_types(published):
     main, full = set(result.graphs.main), set(result.graphs.full)
     added = {t for t in full - main if t.subject.value != ARTIFACT_IRIS["tkiros-full"]}
     assert main - full == {t for t in main if t.subject.value == ONTOLOGY_IRI}  # only the header is renamed
-    gefitinib_is = lambda cls: ox.Triple(ox.NamedNode(TKD + "gefitinib"), ox.NamedNode(RDF_TYPE), ox.NamedNode(TK + cls))  # noqa: E731
+
+    def gefitinib_is(cls):
+        return ox.Triple(ox.NamedNode(TKD + "gefitinib"), ox.NamedNode(RDF_TYPE), ox.NamedNode(TK + cls))
+
     assert gefitinib_is("ROSInducingTKI") in added  # a defined class: only a reasoner classifies into it
     assert gefitinib_is("Agent") in main  # a superclass: ontology/rules/90-instance-types.rq already types it
     assert all(not t.object.value.startswith(OWL) for t in added if t.predicate.value == RDF_TYPE)
@@ -278,7 +325,10 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
     out, result = published
     g = rdflib.Graph()
     g.parse(out / "void.ttl", format="turtle")
-    V, DCAT, SPDX = (rdflib.Namespace(n) for n in ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://spdx.org/rdf/terms#"))
+    V, DCAT, SPDX = (
+        rdflib.Namespace(n)
+        for n in ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://spdx.org/rdf/terms#")
+    )
     DCT = rdflib.Namespace("http://purl.org/dc/terms/")
     ds = rdflib.URIRef(RELEASE_IRI)
     assert (ds, rdflib.RDF.type, V.Dataset) in g and (ds, rdflib.RDF.type, DCAT.Dataset) in g
@@ -287,13 +337,17 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
     assert (ds, DCT.license, rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
     assert (ds, DCT.source, rdflib.URIRef("https://doi.org/10.1186/s12935-024-03418-x")) in g
     assert (ds, V.sparqlEndpoint, rdflib.URIRef(ENDPOINT)) in g
-    finding_partition = next(p for p in g.objects(ds, V.classPartition) if g.value(p, V["class"]) == rdflib.URIRef(TK + "Finding"))
+    finding_partition = next(
+        p for p in g.objects(ds, V.classPartition) if g.value(p, V["class"]) == rdflib.URIRef(TK + "Finding")
+    )
     assert int(g.value(finding_partition, V.entities)) == len(findings)
     distributions = list(g.objects(ds, DCAT.distribution))
     not_distributions = ("nanopubs/", "queries/", "site/", "void.ttl", "index.html", "release.json", "SHA256SUMS")
-    assert {str(d)[len(RELEASE_IRI):] for d in distributions} == {f.path for f in result.files if not f.path.startswith(not_distributions)}
+    assert {str(d)[len(RELEASE_IRI) :] for d in distributions} == {
+        f.path for f in result.files if not f.path.startswith(not_distributions)
+    }
     for dist in distributions:
-        name = str(dist)[len(RELEASE_IRI):]
+        name = str(dist)[len(RELEASE_IRI) :]
         data = (out / name).read_bytes()
         assert int(g.value(dist, DCAT.byteSize)) == len(data), name
         checksum = g.value(dist, SPDX.checksum)
@@ -304,7 +358,12 @@ def test_void_and_dcat_describe_every_distribution(published, findings):
 def test_index_html_lists_files_with_size_and_checksum(published):
     out, result = published
     page = (out / "index.html").read_text()
-    listed = [f for f in result.files if not f.path.startswith(("nanopubs/", "queries/", "site/")) and f.path not in ("index.html", "release.json", "SHA256SUMS")]
+    listed = [
+        f
+        for f in result.files
+        if not f.path.startswith(("nanopubs/", "queries/", "site/"))
+        and f.path not in ("index.html", "release.json", "SHA256SUMS")
+    ]
     for f in listed:
         assert f'href="{f.path}"' in page and f.sha256 in page and f'title="{f.size} bytes"' in page, f.path
     assert f"{len([f for f in result.files if f.path.startswith('nanopubs/')])} nanopublications" in page
@@ -322,14 +381,31 @@ def test_sssom_mappings_are_copied_when_present(published, home):
 def test_ontology_html_documents_every_term_once(published):
     out, result = published
     page = (out / "ontology.html").read_text()
-    terms = {t.subject.value for t in result.graphs.terms if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode)
-             and t.object.value in {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", OWL + "NamedIndividual"}}
-    documented = re.findall(r'<section class="term" id="[^"]+"><h3>.*?</h3><table><tr><th>IRI</th><td><code>([^<]+)</code>', page)
+    terms = {
+        t.subject.value
+        for t in result.graphs.terms
+        if t.predicate.value == RDF_TYPE
+        and isinstance(t.subject, ox.NamedNode)
+        and t.object.value
+        in {
+            OWL + "Class",
+            OWL + "ObjectProperty",
+            OWL + "DatatypeProperty",
+            OWL + "AnnotationProperty",
+            OWL + "NamedIndividual",
+        }
+    }
+    documented = re.findall(
+        r'<section class="term" id="[^"]+"><h3>.*?</h3><table><tr><th>IRI</th><td><code>([^<]+)</code>', page
+    )
     assert sorted(documented) == sorted(terms)  # each exactly once
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
-    definition = next(t.object.value for t in result.graphs.terms
-                      if t.subject.value == TK + "Finding" and t.predicate.value == "http://purl.obolibrary.org/obo/IAO_0000115")
+    definition = next(
+        t.object.value
+        for t in result.graphs.terms
+        if t.subject.value == TK + "Finding" and t.predicate.value == "http://purl.obolibrary.org/obo/IAO_0000115"
+    )
     assert html.escape(definition) in page
     if any(t.predicate.value == OWL + "equivalentClass" for t in result.graphs.terms):
         assert "<b>and</b>" in page or "<b>or</b>" in page  # class expressions in Manchester syntax
@@ -352,7 +428,11 @@ def test_one_nanopublication_per_finding_with_four_graphs(published, findings):
         assert graphs == {this + "#Head", this + "#assertion", this + "#provenance", this + "#pubinfo"}, local
         head = {(q.predicate.value, q.object.value) for q in quads if q.graph_name.value == this + "#Head"}
         assert (RDF_TYPE, NP + "Nanopublication") in head and (NP + "hasAssertion", this + "#assertion") in head
-        assertion = {(q.subject.value, q.predicate.value, q.object.value) for q in quads if q.graph_name.value == this + "#assertion"}
+        assertion = {
+            (q.subject.value, q.predicate.value, q.object.value)
+            for q in quads
+            if q.graph_name.value == this + "#assertion"
+        }
         assert (finding, RDF_TYPE, TK + "Finding") in assertion
         prov = {(q.subject.value, q.predicate.value) for q in quads if q.graph_name.value == this + "#provenance"}
         assert (this + "#assertion", "http://www.w3.org/ns/prov#wasDerivedFrom") in prov
@@ -383,8 +463,15 @@ def test_nanopublications_are_trusty_and_verify(published, findings):
 
     local, iri = sorted(iris.items())[0]
     quads = list(ox.parse(path=str(out / "nanopubs" / f"{local}.trig"), format=ox.RdfFormat.TRIG))
-    label = next(q for q in quads if q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label" and q.graph_name.value.endswith("#assertion"))
-    edited = [q for q in quads if q != label] + [ox.Quad(label.subject, label.predicate, ox.Literal(label.object.value + ".", language="en"), label.graph_name)]
+    label = next(
+        q
+        for q in quads
+        if q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
+        and q.graph_name.value.endswith("#assertion")
+    )
+    edited = [q for q in quads if q != label] + [
+        ox.Quad(label.subject, label.predicate, ox.Literal(label.object.value + ".", language="en"), label.graph_name)
+    ]
     assert not verify(edited, iri)
     with pytest.raises(Exception, match="hash"):
         nanopub_sign.Nanopub(ox.serialize(edited, format=ox.RdfFormat.TRIG).decode("utf-8")).check()
@@ -403,12 +490,19 @@ def test_release_loads_into_a_quad_store_with_the_nanopublications(published, fi
         PREFIX oa: <http://www.w3.org/ns/oa#>
         """
     assert store.query(prefixes + "ASK { tkd:gefitinib a tkiros:Agent }")  # an inferred type, no reasoner needed
-    count = next(iter(store.query(prefixes + "SELECT (COUNT(?np) AS ?n) WHERE { GRAPH ?head { ?np a np:Nanopublication } }")))
+    count = next(
+        iter(store.query(prefixes + "SELECT (COUNT(?np) AS ?n) WHERE { GRAPH ?head { ?np a np:Nanopublication } }"))
+    )
     assert int(count["n"].value) == len(findings)
-    rows = list(store.query(prefixes + """SELECT ?finding ?quote WHERE {
+    rows = list(
+        store.query(
+            prefixes
+            + """SELECT ?finding ?quote WHERE {
           GRAPH ?head { ?np np:hasAssertion ?a ; np:hasProvenance ?p }
           GRAPH ?a { ?finding tkiros:hasAgent tkd:gefitinib ; tkiros:hasTarget tkd:ros }
-          GRAPH ?p { ?finding tkiros:hasSpan ?span . ?span oa:exact ?quote } }"""))
+          GRAPH ?p { ?finding tkiros:hasSpan ?span . ?span oa:exact ?quote } }"""
+        )
+    )
     assert rows and all("gefitinib" in r["quote"].value.lower() for r in rows)
 
 
@@ -436,8 +530,14 @@ def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings)
     assert nodes["tkd:cl-k562"]["category"] == ["biolink:CellLine"]
     assert nodes["tkd:seed-review"]["category"] == ["biolink:Publication"]
     assert "doi:10.1186/s12935-024-03418-x" in nodes["tkd:seed-review"]["xref"]
-    raise_ros = [e for e in edges if e["subject"] == "tkd:gefitinib" and e["object"] == "tkd:ros" and e["predicate"] == "biolink:affects"
-                 and e.get("object_direction_qualifier") == "increased"]
+    raise_ros = [
+        e
+        for e in edges
+        if e["subject"] == "tkd:gefitinib"
+        and e["object"] == "tkd:ros"
+        and e["predicate"] == "biolink:affects"
+        and e.get("object_direction_qualifier") == "increased"
+    ]
     assert raise_ros
     e = raise_ros[0]
     assert e["object_aspect_qualifier"] == "activity_or_abundance"
@@ -447,12 +547,29 @@ def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings)
     assert e["tkiros_finding"].startswith("tkd:") and e["supporting_text"]
     _, result = published
     # a drug class (owl:Class, punned) is no KGX node: a finding needs an instance as agent and as target
-    classes = {t.subject.value for t in result.graphs.main if t.predicate.value == RDF_TYPE and t.object.value == "http://www.w3.org/2002/07/owl#Class"}
-    agents = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasAgent" and t.object.value not in classes}
-    targets = {t.subject.value for t in result.graphs.main
-               if t.predicate.value in (TK + "hasTarget", TK + "hasOutcome") and t.object.value not in classes}
-    errata = {t.subject.value for t in result.graphs.main if t.predicate.value == TK + "hasQualifier" and t.object.value == TK + "sourceErratum"}
-    assert errata and {e["tkiros_finding"] for e in edges} == {"tkd:" + f[len(TKD):] for f in findings if f in agents & targets - errata}
+    classes = {
+        t.subject.value
+        for t in result.graphs.main
+        if t.predicate.value == RDF_TYPE and t.object.value == "http://www.w3.org/2002/07/owl#Class"
+    }
+    agents = {
+        t.subject.value
+        for t in result.graphs.main
+        if t.predicate.value == TK + "hasAgent" and t.object.value not in classes
+    }
+    targets = {
+        t.subject.value
+        for t in result.graphs.main
+        if t.predicate.value in (TK + "hasTarget", TK + "hasOutcome") and t.object.value not in classes
+    }
+    errata = {
+        t.subject.value
+        for t in result.graphs.main
+        if t.predicate.value == TK + "hasQualifier" and t.object.value == TK + "sourceErratum"
+    }
+    assert errata and {e["tkiros_finding"] for e in edges} == {
+        "tkd:" + f[len(TKD) :] for f in findings if f in agents & targets - errata
+    }
 
 
 def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
@@ -466,9 +583,17 @@ def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
     quals: dict[str, set] = {}
     for t in main:
         if t.predicate.value == TK + "hasQualifier":
-            quals.setdefault("tkd:" + t.subject.value[len(TKD):], set()).add(t.object.value[len(TK):])
-    supported = {"tkd:" + t.subject.value[len(TKD):] for t in main if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"}
-    negated = {"tkd:" + t.subject.value[len(TKD):] for t in main if t.predicate.value == TK + "negated" and t.object.value == "true"}
+            quals.setdefault("tkd:" + t.subject.value[len(TKD) :], set()).add(t.object.value[len(TK) :])
+    supported = {
+        "tkd:" + t.subject.value[len(TKD) :]
+        for t in main
+        if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"
+    }
+    negated = {
+        "tkd:" + t.subject.value[len(TKD) :]
+        for t in main
+        if t.predicate.value == TK + "negated" and t.object.value == "true"
+    }
     levels = {}
     for e in edges:
         f = e["tkiros_finding"]
@@ -479,7 +604,9 @@ def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
         assert e["tkiros_evidence_level"].startswith("tkiros:")
     assert supported & levels["knowledge_assertion"] and not (levels["knowledge_assertion"] - supported - negated)
     assert levels["prediction"] and all("uncertain" in quals[f] and f not in supported for f in levels["prediction"])
-    assert levels["not_provided"] and all(quals[f] & {"titleDerived"} and f not in supported for f in levels["not_provided"])
+    assert levels["not_provided"] and all(
+        quals[f] & {"titleDerived"} and f not in supported for f in levels["not_provided"]
+    )
 
 
 def test_knowledge_level_follows_the_qualifiers():
@@ -496,7 +623,9 @@ def test_knowledge_level_follows_the_qualifiers():
 def test_nanopublications_assert_plain_edges_only_for_supported_findings(published):
     out, result = published
     main = result.graphs.main
-    supported = {t.subject.value for t in main if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"}
+    supported = {
+        t.subject.value for t in main if t.predicate.value == RDF_TYPE and t.object.value == TK + "SupportedFinding"
+    }
     edge_props = {t.object.value for t in main if t.predicate.value == TK + "directEdge"} | {TK + "leadsToOutcome"}
     seen = {True: 0, False: 0}
     iris = nanopub_iris(out)
@@ -510,7 +639,11 @@ def test_nanopublications_assert_plain_edges_only_for_supported_findings(publish
         is_supported = finding in supported
         if not is_supported:
             assert plain == [], trig.stem
-            assert info["https://w3id.org/biolink/vocab/knowledge_level"] in {"prediction", "not_provided", "knowledge_assertion"}
+            assert info["https://w3id.org/biolink/vocab/knowledge_level"] in {
+                "prediction",
+                "not_provided",
+                "knowledge_assertion",
+            }
         else:
             assert info["https://w3id.org/biolink/vocab/knowledge_level"] == "knowledge_assertion"
         seen[is_supported] += bool(plain) if is_supported else 1
@@ -556,16 +689,24 @@ def kgx_python(request) -> Path:
         made = subprocess.run([sys.executable, "-m", "venv", str(folder)], capture_output=True, text=True)
         assert made.returncode == 0, f"python -m venv failed: {made.stderr[-500:]}"
         started = time.monotonic()
-        done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *KGX_PINS],
-                              capture_output=True, text=True, timeout=1800)
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *KGX_PINS],
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         assert done.returncode == 0, f"pip install {' '.join(KGX_PINS)} failed: {done.stderr[-800:]}"
         ready.write_text(f"{' '.join(KGX_PINS)} installed in {time.monotonic() - started:.0f} s\n")
     return python
 
 
 def kgx_report(python: Path, nodes: Path, edges: Path) -> dict:
-    done = subprocess.run([str(python), str(ROOT / "tests" / "tools" / "kgx_validate.py"), str(nodes), str(edges)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(python), str(ROOT / "tests" / "tools" / "kgx_validate.py"), str(nodes), str(edges)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, f"kgx_validate.py failed: {done.stderr[-800:]}"
     return json.loads(done.stdout)
 
@@ -590,9 +731,14 @@ def test_kgx_library_catches_broken_tables(published, kgx_python, tmp_path):
     (tmp_path / "edges.tsv").write_text("\n".join(edges[:-1] + ["\t".join(edge)]) + "\n")
     report = kgx_report(kgx_python, tmp_path / "nodes.tsv", tmp_path / "edges.tsv")
     messages = "\n".join(report["messages"])
-    assert f"INVALID_CATEGORY: Category 'NoSuchCategory' is unknown in the current Biolink Model ({last[0]})" in messages
+    assert (
+        f"INVALID_CATEGORY: Category 'NoSuchCategory' is unknown in the current Biolink Model ({last[0]})" in messages
+    )
     subject, obj = edge[header.index("subject")], edge[header.index("object")]
-    assert f"INVALID_EDGE_PREDICATE: Edge predicate 'increasesLevelOf' is not in snake_case form ({subject}->{obj})" in messages
+    assert (
+        f"INVALID_EDGE_PREDICATE: Edge predicate 'increasesLevelOf' is not in snake_case form ({subject}->{obj})"
+        in messages
+    )
 
 
 # --- Determinism, atomicity, versioning, diff -----------------------------------------------------------
@@ -602,8 +748,10 @@ def test_two_publishes_are_byte_identical(published, home):
     out, _ = published
     again = home.parent / "release-again"
     started = time.monotonic()
-    res = cli(["publish", "--out", str(again), "--version", VERSION, "--sparql-endpoint", ENDPOINT, "--format", "json"],
-              env={"TKIROS_HOME": str(home)})
+    res = cli(
+        ["publish", "--out", str(again), "--version", VERSION, "--sparql-endpoint", ENDPOINT, "--format", "json"],
+        env={"TKIROS_HOME": str(home)},
+    )
     assert res.returncode == 0, res.stderr
     print(f"\nsecond publish (subprocess): {time.monotonic() - started:.1f} s")
     summary = json.loads(res.stdout)
@@ -624,19 +772,23 @@ def edit_sources(home: Path, target: Path) -> dict[str, str]:
     referenced = {q.object.value for q in store if isinstance(q.object, ox.NamedNode)}
     removed = next(f for f in all_findings if f not in referenced)
     changed = next(f for f in all_findings if f != removed)
-    label = next(store.quads_for_pattern(ox.NamedNode(changed), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)).object.value
+    label = next(
+        store.quads_for_pattern(ox.NamedNode(changed), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)
+    ).object.value
     cuts = 0
     for f in sorted((target / "instances").rglob("*.ttl")):
         text = f.read_text(encoding="utf-8")
-        local = removed[len(TKD):]
+        local = removed[len(TKD) :]
         text, n = re.subn(rf"(?ms)^tkd:{re.escape(local)} a tkiros:Finding ;\n.*?\s\.\n", "", text)
         cuts += n
-        if f"tkd:{changed[len(TKD):]} a tkiros:Finding" in text:
+        if f"tkd:{changed[len(TKD) :]} a tkiros:Finding" in text:
             assert text.count(f'"{label}"@en') == 1
             text = text.replace(f'"{label}"@en', f'"{label} (relabelled)"@en')
-            text += (f"\n<{TKD}zz-added-f01> a <{TK}Finding> ;\n"
-                     f'    <http://www.w3.org/2000/01/rdf-schema#label> "a finding added for the diff test"@en ;\n'
-                     f"    <{TK}hasAgent> <{TKD}gefitinib> ; <{TK}hasTarget> <{TKD}ros> ; <{TK}hasDirection> <{TK}increase> .\n")
+            text += (
+                f"\n<{TKD}zz-added-f01> a <{TK}Finding> ;\n"
+                f'    <http://www.w3.org/2000/01/rdf-schema#label> "a finding added for the diff test"@en ;\n'
+                f"    <{TK}hasAgent> <{TKD}gefitinib> ; <{TK}hasTarget> <{TKD}ros> ; <{TK}hasDirection> <{TK}increase> .\n"
+            )
         f.write_text(text, encoding="utf-8")
     assert cuts == 1
     return {"removed": removed, "changed": changed, "added": TKD + "zz-added-f01"}
@@ -652,13 +804,22 @@ def second_release(published, home):
     args = ["publish", "--out", str(folder), "--version", "0.2.0", "--date", "2026-12-01", "--no-reasoner"]
     env = {"TKIROS_HOME": str(home.parent / "home2")}
     killed = cli(args, env={**env, CRASH_ENV: "5"})
-    leftovers = {p.name: len([f for f in p.rglob("*") if f.is_file()]) for p in folder.parent.glob(".release.building-*")}
+    leftovers = {
+        p.name: len([f for f in p.rglob("*") if f.is_file()]) for p in folder.parent.glob(".release.building-*")
+    }
     intact = tree(folder) == tree(out)
     started = time.monotonic()
     done = cli(args, env=env)
     print(f"\npublish 0.2.0 --no-reasoner (subprocess): {time.monotonic() - started:.1f} s")
-    return {"folder": folder, "killed": killed, "leftovers": leftovers, "intact_after_kill": intact, "done": done,
-            "leftovers_after": sorted(folder.parent.glob(".release.*")), **edited}
+    return {
+        "folder": folder,
+        "killed": killed,
+        "leftovers": leftovers,
+        "intact_after_kill": intact,
+        "done": done,
+        "leftovers_after": sorted(folder.parent.glob(".release.*")),
+        **edited,
+    }
 
 
 def test_a_killed_publish_leaves_the_previous_release_intact(second_release):
@@ -683,8 +844,11 @@ def test_second_release_points_to_its_prior_version(second_release):
     assert (OWL + "priorVersion", f"{RELEASE_IRI}tkiros") in h
     assert (OWL + "versionIRI", "https://w3id.org/tkiros/releases/0.2.0/tkiros") in h
     void = rdflib.Graph().parse(folder / "void.ttl", format="turtle")
-    assert (rdflib.URIRef("https://w3id.org/tkiros/releases/0.2.0/"), rdflib.URIRef("http://www.w3.org/ns/dcat#previousVersion"),
-            rdflib.URIRef(RELEASE_IRI)) in void
+    assert (
+        rdflib.URIRef("https://w3id.org/tkiros/releases/0.2.0/"),
+        rdflib.URIRef("http://www.w3.org/ns/dcat#previousVersion"),
+        rdflib.URIRef(RELEASE_IRI),
+    ) in void
 
 
 def test_nanopublications_supersede_changed_findings(published, second_release, findings):
@@ -694,19 +858,24 @@ def test_nanopublications_supersede_changed_findings(published, second_release, 
     assert all(iri.startswith("https://w3id.org/tkiros/releases/0.2.0/nanopubs/") for iri in iris.values())
 
     def pubinfo(iri):
-        local = iri[len(TKD):]
+        local = iri[len(TKD) :]
         path = folder / "nanopubs" / f"{local}.trig"
-        return {(q.predicate.value, q.object.value) for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
-                if q.graph_name.value == iris[local] + "#pubinfo"}
+        return {
+            (q.predicate.value, q.object.value)
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+            if q.graph_name.value == iris[local] + "#pubinfo"
+        }
 
     changed, removed = second_release["changed"], second_release["removed"]
-    prior = prior_iris[changed[len(TKD):]]
+    prior = prior_iris[changed[len(TKD) :]]
     assert ("http://purl.org/nanopub/x/supersedes", prior) in pubinfo(changed)
     unchanged = next(f for f in findings if f not in (changed, removed))
-    assert ("http://www.w3.org/ns/prov#alternateOf", prior_iris[unchanged[len(TKD):]]) in pubinfo(unchanged)
-    assert not any(p.startswith(("http://purl.org/nanopub/x/supersedes", "http://www.w3.org/ns/prov#alternateOf"))
-                   for p, _ in pubinfo(second_release["added"]))
-    assert not (folder / "nanopubs" / f"{removed[len(TKD):]}.trig").exists()
+    assert ("http://www.w3.org/ns/prov#alternateOf", prior_iris[unchanged[len(TKD) :]]) in pubinfo(unchanged)
+    assert not any(
+        p.startswith(("http://purl.org/nanopub/x/supersedes", "http://www.w3.org/ns/prov#alternateOf"))
+        for p, _ in pubinfo(second_release["added"])
+    )
+    assert not (folder / "nanopubs" / f"{removed[len(TKD) :]}.trig").exists()
 
 
 def test_diff_finds_added_removed_and_changed_findings(published, second_release):
@@ -714,8 +883,10 @@ def test_diff_finds_added_removed_and_changed_findings(published, second_release
     report = diff_graphs(load_release_graph(out), load_release_graph(second_release["folder"]))
     ids = {k: [e["id"] for e in report["findings"][k]] for k in ("added", "removed", "changed")}
     assert ids["added"] == ["tkd:zz-added-f01"]
-    assert ids["removed"] == ["tkd:" + second_release["removed"][len(TKD):]]
-    changed = next(e for e in report["findings"]["changed"] if e["id"] == "tkd:" + second_release["changed"][len(TKD):])
+    assert ids["removed"] == ["tkd:" + second_release["removed"][len(TKD) :]]
+    changed = next(
+        e for e in report["findings"]["changed"] if e["id"] == "tkd:" + second_release["changed"][len(TKD) :]
+    )
     assert any("(relabelled)" in s for s in changed["added"]) and any("rdfs:label" in s for s in changed["removed"])
     assert report["axioms"]["changed"] == []  # the version header is not a change
     support = {c["edge"]: c for c in report["edge support"]}
@@ -747,15 +918,24 @@ def test_diff_reports_an_edge_going_from_supported_to_unsupported():
     def graph(f1_flagged: bool, with_f2: bool):
         t = [ox.Triple(N(TK + "increase"), N(TK + "directEdge"), N(TK + "increases"))]
         for f, agent in (("f1", "a"), ("f2", "a")) if with_f2 else (("f1", "a"),):
-            t += [ox.Triple(N(TKD + f), N(TK + "hasAgent"), N(TKD + agent)), ox.Triple(N(TKD + f), N(TK + "hasTarget"), N(TKD + "b")),
-                  ox.Triple(N(TKD + f), N(TK + "hasDirection"), N(TK + "increase"))]
+            t += [
+                ox.Triple(N(TKD + f), N(TK + "hasAgent"), N(TKD + agent)),
+                ox.Triple(N(TKD + f), N(TK + "hasTarget"), N(TKD + "b")),
+                ox.Triple(N(TKD + f), N(TK + "hasDirection"), N(TK + "increase")),
+            ]
             if not (f == "f1" and f1_flagged):
                 t.append(ox.Triple(N(TKD + f), N(RDF_TYPE), N(TK + "SupportedFinding")))
         return t
 
     assert edge_support_changes(graph(False, False), graph(False, False)) == []
     [change] = edge_support_changes(graph(False, False), graph(True, False))
-    assert change == {"edge": "tkd:a tkiros:increases tkd:b", "old": "supported", "new": "unsupported", "added": [], "removed": ["tkd:f1"]}
+    assert change == {
+        "edge": "tkd:a tkiros:increases tkd:b",
+        "old": "supported",
+        "new": "unsupported",
+        "added": [],
+        "removed": ["tkd:f1"],
+    }
     [change] = edge_support_changes(graph(True, False), graph(True, True))
     assert (change["old"], change["new"], change["added"]) == ("unsupported", "supported", ["tkd:f2"])
 
@@ -763,14 +943,17 @@ def test_diff_reports_an_edge_going_from_supported_to_unsupported():
 # --- Errors ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, names", [
-    (["--version", "1.0"], "--version"),
-    (["--date", "2026-13-40"], "--date"),
-    (["--date", "21/11/2026"], "--date"),
-    (["--version", "9.9.9"], "--date"),  # no CHANGELOG entry, no --date
-    (["--prior", "not-a-version"], "--prior"),
-    (["--sparql-endpoint", "localhost"], "--sparql-endpoint"),
-])
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["--version", "1.0"], "--version"),
+        (["--date", "2026-13-40"], "--date"),
+        (["--date", "21/11/2026"], "--date"),
+        (["--version", "9.9.9"], "--date"),  # no CHANGELOG entry, no --date
+        (["--prior", "not-a-version"], "--prior"),
+        (["--sparql-endpoint", "localhost"], "--sparql-endpoint"),
+    ],
+)
 def test_bad_parameters_give_one_line_errors(tmp_path, args, names):
     res = cli(["publish", "--out", str(tmp_path / "r"), *args], env={"TKIROS_HOME": str(ROOT)})
     assert res.returncode == 2
@@ -796,11 +979,15 @@ def test_changelog_gives_the_release_date(tmp_path):
 def test_refuses_to_publish_an_inconsistent_ontology(tmp_path, published):
     out, _ = published
     home = copy_sources(tmp_path / "home")
-    (home / "instances" / "zz-clash.ttl").write_text(f"<{TKD}gefitinib> a <{TK}Finding> .\n")  # Finding is disjoint with Entity
+    (home / "instances" / "zz-clash.ttl").write_text(
+        f"<{TKD}gefitinib> a <{TK}Finding> .\n"
+    )  # Finding is disjoint with Entity
     folder = tmp_path / "release"
     shutil.copytree(out, folder)
-    res = cli(["publish", "--out", str(folder), "--version", "0.2.0", "--date", "2026-12-01", "--reasoner", FAST_REASONER],
-              env={"TKIROS_HOME": str(home)})
+    res = cli(
+        ["publish", "--out", str(folder), "--version", "0.2.0", "--date", "2026-12-01", "--reasoner", FAST_REASONER],
+        env={"TKIROS_HOME": str(home)},
+    )
     assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1
     assert "INCONSISTENT" in res.stderr and "tkd:gefitinib" in res.stderr
     assert tree(folder) == tree(out)
@@ -814,8 +1001,12 @@ def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
     monkeypatch.delattr(tkiros.reasoning, "reason", raising=False)
     N = ox.NamedNode
     sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-    asserted = [ox.Triple(N(TK + "A"), N(RDF_TYPE), N(OWL + "Class")), ox.Triple(N(TK + "B"), N(RDF_TYPE), N(OWL + "Class")),
-                ox.Triple(N(TK + "A"), N(sub), N(TK + "B")), ox.Triple(N(TKD + "x"), N(RDF_TYPE), N(TK + "A"))]
+    asserted = [
+        ox.Triple(N(TK + "A"), N(RDF_TYPE), N(OWL + "Class")),
+        ox.Triple(N(TK + "B"), N(RDF_TYPE), N(OWL + "Class")),
+        ox.Triple(N(TK + "A"), N(sub), N(TK + "B")),
+        ox.Triple(N(TKD + "x"), N(RDF_TYPE), N(TK + "A")),
+    ]
     inferred, used = infer(asserted, "hermit", ROOT)
     assert used == "owlrl"
     assert ox.Triple(N(TKD + "x"), N(RDF_TYPE), N(TK + "B")) in inferred
@@ -847,7 +1038,11 @@ def test_swap_without_rename_exchange_and_recovery_of_a_half_done_swap(tmp_path,
 def test_release_has_the_browsable_site(published, findings):
     out, result = published
     site = out / "site"
-    assert (site / "site.json").is_file() and (site / "drug" / "imatinib.html").is_file() and (site / "search-index.js").is_file()
+    assert (
+        (site / "site.json").is_file()
+        and (site / "drug" / "imatinib.html").is_file()
+        and (site / "search-index.js").is_file()
+    )
     assert {p.stem for p in (site / "finding").glob("*.html")} - {"index"} == {f.rsplit("/", 1)[-1] for f in findings}
     assert 'href="site/index.html"' in (out / "index.html").read_text()
     assert sum(1 for f in result.files if f.path.startswith("site/")) == sum(1 for p in site.rglob("*") if p.is_file())

@@ -21,7 +21,8 @@ def test_qc_fails_with_exit_1_on_an_error(tmp_path, monkeypatch):
     (home / "instances" / "orphan.ttl").write_text(
         "@prefix tkiros: <https://w3id.org/tkiros/vocab/> . @prefix tkd: <https://w3id.org/tkiros/data/> .\n"
         "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
-        'tkd:orphan-s01 a tkiros:SeedSpan ; tkiros:inSeed tkd:seed-review ; oa:start 4776 ; oa:end 4801 ; oa:exact "Under gefitinib treatment" .\n')
+        'tkd:orphan-s01 a tkiros:SeedSpan ; tkiros:inSeed tkd:seed-review ; oa:start 4776 ; oa:end 4801 ; oa:exact "Under gefitinib treatment" .\n'
+    )
     monkeypatch.setenv("TKIROS_HOME", str(home))
     res = invoke(["qc", "--format", "json"])
     assert res.exit_code == 1
@@ -50,7 +51,12 @@ def test_the_ledger_explains_by_context_before_it_calls_a_conflict():
 
     [group] = conflicts(open_files([ROOT / "tests" / "fixtures" / "conflicts" / "ledger.ttl"]))
     local = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
-    pairs = {local(other): p for p in group["pairs"] for one, other in (p["findings"], p["findings"][::-1]) if local(one) == "fx-c1"}
+    pairs = {
+        local(other): p
+        for p in group["pairs"]
+        for one, other in (p["findings"], p["findings"][::-1])
+        if local(one) == "fx-c1"
+    }
     assert len(group["pairs"]) == 7 and set(pairs) == {f"fx-c{i}" for i in range(2, 9)}
     reasons = {f: " ; ".join(p["explained_by"]) for f, p in pairs.items()}
 

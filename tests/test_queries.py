@@ -77,8 +77,12 @@ def test_every_query_file_is_a_case():
 
 def test_every_optional_parameter_has_an_example():
     """Each optional parameter of our queries is exercised below (another developer's query excepted)."""
-    declared = {(q.name, p) for q in list_queries() for p, spec in q.params.items()
-                if not spec.required and q.name not in OTHER_OWNERS}
+    declared = {
+        (q.name, p)
+        for q in list_queries()
+        for p, spec in q.params.items()
+        if not spec.required and q.name not in OTHER_OWNERS
+    }
     assert declared == set(OPTIONAL_CASES)
 
 
@@ -87,7 +91,9 @@ def test_query_has_header(path):
     q = _query(path)
     assert q.title and q.question and q.keywords, f"{path.name}: header needs title, question and keywords"
     for name, p in q.params.items():
-        assert re.search(rf"SELECT[^{{]*\?{name}\b", q.text), f"{path.name}: parameter {name} must be a projected variable (SEP-0007 substitution)"
+        assert re.search(rf"SELECT[^{{]*\?{name}\b", q.text), (
+            f"{path.name}: parameter {name} must be a projected variable (SEP-0007 substitution)"
+        )
         if p.required:
             assert name in EXAMPLE_PARAMS.get(q.name, {}), f"{path.name}: give an example value for required {name}"
 
@@ -104,7 +110,9 @@ def test_query_is_portable_sparql(path):
     assert re.search(r"\bORDER\s+BY\b", body, re.I), f"{path.name}: needs ORDER BY for a stable output"
     concatenations = len(re.findall(r"\bGROUP_CONCAT\s*\(", body, re.I))
     separators = re.findall(r'separator\s*=\s*"([^"]*)"', body, re.I)
-    assert len(separators) == concatenations and set(separators) <= {" | "}, f"{path.name}: every GROUP_CONCAT needs separator=\" | \""
+    assert len(separators) == concatenations and set(separators) <= {" | "}, (
+        f'{path.name}: every GROUP_CONCAT needs separator=" | "'
+    )
 
 
 def _basic_graph_patterns(node, found):
@@ -202,10 +210,25 @@ def test_agents_with_both_directions_are_imatinib_and_gefitinib(graph):
 
 # Saved queries also run on a second engine (rdflib) and compared row for row: the quicker ones. All of
 # ours were compared the same way once by hand (identical rows); rdflib needs up to 90 s for some others.
-RDFLIB_QUERIES = ["agent-effects", "causal-chains", "class-level-findings", "conflicting-findings", "findings-in-cell-line", "fourth-generation-tkis",
-                  "hdac-inhibitor-combinations", "hedged-findings", "imatinib-resistant-cml", "mutations-and-tkis",
-                  "pdt-combinations", "protective-autophagy-blockers", "resensitizing-agents", "source-errata",
-                  "title-derived-findings", "tki-kinase-targets", "ros-sources"]
+RDFLIB_QUERIES = [
+    "agent-effects",
+    "causal-chains",
+    "class-level-findings",
+    "conflicting-findings",
+    "findings-in-cell-line",
+    "fourth-generation-tkis",
+    "hdac-inhibitor-combinations",
+    "hedged-findings",
+    "imatinib-resistant-cml",
+    "mutations-and-tkis",
+    "pdt-combinations",
+    "protective-autophagy-blockers",
+    "resensitizing-agents",
+    "source-errata",
+    "title-derived-findings",
+    "tki-kinase-targets",
+    "ros-sources",
+]
 
 
 @pytest.fixture(scope="module")
@@ -227,10 +250,15 @@ def test_query_gives_the_same_rows_on_rdflib(name, graph, rdflib_graph):
     params = EXAMPLE_PARAMS.get(name, {})
     bindings = {}
     for var, term in bind_params(query, params, graph.store).items():
-        bindings[var.value] = rdflib.URIRef(term.value) if isinstance(term, __import__("pyoxigraph").NamedNode) \
+        bindings[var.value] = (
+            rdflib.URIRef(term.value)
+            if isinstance(term, __import__("pyoxigraph").NamedNode)
             else rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    theirs = sorted(tuple(" | ".join(sorted(("" if t is None else str(t)).split(" | "))) for t in row)
-                    for row in rdflib_graph.query(query.text, initBindings=bindings))
+        )
+    theirs = sorted(
+        tuple(" | ".join(sorted(("" if t is None else str(t)).split(" | "))) for t in row)
+        for row in rdflib_graph.query(query.text, initBindings=bindings)
+    )
     ours = sorted(map(_cells, run_query(name, params=params, store=graph).rows))
     assert theirs == ours
 
@@ -245,7 +273,9 @@ def test_list_cells_are_sorted_in_the_expected_rows(path):
     lists = list_variables(text)
     if re.search(r"\bGROUP_CONCAT\s*\(", re.sub(r"#[^\n]*", "", text), re.I):
         assert lists, f"{path.name}: its GROUP_CONCAT lists were not recognised"
-    header, *rows = list(csv.reader(io.StringIO(path.with_suffix(".expected.tsv").read_text(encoding="utf-8")), delimiter="\t"))
+    header, *rows = list(
+        csv.reader(io.StringIO(path.with_suffix(".expected.tsv").read_text(encoding="utf-8")), delimiter="\t")
+    )
     for i in [header.index(v) for v in lists if v in header]:
         for row in rows:
             items = row[i].split(" | ")

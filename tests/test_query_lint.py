@@ -54,7 +54,9 @@ def lateral_unions(query_text: str) -> list[str]:
                     if part.name == "GroupOrUnionGraphPattern" and len(part["graph"]) > 1:
                         others = [p.name for j, p in enumerate(parts) if j != i and p.name in JOINED_PARTS]
                         if others:
-                            found.append(f"a {len(part['graph'])}-branch UNION at depth {depth} joined with {', '.join(others)}")
+                            found.append(
+                                f"a {len(part['graph'])}-branch UNION at depth {depth} joined with {', '.join(others)}"
+                            )
             for value in node.values():
                 walk(value, depth + 1)
         elif isinstance(node, (list, tuple, ParseResults)):
@@ -71,8 +73,12 @@ def test_every_query_file_is_a_case():
     assert len(CASES) == len(QUERY_FILES) == len(list_queries()) >= 3
 
 
-CASES = [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_REWRITTEN[p.stem]))
-         if p.stem in NOT_YET_REWRITTEN else pytest.param(p, id=p.stem) for p in QUERY_FILES]
+CASES = [
+    pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_REWRITTEN[p.stem]))
+    if p.stem in NOT_YET_REWRITTEN
+    else pytest.param(p, id=p.stem)
+    for p in QUERY_FILES
+]
 
 
 def test_pending_names_existing_queries():
@@ -85,7 +91,9 @@ def test_no_lateral_union(path):
     found = lateral_unions(text)
     exempt = EXEMPTION.search(text)
     if exempt:
-        assert found, f"{path.name} claims a lateral-UNION exemption ({exempt.group(1)!r}) but has no such UNION: drop the line"
+        assert found, (
+            f"{path.name} claims a lateral-UNION exemption ({exempt.group(1)!r}) but has no such UNION: drop the line"
+        )
     else:
         assert not found, f"{path.name}: {'; '.join(found)}: wrap the UNION in a sub-SELECT (alone in its group)"
 
@@ -93,24 +101,30 @@ def test_no_lateral_union(path):
 PREFIX = "PREFIX : <urn:x:>\n"
 
 
-@pytest.mark.parametrize("body", [
-    "SELECT * { ?f :a ?x . { ?f :b ?y } UNION { ?f :c ?y } }",
-    "SELECT * { { ?f :a ?x } UNION { ?f :d ?x } { ?f :b ?y } UNION { ?f :c ?y } }",
-    "SELECT * { { SELECT ?f { ?f :a ?x . { ?f :b ?y } UNION { ?f :c ?y } } } }",
-    "SELECT * { ?f :a ?x . OPTIONAL { ?f :e ?z . { ?f :b ?y } UNION { ?f :c ?y } } }",
-    "SELECT * { ?f :a ?x FILTER EXISTS { ?f :e ?z . { ?f :b ?y } UNION { ?f :c ?y } } }",
-    "SELECT * { { ?f :b ?y } UNION { ?f :c ?y } ?f :a ?x . }",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "SELECT * { ?f :a ?x . { ?f :b ?y } UNION { ?f :c ?y } }",
+        "SELECT * { { ?f :a ?x } UNION { ?f :d ?x } { ?f :b ?y } UNION { ?f :c ?y } }",
+        "SELECT * { { SELECT ?f { ?f :a ?x . { ?f :b ?y } UNION { ?f :c ?y } } } }",
+        "SELECT * { ?f :a ?x . OPTIONAL { ?f :e ?z . { ?f :b ?y } UNION { ?f :c ?y } } }",
+        "SELECT * { ?f :a ?x FILTER EXISTS { ?f :e ?z . { ?f :b ?y } UNION { ?f :c ?y } } }",
+        "SELECT * { { ?f :b ?y } UNION { ?f :c ?y } ?f :a ?x . }",
+    ],
+)
 def test_lint_catches_the_shape(body):
     assert lateral_unions(PREFIX + body)
 
 
-@pytest.mark.parametrize("body", [
-    "SELECT * { ?f :a ?x . { SELECT ?f ?y { { ?f :b ?y } UNION { ?f :c ?y } } } }",
-    "SELECT * { VALUES ?f { :g } { ?f :b ?y } UNION { ?f :c ?y } }",
-    "SELECT * { ?f :a ?x . OPTIONAL { { ?f :b ?y } UNION { ?f :c ?y } } }",
-    "SELECT * { ?f :a ?x . { ?f :b ?y } }",
-    "SELECT * { { ?f :b ?y } UNION { ?f :c ?y } OPTIONAL { ?f :a ?x } FILTER(?y != :z) }",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "SELECT * { ?f :a ?x . { SELECT ?f ?y { { ?f :b ?y } UNION { ?f :c ?y } } } }",
+        "SELECT * { VALUES ?f { :g } { ?f :b ?y } UNION { ?f :c ?y } }",
+        "SELECT * { ?f :a ?x . OPTIONAL { { ?f :b ?y } UNION { ?f :c ?y } } }",
+        "SELECT * { ?f :a ?x . { ?f :b ?y } }",
+        "SELECT * { { ?f :b ?y } UNION { ?f :c ?y } OPTIONAL { ?f :a ?x } FILTER(?y != :z) }",
+    ],
+)
 def test_lint_allows_the_one_pass_shapes(body):
     assert lateral_unions(PREFIX + body) == []

@@ -73,13 +73,19 @@ def dl(request):
 
 def members(result, cls: str) -> set[str]:
     """Local names of the named individuals in class tkiros:cls, asserted or inferred."""
-    return {t.subject.value[len(TKD):] for t in result.triples()
-            if t.predicate.value == RDF_TYPE and t.object.value == TK + cls and t.subject.value.startswith(TKD)}
+    return {
+        t.subject.value[len(TKD) :]
+        for t in result.triples()
+        if t.predicate.value == RDF_TYPE and t.object.value == TK + cls and t.subject.value.startswith(TKD)
+    }
 
 
 def type_pairs(result) -> set[tuple[str, str]]:
-    return {(t.subject.value, t.object.value) for t in result.triples() if t.predicate.value == RDF_TYPE
-            and t.subject.value.startswith(TKD) and hasattr(t.object, "value")}
+    return {
+        (t.subject.value, t.object.value)
+        for t in result.triples()
+        if t.predicate.value == RDF_TYPE and t.subject.value.startswith(TKD) and hasattr(t.object, "value")
+    }
 
 
 def defined_classes() -> list[str]:
@@ -87,7 +93,9 @@ def defined_classes() -> list[str]:
 
     g = rdflib.Graph()
     g.parse(project_root() / "ontology" / "mechanisms.ttl")
-    return sorted(str(c)[len(TK):] for c in g.subjects(rdflib.OWL.equivalentClass, None) if isinstance(c, rdflib.URIRef))
+    return sorted(
+        str(c)[len(TK) :] for c in g.subjects(rdflib.OWL.equivalentClass, None) if isinstance(c, rdflib.URIRef)
+    )
 
 
 # ---- the real data, with both DL reasoners ---------------------------------------------------------------
@@ -192,7 +200,9 @@ def test_every_defined_class_classifies_something(dl):
 
 
 def test_reasoner_infers_subsumptions_between_defined_classes(dl):
-    links = {(t.subject.value[len(TK):], t.object.value[len(TK):]) for t in dl.inferred if t.predicate.value == SUBCLASS}
+    links = {
+        (t.subject.value[len(TK) :], t.object.value[len(TK) :]) for t in dl.inferred if t.predicate.value == SUBCLASS
+    }
     assert ("PanErbBInhibitor", "EGFRInhibitor") in links
     assert ("NRF2BlockingResensitizer", "AntioxidantBlockadeResensitizer") in links
     assert ("FerroptosisInducer", "CellDeathInducer") in links
@@ -219,7 +229,7 @@ def test_owlrl_misses_only_subsumptions_of_defined_classes(hermit, owlrl):
     rl_links = {(t.subject.value, t.object.value) for t in owlrl.inferred if t.predicate.value == SUBCLASS}
     assert rl_links <= dl_links
     assert all(a in defined or b in defined for a, b in dl_links - rl_links), sorted(dl_links - rl_links)
-    assert ("FerroptosisInducer", "CellDeathInducer") not in {(a[len(TK):], b[len(TK):]) for a, b in rl_links}
+    assert ("FerroptosisInducer", "CellDeathInducer") not in {(a[len(TK) :], b[len(TK) :]) for a, b in rl_links}
 
 
 # ---- inconsistent fixtures ----------------------------------------------------------------------------
@@ -352,13 +362,16 @@ def test_import_modules_reached_only_by_annotations_are_left_out(tmp_path):
     (tmp_path / "ontology" / "imports").mkdir(parents=True)
     (tmp_path / "ontology" / "imports" / "taxonomy.ttl").write_text(
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-        "<http://ex.org/GO_2> a owl:Class ; rdfs:label \"child\" ; rdfs:subClassOf <http://ex.org/GO_1> .\n")
+        '<http://ex.org/GO_2> a owl:Class ; rdfs:label "child" ; rdfs:subClassOf <http://ex.org/GO_1> .\n'
+    )
     (tmp_path / "ontology" / "imports" / "relations.ttl").write_text(
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> . <http://ex.org/RO_1> a owl:ObjectProperty .\n")
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> . <http://ex.org/RO_1> a owl:ObjectProperty .\n"
+    )
     rest = (
         "@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . skos:exactMatch a owl:AnnotationProperty .\n"
-        f"<{TK}Apoptosis> skos:exactMatch <http://ex.org/GO_2> . <{TK}increases> rdfs:subPropertyOf <http://ex.org/RO_1> .\n")
+        f"<{TK}Apoptosis> skos:exactMatch <http://ex.org/GO_2> . <{TK}increases> rdfs:subPropertyOf <http://ex.org/RO_1> .\n"
+    )
     store = ox.Store()
     for text in [rest] + [p.read_text() for p in sorted((tmp_path / "ontology" / "imports").glob("*.ttl"))]:
         store.load(text.encode(), format=ox.RdfFormat.TURTLE)
@@ -366,7 +379,9 @@ def test_import_modules_reached_only_by_annotations_are_left_out(tmp_path):
     data = reasoner_input(asserted, tmp_path).decode()
     assert "<http://ex.org/GO_1>" not in data, "a module reached only through skos:exactMatch is left out"
     assert "<http://ex.org/GO_2>" in data  # still named by the annotation itself
-    assert "<http://ex.org/RO_1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in data, "a module used logically is kept"
+    assert "<http://ex.org/RO_1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in data, (
+        "a module used logically is kept"
+    )
 
 
 def test_explain_lists_one_of_members_and_expands_nested_memberships(fast):
@@ -389,9 +404,18 @@ def test_explain_always_gives_a_reason(fast):
     from tkiros.vocab import EQUIVALENT
 
     store = inferred_store().store
-    defined = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
-               if isinstance(q.object, ox.BlankNode)}
-    entities = sorted({q.subject.value for c in defined for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), c, ox.DefaultGraph())})
+    defined = {
+        q.subject
+        for q in store.quads_for_pattern(None, ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
+        if isinstance(q.object, ox.BlankNode)
+    }
+    entities = sorted(
+        {
+            q.subject.value
+            for c in defined
+            for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), c, ox.DefaultGraph())
+        }
+    )
     assert len(entities) > 100
     for iri in entities:
         text = explanation_text(explain(iri))

@@ -21,8 +21,24 @@ TKD = "https://w3id.org/tkiros/data/"
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("release") / "r"
-    done = subprocess.run([sys.executable, "-m", "tkiros.cli", "publish", "--out", str(out), "--no-reasoner",
-                           "--version", "0.1.0", "--date", "2026-12-01"], capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tkiros.cli",
+            "publish",
+            "--out",
+            str(out),
+            "--no-reasoner",
+            "--version",
+            "0.1.0",
+            "--date",
+            "2026-12-01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -44,8 +60,10 @@ def test_the_profile_checker_catches_an_undeclared_term(tmp_path):
     """The check above can fail: one undeclared class is a violation (as the 9 undeclared bibo/dcterms/
     oboInOwl terms were before they were declared in ontology/tkiros.ttl)."""
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<http://example.org/o> a owl:Ontology .\n"
-                   "<http://example.org/i> a owl:NamedIndividual , <http://purl.org/ontology/bibo/AcademicArticle> .\n")
+    bad.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<http://example.org/o> a owl:Ontology .\n"
+        "<http://example.org/i> a owl:NamedIndividual , <http://purl.org/ontology/bibo/AcademicArticle> .\n"
+    )
     assert not _dl_report(bad).conformant
 
 

@@ -14,4 +14,6 @@ def test_recorded_sample_is_the_current_draw(graph):
     findings = sorted(r["f"].value for r in graph.query(f"SELECT ?f WHERE {{ ?f a <{tk}Finding> }}"))
     drawn = ["tkd:" + f.rsplit("/", 1)[1] for f in random.Random(239).sample(findings, 20)]
     recorded = re.findall(r"^\| (tkd:[\w-]+) \|", (ROOT / "docs" / "reread-sample.md").read_text(), re.M)
-    assert recorded == drawn, "the data changed: redraw the sample, reread it against the seed and update docs/reread-sample.md"
+    assert recorded == drawn, (
+        "the data changed: redraw the sample, reread it against the seed and update docs/reread-sample.md"
+    )

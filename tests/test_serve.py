@@ -39,8 +39,12 @@ SERVER_TIME_LIMIT = 2
 
 
 def sparql(endpoint: str, query: str, timeout: float = 30) -> dict:
-    req = Request(endpoint, data=query.encode("utf-8"), method="POST",
-                  headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    req = Request(
+        endpoint,
+        data=query.encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     with urlopen(req, timeout=timeout) as resp:
         return json.loads(resp.read())
 
@@ -106,7 +110,9 @@ def test_same_rows_through_the_endpoint(path, endpoint, graph):
 
 def test_bound_parameter_travels_to_the_endpoint(endpoint):
     everything = invoke(["query", "tkis-raising-ros", "--format", "json", "--endpoint", endpoint])
-    one_tki = invoke(["query", "tkis-raising-ros", "--param", "tki=osimertinib", "--format", "json", "--endpoint", endpoint])
+    one_tki = invoke(
+        ["query", "tkis-raising-ros", "--param", "tki=osimertinib", "--format", "json", "--endpoint", endpoint]
+    )
     assert one_tki.exit_code == 0, one_tki.stderr
     rows = json.loads(one_tki.stdout)["results"]["bindings"]
     assert 0 < len(rows) < len(json.loads(everything.stdout)["results"]["bindings"])
@@ -117,12 +123,24 @@ def test_bound_parameter_travels_to_the_endpoint(endpoint):
 def test_updates_are_refused_and_change_nothing(update, endpoint, graph):
     base = endpoint.rsplit("/", 1)[0]
     attempts = [
-        Request(base + "/update", data=update.encode(), method="POST", headers={"Content-Type": "application/sparql-update"}),
-        Request(base + "/update", data=urlencode({"update": update}).encode(), method="POST",
-                headers={"Content-Type": "application/x-www-form-urlencoded"}),
-        Request(base + "/query", data=urlencode({"update": update}).encode(), method="POST",
-                headers={"Content-Type": "application/x-www-form-urlencoded"}),
-        Request(base + "/query", data=update.encode(), method="POST", headers={"Content-Type": "application/sparql-query"}),
+        Request(
+            base + "/update", data=update.encode(), method="POST", headers={"Content-Type": "application/sparql-update"}
+        ),
+        Request(
+            base + "/update",
+            data=urlencode({"update": update}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        Request(
+            base + "/query",
+            data=urlencode({"update": update}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        Request(
+            base + "/query", data=update.encode(), method="POST", headers={"Content-Type": "application/sparql-query"}
+        ),
     ]
     for req in attempts:
         with pytest.raises(HTTPError) as err:
@@ -156,7 +174,7 @@ def listening_addresses(port: int) -> set[str]:
                 continue
             raw = bytes.fromhex(addr_hex)
             # /proc prints each 32-bit word in host (little-endian) order.
-            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            raw = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
             found.add(socket.inet_ntop(family, raw))
     return found
 
@@ -187,8 +205,24 @@ def test_runaway_query_is_cut_by_the_time_limit(limited_endpoint, tmp_path, grap
 def start_cli_server(tmp_path: Path, graph, *extra: str) -> tuple[subprocess.Popen, dict]:
     """`tkiros serve` as a process, over the store of the `graph` fixture; returns it and its JSON line."""
     info_file = tmp_path / "endpoint.json"
-    proc = subprocess.Popen([*TKIROS, "serve", "--port", "0", "--location", str(graph.path), "--format", "json", "-o", str(info_file), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            *TKIROS,
+            "serve",
+            "--port",
+            "0",
+            "--location",
+            str(graph.path),
+            "--format",
+            "json",
+            "-o",
+            str(info_file),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not info_file.is_file():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -230,8 +264,12 @@ def test_serve_command_prints_endpoint_and_stops_cleanly(stop_signal, tmp_path, 
 
 
 def test_serve_prints_url_on_stdout(tmp_path, graph):
-    proc = subprocess.Popen([*TKIROS, "serve", "--port", str(free_port()), "--location", str(graph.path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*TKIROS, "serve", "--port", str(free_port()), "--location", str(graph.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("http://127.0.0.1:") and line.endswith("/query")
@@ -293,7 +331,9 @@ def test_taken_port_is_one_line_and_exit_2(graph):
         port = s.getsockname()[1]
         res = subprocess.run([*TKIROS, "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and res.stdout == ""
-    assert res.stderr.strip().splitlines() == [f"tkiros: error: --port {port}: already in use on 127.0.0.1; stop that server or choose another port (--port 0 picks a free one)"]
+    assert res.stderr.strip().splitlines() == [
+        f"tkiros: error: --port {port}: already in use on 127.0.0.1; stop that server or choose another port (--port 0 picks a free one)"
+    ]
 
 
 def test_missing_oxigraph_binary_is_one_line_and_exit_2(tmp_path):
@@ -302,16 +342,37 @@ def test_missing_oxigraph_binary_is_one_line_and_exit_2(tmp_path):
     python = tmp_path / "python"
     python.symlink_to(sys.executable)
     code = "import sys; sys.executable = sys.argv.pop(1); from tkiros.cli import main; main()"
-    res = subprocess.run([sys.executable, "-c", code, str(python), "serve", "--port", "0"], capture_output=True, text=True, env=env, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(python), "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert res.returncode == 2 and res.stdout == ""
-    assert res.stderr.strip().splitlines() == ["tkiros: error: the Oxigraph server is not installed (no 'oxigraph' beside python or on PATH); install it with: pip install oxigraph"]
+    assert res.stderr.strip().splitlines() == [
+        "tkiros: error: the Oxigraph server is not installed (no 'oxigraph' beside python or on PATH); install it with: pip install oxigraph"
+    ]
 
 
 def test_oxigraph_binary_is_found_beside_python():
-    assert Path(oxigraph_binary()).parent in (Path(sys.executable).parent, *map(Path, os.environ.get("PATH", "").split(os.pathsep)))
+    assert Path(oxigraph_binary()).parent in (
+        Path(sys.executable).parent,
+        *map(Path, os.environ.get("PATH", "").split(os.pathsep)),
+    )
 
 
-@pytest.mark.parametrize("bad", [["--timeout", "0"], ["--timeout", "inf"], ["--timeout", "nan"], ["--port", "70000"], ["--host", "no-such-host.invalid"], ["--location", "no/such/folder"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--timeout", "0"],
+        ["--timeout", "inf"],
+        ["--timeout", "nan"],
+        ["--port", "70000"],
+        ["--host", "no-such-host.invalid"],
+        ["--location", "no/such/folder"],
+    ],
+)
 def test_bad_options_are_one_line_and_exit_2(bad):
     res = subprocess.run([*TKIROS, "serve", *bad], capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and res.stdout == ""
@@ -333,7 +394,7 @@ def test_serves_a_release_folder(tmp_path, graph):
 
 def test_serves_a_turtle_file(tmp_path):
     ttl = tmp_path / "small.ttl"
-    ttl.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c , ex:d .\nex:e ex:b \"f\" .\n")
+    ttl.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c , ex:d .\nex:e ex:b "f" .\n')
     with serving(location=ttl, port=0) as url:
         assert count_triples(url) == 3
 
@@ -357,7 +418,11 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
         mode = self.server.mode
         if mode == "slow":
             time.sleep(5)
-            body, ctype, status = b'{"head":{"vars":[]},"results":{"bindings":[]}}', "application/sparql-results+json", 200
+            body, ctype, status = (
+                b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+                "application/sparql-results+json",
+                200,
+            )
         elif mode == "html":
             body, ctype, status = b"<!DOCTYPE html><html><body>Login required</body></html>", "text/html", 200
         elif mode == "truncated":
@@ -402,15 +467,23 @@ def stub():
 def test_bad_endpoint_is_one_line_exit_2_and_no_output(mode, stub, tmp_path, graph):
     url = f"http://127.0.0.1:{free_port()}/query" if mode == "down" else stub(mode)
     out = tmp_path / "rows.tsv"
-    res = subprocess.run([*TKIROS, "query", "tkis-raising-ros", "--endpoint", url, "--timeout", "1", "--format", "tsv"],
-                         capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [*TKIROS, "query", "tkis-raising-ros", "--endpoint", url, "--timeout", "1", "--format", "tsv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 2, res.stderr
     assert res.stdout == ""
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"tkiros: error: --endpoint {url}: "), res.stderr
     assert "Traceback" not in res.stderr
-    res = subprocess.run([*TKIROS, "query", "tkis-raising-ros", "--endpoint", url, "--timeout", "1", "-o", str(out)],
-                         capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [*TKIROS, "query", "tkis-raising-ros", "--endpoint", url, "--timeout", "1", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 2 and not out.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -437,10 +510,14 @@ def test_federated_query_joins_our_graph_with_the_import_modules(graph, tmp_path
     for name in ("chebi_import.ttl", "go_import.ttl"):
         imports.load(path=str(ROOT / "ontology" / "imports" / name), format=ox.RdfFormat.TURTLE)
     modules = tmp_path / "imports.nt"
-    modules.write_bytes(ox.serialize(imports.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES))
+    modules.write_bytes(
+        ox.serialize(imports.quads_for_pattern(None, None, None, ox.DefaultGraph()), format=ox.RdfFormat.N_TRIPLES)
+    )
     text = federated_query_from_docs()
-    with serving(location=modules, port=0) as imports_endpoint, \
-            serving(location=graph.path, port=0, federation=True) as federating:  # federation is off by default
+    with (
+        serving(location=modules, port=0) as imports_endpoint,
+        serving(location=graph.path, port=0, federation=True) as federating,
+    ):  # federation is off by default
         rq = tmp_path / "federated.rq"
         rq.write_text(text.replace(DOC_SERVICE, imports_endpoint))
         federated = invoke(["query", str(rq), "--format", "json", "--endpoint", federating])
@@ -461,8 +538,11 @@ def test_federated_query_joins_our_graph_with_the_import_modules(graph, tmp_path
 def http_status(endpoint: str, query: str, timeout: float = 60) -> tuple[int, str]:
     from urllib.error import HTTPError
 
-    req = Request(endpoint, data=urlencode({"query": query}).encode(),
-                  headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"})
+    req = Request(
+        endpoint,
+        data=urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     try:
         with urlopen(req, timeout=timeout) as resp:
             return resp.status, resp.read().decode("utf-8", "replace")
@@ -489,5 +569,7 @@ def test_query_over_the_limit_is_an_error_status_and_frees_the_server(limited_en
     assert status == 503 and "time limit" in body, (status, body[:200])
     assert time.monotonic() - started < 30
     assert count_triples(limited_endpoint) == len(graph)
-    status, body = http_status(limited_endpoint, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")  # a streamed answer cut by the limit: never a broken 200
+    status, body = http_status(
+        limited_endpoint, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    )  # a streamed answer cut by the limit: never a broken 200
     assert status == 503 and "time limit" in body, (status, body[:200])

@@ -31,7 +31,9 @@ def fired(fixture: Path, shapes, engine="fast") -> set[str]:
 def test_one_fixture_per_rule(shapes):
     fixtures = {p.stem for p in INVALID}
     rules = rule_names(shapes)
-    assert fixtures == rules, f"rules without a fixture: {sorted(rules - fixtures)}; fixtures without a rule: {sorted(fixtures - rules)}"
+    assert fixtures == rules, (
+        f"rules without a fixture: {sorted(rules - fixtures)}; fixtures without a rule: {sorted(fixtures - rules)}"
+    )
     assert len(INVALID) == len(rules) == len(fixtures)
 
 

@@ -24,8 +24,12 @@ TKD = "https://w3id.org/tkiros/data/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    res = subprocess.run([sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONHASHSEED": "1"})
+    res = subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "1"},
+    )
     assert res.returncode == 0, res.stderr
     print("\n" + res.stderr.strip())
     return out
@@ -43,12 +47,16 @@ def test_every_entity_has_a_page_in_the_folder_of_its_kind(site, graph):
     from tkiros.release.site import kinds
 
     raw = graph.store
-    entities = {r["s"].value for r in raw.query(f"SELECT ?s WHERE {{ ?s a <{TK}Entity> FILTER(STRSTARTS(STR(?s), '{TKD}')) }}")}
+    entities = {
+        r["s"].value for r in raw.query(f"SELECT ?s WHERE {{ ?s a <{TK}Entity> FILTER(STRSTARTS(STR(?s), '{TKD}')) }}")
+    }
     assert len(entities) > 300
     total = len(entities)
     for folder, _, _, classes in kinds():
         values = " ".join(f"<{TK}{c}>" for c in classes)
-        members = {r["s"].value for r in raw.query(f"SELECT ?s WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }}")} & entities
+        members = {
+            r["s"].value for r in raw.query(f"SELECT ?s WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }}")
+        } & entities
         pages = {p.name for p in (site / folder).glob("*.html")} - {"index.html"}
         assert {page_name(i) for i in members} == pages, folder  # the first kind an entity belongs to holds its page
         entities -= members
@@ -64,9 +72,13 @@ def test_every_finding_and_every_filled_mechanism_class_has_a_page(site, graph):
 
     findings = [r["f"].value for r in graph.store.query(f"SELECT ?f WHERE {{ ?f a <{TK}Finding> }}")]
     assert {page_name(f) for f in findings} == {p.name for p in (site / "finding").glob("*.html")} - {"index.html"}
-    classes = {r["c"].value for r in inferred_store().store.query(
-        f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2002/07/owl#equivalentClass> ?d FILTER(isBlank(?d)) "
-        f"FILTER(STRSTARTS(STR(?c), '{TK}')) ?x a ?c FILTER(STRSTARTS(STR(?x), '{TKD}')) }}")}
+    classes = {
+        r["c"].value
+        for r in inferred_store().store.query(
+            f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2002/07/owl#equivalentClass> ?d FILTER(isBlank(?d)) "
+            f"FILTER(STRSTARTS(STR(?c), '{TK}')) ?x a ?c FILTER(STRSTARTS(STR(?x), '{TKD}')) }}"
+        )
+    }
     assert len(classes) > 20
     assert {page_name(c) for c in classes} == {p.name for p in (site / "class").glob("*.html")} - {"index.html"}
     page = (site / "class" / "ROSInducingTKI.html").read_text()
@@ -111,7 +123,9 @@ def test_every_internal_link_resolves_to_a_file(site):
                 continue
             assert not link.startswith("/"), f"{page}: {link} is not relative"
             target = (page.parent / link.split("#")[0]).resolve()
-            assert target.is_file() and site.resolve() in target.parents, f"{page.relative_to(site)}: {link} does not resolve"
+            assert target.is_file() and site.resolve() in target.parents, (
+                f"{page.relative_to(site)}: {link} does not resolve"
+            )
             checked += 1
     assert len(pages) > 800 and checked > 10_000
 
@@ -132,13 +146,22 @@ def test_card_html_escapes_markup_in_labels_quotes_and_citations():
     from tkiros.views.card import Card
 
     evil = '<script>alert("x")</script> & <b>'
-    card = Card("tkd:zz-f01", TKD + "zz-f01", evil, parts={"agent": [evil], "direction": ["increases"], "target": ["ROS & <i>"]},
-                links={"agent": [TKD + "zz"], "direction": [TK + "increase"], "target": [TKD + "ros"]},
-                spans=[{"seed": "review <1>", "start": 1, "end": 9, "quote": "a < b && c > d", "iri": TKD + "s"}],
-                references=[{"number": 3, "citation": "Smith & Jones <2020>", "iri": TKD + "r3"}])
+    card = Card(
+        "tkd:zz-f01",
+        TKD + "zz-f01",
+        evil,
+        parts={"agent": [evil], "direction": ["increases"], "target": ["ROS & <i>"]},
+        links={"agent": [TKD + "zz"], "direction": [TK + "increase"], "target": [TKD + "ros"]},
+        spans=[{"seed": "review <1>", "start": 1, "end": 9, "quote": "a < b && c > d", "iri": TKD + "s"}],
+        references=[{"number": 3, "citation": "Smith & Jones <2020>", "iri": TKD + "r3"}],
+    )
     text = card_html(card, Linker({TKD + "zz": "drug/zz.html"}, "../"))
     assert "<script>" not in text and "<b>" not in text and "<i>" not in text
-    assert html.escape(evil) in text and "a &lt; b &amp;&amp; c &gt; d" in text and "Smith &amp; Jones &lt;2020&gt;" in text
+    assert (
+        html.escape(evil) in text
+        and "a &lt; b &amp;&amp; c &gt; d" in text
+        and "Smith &amp; Jones &lt;2020&gt;" in text
+    )
     assert f'<a href="../drug/zz.html">{html.escape(evil)}</a>' in text
     assert b"<title>&lt;script&gt;" in frame("<script>", "", "", [])
 
@@ -146,7 +169,7 @@ def test_card_html_escapes_markup_in_labels_quotes_and_citations():
 def test_search_index_finds_imatinib_by_its_synonym_gleevec(site):
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("window.TKIROS_INDEX = ") and text.endswith(";\n")
-    index = json.loads(text[len("window.TKIROS_INDEX = "):-2])
+    index = json.loads(text[len("window.TKIROS_INDEX = ") : -2])
     hits = [row for row in index if any(n.lower() == "gleevec" for n in row[1])]
     assert [(h[0], h[2]) for h in hits] == [("imatinib", "drug/imatinib.html")]
     for label, synonyms, path, kind in index:
@@ -158,7 +181,11 @@ def test_search_index_finds_imatinib_by_its_synonym_gleevec(site):
 
 def test_drug_page_has_cards_diagram_explanation_references_and_links(site):
     page = (site / "drug" / "imatinib.html").read_text(encoding="utf-8")
-    assert "Gleevec" in page and 'href="http://purl.obolibrary.org/obo/CHEBI_45783">CHEBI:45783</a>' in page and "skos:exactMatch" in page
+    assert (
+        "Gleevec" in page
+        and 'href="http://purl.obolibrary.org/obo/CHEBI_45783">CHEBI:45783</a>' in page
+        and "skos:exactMatch" in page
+    )
     assert page.count('class="card"') >= 40 and "<blockquote>" in page and "characters " in page
     assert page.count("<svg") == 1 and "<?xml" not in page and "<!DOCTYPE svg" not in page
     assert 'xlink:href="../gene/bcr-abl1.html"' in page  # diagram nodes link to their pages
@@ -169,8 +196,12 @@ def test_drug_page_has_cards_diagram_explanation_references_and_links(site):
 
 def test_two_builds_in_two_processes_are_byte_identical(site, tmp_path):
     again = tmp_path / "again"
-    res = subprocess.run([sys.executable, "-m", "tkiros.cli", "site", "--out", str(again)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONHASHSEED": "777"})
+    res = subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", "site", "--out", str(again)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "777"},
+    )
     assert res.returncode == 0, res.stderr
     first, second = files_of(site), files_of(again)
     assert set(first) == set(second) and len(first) > 800
@@ -181,7 +212,9 @@ def test_site_refuses_a_folder_that_is_not_a_site_and_keeps_it(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
-    res = subprocess.run([sys.executable, "-m", "tkiros.cli", "site", "-o", str(folder)], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(folder)], capture_output=True, text=True
+    )
     assert res.returncode == 2 and "not a tkiros site" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert (folder / "notes.txt").read_text() == "mine"
 

@@ -24,7 +24,12 @@ SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "site-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site-browser") / "site"
-    res = subprocess.run([sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)], capture_output=True, text=True, env=dict(os.environ))
+    res = subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
     assert res.returncode == 0, res.stderr
     return out
 
@@ -35,8 +40,10 @@ def open_page(tools, url: str) -> None:
 
 
 def search(tools, text: str) -> list[dict]:
-    tools.evaluate(f"(() => {{ const q = document.getElementById('q'); q.value = {json.dumps(text)};"
-                   " q.dispatchEvent(new Event('input')); })()")
+    tools.evaluate(
+        f"(() => {{ const q = document.getElementById('q'); q.value = {json.dumps(text)};"
+        " q.dispatchEvent(new Event('input')); })()"
+    )
     tools.wait_for("document.querySelectorAll('#hits a').length > 0", what=f"search hits for {text}")
     return tools.evaluate("[...document.querySelectorAll('#hits a')].map(a => ({text: a.innerText, href: a.href}))")
 
@@ -49,10 +56,14 @@ def test_drug_page_renders_cards_and_diagram_links_resolve_and_search_finds_glee
     cards = chromium.evaluate("document.querySelectorAll('article.card').length")
     assert cards >= 40
     # the diagram is drawn: an inline SVG with nodes, laid out with a real size
-    box = chromium.evaluate("(() => { const r = document.querySelector('figure.diagram svg').getBoundingClientRect();"
-                            " return [r.width, r.height, document.querySelectorAll('figure.diagram svg g.node').length]; })()")
+    box = chromium.evaluate(
+        "(() => { const r = document.querySelector('figure.diagram svg').getBoundingClientRect();"
+        " return [r.width, r.height, document.querySelectorAll('figure.diagram svg g.node').length]; })()"
+    )
     assert box[0] > 300 and box[1] > 200 and box[2] > 5, box
-    assert chromium.evaluate("getComputedStyle(document.querySelector('article.card')).borderLeftStyle") == "solid"  # the CSS loaded
+    assert (
+        chromium.evaluate("getComputedStyle(document.querySelector('article.card')).borderLeftStyle") == "solid"
+    )  # the CSS loaded
     png = screenshot(chromium)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     if regen:
@@ -60,13 +71,19 @@ def test_drug_page_renders_cards_and_diagram_links_resolve_and_search_finds_glee
         SCREENSHOT.write_bytes(png)
 
     # follow the first card's link to its finding page, and from there back to imatinib
-    first = chromium.evaluate("(() => { const a = document.querySelector('article.card h3 a'); return [a.href, a.textContent]; })()")
+    first = chromium.evaluate(
+        "(() => { const a = document.querySelector('article.card h3 a'); return [a.href, a.textContent]; })()"
+    )
     assert "/finding/" in first[0]
     chromium.evaluate("document.querySelector('article.card h3 a').click()")
-    chromium.wait_for(f"location.href === {json.dumps(first[0])} && document.readyState === 'complete'", what="the finding page")
+    chromium.wait_for(
+        f"location.href === {json.dumps(first[0])} && document.readyState === 'complete'", what="the finding page"
+    )
     assert chromium.evaluate("document.querySelector('h1').firstChild.textContent") == first[1]
     assert chromium.evaluate("document.querySelectorAll('article.card blockquote').length") >= 1
-    back = chromium.evaluate("[...document.querySelectorAll('main a')].filter(a => a.textContent === 'imatinib').map(a => a.href)")
+    back = chromium.evaluate(
+        "[...document.querySelectorAll('main a')].filter(a => a.textContent === 'imatinib').map(a => a.href)"
+    )
     assert page in back
 
     # search from a page one level down and from the home page: "Gleevec" finds imatinib
@@ -85,7 +102,9 @@ def test_site_works_under_tkiros_serve(chromium, graph, tmp_path):
     try:
         url = info["site"] + "drug/imatinib.html"
         chromium.call("Page.navigate", url=url)
-        chromium.wait_for(f"location.href === {json.dumps(url)} && document.readyState === 'complete'", timeout=300, what=url)
+        chromium.wait_for(
+            f"location.href === {json.dumps(url)} && document.readyState === 'complete'", timeout=300, what=url
+        )
         assert chromium.evaluate("document.querySelectorAll('article.card').length") >= 40
         hits = search(chromium, "gleevec")
         assert hits[0]["href"] == url, hits

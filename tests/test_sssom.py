@@ -31,7 +31,11 @@ def test_sssom_parses_and_validates_with_sssom_py():
     assert msdf.metadata["mapping_set_id"].startswith("https://w3id.org/tkiros/")
     assert msdf.metadata["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert len(msdf.df) >= 400
-    checks = [SchemaValidationType.JsonSchema, SchemaValidationType.PrefixMapCompleteness, SchemaValidationType.StrictCurieFormat]
+    checks = [
+        SchemaValidationType.JsonSchema,
+        SchemaValidationType.PrefixMapCompleteness,
+        SchemaValidationType.StrictCurieFormat,
+    ]
     reports = validate(msdf, checks, fail_on_error=False)
     assert all(not r.results for r in reports.values()), reports
     assert set(msdf.df["predicate_id"]) <= {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch"}
@@ -43,7 +47,9 @@ def test_rows_cover_entities_and_ontology_classes(graph):
     subjects = {r["subject_id"].split(":")[0] for r in rows}
     assert subjects == {"tkd", "tkiros"}
     apoptosis = [r for r in rows if r["subject_id"] == "tkiros:Apoptosis"]
-    assert apoptosis and apoptosis[0]["object_id"] == "GO:0006915" and apoptosis[0]["object_label"] == "apoptotic process"
+    assert (
+        apoptosis and apoptosis[0]["object_id"] == "GO:0006915" and apoptosis[0]["object_label"] == "apoptotic process"
+    )
     for r in rows:
         if r["predicate_id"] != "skos:exactMatch":
             assert r["comment"], f"{r['subject_id']} {r['predicate_id']} {r['object_id']} has no comment saying why"
@@ -72,4 +78,6 @@ def test_the_biolink_map_is_an_sssom_table():
 
     msdf = parse_sssom_table(str(BIOLINK_MAP))
     assert len(msdf.df) == len(CATEGORY_BY_CLASS) + len(PREDICATE_BY_DIRECTION)
-    assert set(msdf.df["object_id"]) == set(CATEGORY_BY_CLASS.values()) | {p[0] for p in PREDICATE_BY_DIRECTION.values()}
+    assert set(msdf.df["object_id"]) == set(CATEGORY_BY_CLASS.values()) | {
+        p[0] for p in PREDICATE_BY_DIRECTION.values()
+    }

@@ -31,13 +31,15 @@ def test_cache_rebuilds_when_a_source_changes(home, tmp_path, monkeypatch):
     monkeypatch.setenv("TKIROS_CACHE", str(tmp_path / "c"))
     before = open_store(home)
     extra = home / "instances" / "extra.ttl"
-    extra.write_text("<https://w3id.org/tkiros/data/x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n")
+    extra.write_text('<https://w3id.org/tkiros/data/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
     after = open_store(home)
     assert after.digest != before.digest and len(after) == len(before) + 1
 
 
 def test_malformed_source_names_file_line_column(home):
-    (home / "instances" / "bad.ttl").write_text("@prefix tkd: <https://w3id.org/tkiros/data/> .\n\ntkd:a tkd:b \"unclosed .\n")
+    (home / "instances" / "bad.ttl").write_text(
+        '@prefix tkd: <https://w3id.org/tkiros/data/> .\n\ntkd:a tkd:b "unclosed .\n'
+    )
     with pytest.raises(SourceError) as err:
         open_store(home, use_cache=False)
     assert "instances/bad.ttl:3:" in err.value.message
@@ -77,7 +79,9 @@ def test_digest_covers_every_source(home):
     d1 = sources_digest(home)
     (home / "queries" / "x.rq").write_text("SELECT * WHERE { ?s ?p ?o }")  # queries are not graph sources
     assert sources_digest(home) == d1
-    (home / "ontology" / "rules" / "20-direct-edges.rq").write_text((ROOT / "ontology" / "rules" / "20-direct-edges.rq").read_text() + "\n")
+    (home / "ontology" / "rules" / "20-direct-edges.rq").write_text(
+        (ROOT / "ontology" / "rules" / "20-direct-edges.rq").read_text() + "\n"
+    )
     assert sources_digest(home) != d1
 
 
@@ -89,8 +93,10 @@ def test_rules_run_in_their_ranked_order(home):
     assert names.index("10-supported-findings.rq") < names.index("20-direct-edges.rq")
 
 
-@pytest.mark.parametrize("name, message", [("direct.rq", "must start with its two-digit rank"),
-                                           ("20-other.rq", "two rules share the rank 20")])
+@pytest.mark.parametrize(
+    "name, message",
+    [("direct.rq", "must start with its two-digit rank"), ("20-other.rq", "two rules share the rank 20")],
+)
 def test_a_rule_without_its_own_rank_is_refused(home, name, message):
     from tkiros.store.paths import rule_files
 

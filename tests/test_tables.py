@@ -56,13 +56,18 @@ def test_every_row_carries_reference_numbers(number, graph):
     column = table.headers.index("References")
     assert table.rows
     for row in table.rows:
-        assert row[column].startswith("[") and row[column].endswith("]"), f"table {number}: row {row[0]} has no references"
+        assert row[column].startswith("[") and row[column].endswith("]"), (
+            f"table {number}: row {row[0]} has no references"
+        )
 
 
 def test_table_rows_answer_the_text(graph):
     """Spot checks against the review's sentences."""
     t2 = {(r[0], r[2], r[8]): r for r in build_table(2, graph).rows}
-    assert t2[("gefitinib", "glioma", "tkd:erbb-f06")][4] == "NOX2, NOX4" and t2[("gefitinib", "glioma", "tkd:erbb-f06")][7] == "[14]"
+    assert (
+        t2[("gefitinib", "glioma", "tkd:erbb-f06")][4] == "NOX2, NOX4"
+        and t2[("gefitinib", "glioma", "tkd:erbb-f06")][7] == "[14]"
+    )
     assert t2[("lenvatinib", "hepatocellular carcinoma", "tkd:fgfr-f04")][6] == "ferroptosis"
     assert t2[("nilotinib", "", "tkd:bcrabl-f22")][4] == "NOX4"  # through GSK3B and NOX4 [47]
     t3 = {(r[0], r[1]): r for r in build_table(3, graph).rows}
@@ -83,7 +88,7 @@ def test_reference_cells_sort_numerically_and_lists_alphabetically():
 
 def _synthetic() -> Table:
     spec = TableSpec(9, "none", "Table <9> & co", 'a "note" <script>', (Column("a", "A <b>"), Column("b", "B|C")))
-    return Table(spec, ["A <b>", "B|C"], [["x < y & z", "p | q"], ["<script>alert(1)</script>", "\"quoted\""]])
+    return Table(spec, ["A <b>", "B|C"], [["x < y & z", "p | q"], ["<script>alert(1)</script>", '"quoted"']])
 
 
 def test_html_is_escaped():

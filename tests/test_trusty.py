@@ -12,20 +12,26 @@ from tkiros.release.trusty import PLACEHOLDER, TrustyError, artifact_code, code_
 
 # trustyuri-testsuite RA/valid/literals1.RAmlIKbud0SUy-7wuH9zwuuQSaGp8Doyd1RM4N3RoPoEk.ttl: the order of literals
 # (lexical form first, then datatype, then language tag) and duplicates.
-LITERALS1 = ("RAmlIKbud0SUy-7wuH9zwuuQSaGp8Doyd1RM4N3RoPoEk", """@prefix dc: <http://purl.org/dc/elements/1.1/> .
+LITERALS1 = (
+    "RAmlIKbud0SUy-7wuH9zwuuQSaGp8Doyd1RM4N3RoPoEk",
+    """@prefix dc: <http://purl.org/dc/elements/1.1/> .
 @prefix ex: <http://example.com/foo> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 <http://example.com/foo> dc:title <http://example.com/foo42> , " 42 "@en , " 42 "@en-gb , " 42 "@en-us , " 42 "^^xsd:int , " 42 " , " 42 " , "42"@en , "42"@en-gb , "42"@en-us , "42"^^xsd:int , "42" , "42" , "43"@en , "43"@en-gb , "43"@en-us , "43"^^xsd:int , "43" , "43" .
-""")
+""",
+)
 
 # trustyuri-testsuite RA/valid/unicode1.RAvKzjuuuq3k2c2iaLzMFwDVgfK6_5tZrqio5sIjwYaUk.ttl: a NUL and non-ASCII text.
-UNICODE1 = ("RAvKzjuuuq3k2c2iaLzMFwDVgfK6_5tZrqio5sIjwYaUk", """@prefix dc: <http://purl.org/dc/elements/1.1/> .
+UNICODE1 = (
+    "RAvKzjuuuq3k2c2iaLzMFwDVgfK6_5tZrqio5sIjwYaUk",
+    """@prefix dc: <http://purl.org/dc/elements/1.1/> .
 @prefix ex: <http://example.com/foo> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 <http://example.com/foo> dc:title "This is a string \x00 \u5555 \u10ffff \u4444 \u3333 with unicode characters" .
-""")
+""",
+)
 
 NANOPUB = """@prefix : <http://example.org/np1#> .
 @prefix np: <http://www.nanopub.org/nschema#> .
@@ -74,8 +80,12 @@ def test_made_trusty_verifies_in_nanopub_sign_and_breaks_when_a_triple_changes(c
     nanopub_sign.Nanopub(ox.serialize(quads, format=ox.RdfFormat.TRIG).decode("utf-8")).check()
     assert "trusty" in capfd.readouterr().out
 
-    edited = [q if q.predicate.value != "http://example.org/increases" else
-              ox.Quad(q.subject, q.predicate, ox.NamedNode("http://example.org/apoptosis"), q.graph_name) for q in quads]
+    edited = [
+        q
+        if q.predicate.value != "http://example.org/increases"
+        else ox.Quad(q.subject, q.predicate, ox.NamedNode("http://example.org/apoptosis"), q.graph_name)
+        for q in quads
+    ]
     assert not verify(edited, iri)
     with pytest.raises(Exception, match="hash"):
         nanopub_sign.Nanopub(ox.serialize(edited, format=ox.RdfFormat.TRIG).decode("utf-8")).check()

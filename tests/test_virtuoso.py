@@ -49,12 +49,18 @@ def ensure_debian_packages(binary: str, packages: list[str]) -> float:
         return 0.0
     apt = shutil.which("apt-get")
     if apt is None:
-        pytest.fail(f"{binary} is missing and apt-get is not available here: install Debian's {' '.join(packages)} first")
+        pytest.fail(
+            f"{binary} is missing and apt-get is not available here: install Debian's {' '.join(packages)} first"
+        )
     if os.geteuid() != 0:
-        pytest.fail(f"{binary} is missing and apt-get needs root: run 'apt-get install -y {' '.join(packages)}' as root first")
+        pytest.fail(
+            f"{binary} is missing and apt-get needs root: run 'apt-get install -y {' '.join(packages)}' as root first"
+        )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     started = time.monotonic()
-    steps = ([] if _APT_UPDATED else [[apt, "update"]]) + [[apt, "install", "-y", "-o", "DPkg::Lock::Timeout=300", *packages]]
+    steps = ([] if _APT_UPDATED else [[apt, "update"]]) + [
+        [apt, "install", "-y", "-o", "DPkg::Lock::Timeout=300", *packages]
+    ]
     for step in steps:
         res = subprocess.run(step, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=1800)
         if res.returncode != 0:
@@ -135,8 +141,13 @@ MaxQueryExecutionTime = 120
 
 
 def isql(sql_port: int, statements: str, timeout: float = 600) -> str:
-    res = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={statements}"], capture_output=True, text=True,
-                         stdin=subprocess.DEVNULL, timeout=timeout)
+    res = subprocess.run(
+        [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={statements}"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
     out = res.stdout + res.stderr
     if res.returncode != 0 or "*** Error" in out:
         raise AssertionError(f"isql-vt failed: {out.strip()[-600:]}")
@@ -150,7 +161,9 @@ class Virtuoso:
         while self.http_port == self.sql_port:
             self.http_port = free_port()
         (folder / "vsp").mkdir(parents=True, exist_ok=True)
-        (folder / "virtuoso.ini").write_text(INI.format(d=folder, vad=VAD_DIR, sql_port=self.sql_port, http_port=self.http_port))
+        (folder / "virtuoso.ini").write_text(
+            INI.format(d=folder, vad=VAD_DIR, sql_port=self.sql_port, http_port=self.http_port)
+        )
         self.process: subprocess.Popen | None = None
 
     @property
@@ -163,8 +176,13 @@ class Virtuoso:
 
     def start(self, ready_timeout: float = 180) -> None:
         log = open(self.folder / "stdout.log", "wb")
-        self.process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
-                                        cwd=self.folder, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+            cwd=self.folder,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + ready_timeout
         while True:
             if self.process.poll() is not None:
@@ -182,11 +200,18 @@ class Virtuoso:
 
     def log_tail(self) -> str:
         log = self.folder / "virtuoso.log"
-        text = log.read_text(errors="replace") if log.is_file() else (self.folder / "stdout.log").read_text(errors="replace")
+        text = (
+            log.read_text(errors="replace")
+            if log.is_file()
+            else (self.folder / "stdout.log").read_text(errors="replace")
+        )
         return " / ".join(text.strip().splitlines()[-5:])
 
     def load(self, ntriples: Path) -> None:
-        isql(self.sql_port, f"ld_dir('{ntriples.parent}', '{ntriples.name}', '{GRAPH_IRI}'); rdf_loader_run(); checkpoint;")
+        isql(
+            self.sql_port,
+            f"ld_dir('{ntriples.parent}', '{ntriples.name}', '{GRAPH_IRI}'); rdf_loader_run(); checkpoint;",
+        )
         out = isql(self.sql_port, "select ll_file, ll_error from DB.DBA.load_list where ll_error is not null;")
         assert "0 Rows" in out, f"Virtuoso could not load {ntriples.name}: {out.strip()[-600:]}"
 
@@ -220,8 +245,11 @@ def virtuoso(graph, tmp_path_factory):
         started = time.monotonic()
         server.load(data)
         TIMINGS["load_s"] = time.monotonic() - started
-        print(f"\nVirtuoso: install {TIMINGS['install_s']:.1f} s, start {TIMINGS['start_s']:.1f} s, load {TIMINGS['load_s']:.1f} s "
-              f"({len(graph)} triples)", file=sys.stderr)
+        print(
+            f"\nVirtuoso: install {TIMINGS['install_s']:.1f} s, start {TIMINGS['start_s']:.1f} s, load {TIMINGS['load_s']:.1f} s "
+            f"({len(graph)} triples)",
+            file=sys.stderr,
+        )
         yield server
     finally:
         server.stop()
@@ -246,7 +274,12 @@ def test_updates_are_refused(virtuoso, graph):
     from tkiros.query.engines.remote import run_remote
 
     with pytest.raises(TkirosError):
-        run_remote(virtuoso.endpoint, f"INSERT DATA {{ GRAPH <{GRAPH_IRI}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}", {}, timeout=60)
+        run_remote(
+            virtuoso.endpoint,
+            f"INSERT DATA {{ GRAPH <{GRAPH_IRI}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}",
+            {},
+            timeout=60,
+        )
     result = run_remote(virtuoso.endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, timeout=60)
     assert int(result.rows[0][0].value) == len(graph)
 
@@ -259,16 +292,22 @@ def cell_rows(json_text: str) -> list[tuple[str, ...]]:
     """
     data = json.loads(json_text)
     names = data["head"]["vars"]
-    return sorted(tuple(" | ".join(sorted(b[v]["value"].split(" | "))) if v in b else "" for v in names)
-                  for b in data["results"]["bindings"])
+    return sorted(
+        tuple(" | ".join(sorted(b[v]["value"].split(" | "))) if v in b else "" for v in names)
+        for b in data["results"]["bindings"]
+    )
 
 
 def test_known_divergences_name_existing_queries():
     assert set(VIRTUOSO_DIVERGES) <= {p.stem for p in QUERY_FILES}
 
 
-CASES = [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIVERGES[p.stem])) if p.stem in VIRTUOSO_DIVERGES else p
-         for p in QUERY_FILES]
+CASES = [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIVERGES[p.stem]))
+    if p.stem in VIRTUOSO_DIVERGES
+    else p
+    for p in QUERY_FILES
+]
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in QUERY_FILES])
@@ -279,7 +318,9 @@ def test_same_rows_on_virtuoso(path, virtuoso, graph):
     example = EXAMPLE_PARAMS.get(path.stem, {})
     params = [a for k, v in example.items() for a in ("--param", f"{k}={v}")]
     embedded = embedded_json(path.stem, example, graph)  # the store whose triples Virtuoso holds
-    served = invoke(["query", path.stem, *params, "--format", "json", "--endpoint", virtuoso.endpoint, "--timeout", "120"])
+    served = invoke(
+        ["query", path.stem, *params, "--format", "json", "--endpoint", virtuoso.endpoint, "--timeout", "120"]
+    )
     assert served.exit_code == 0, served.stderr
     assert json.loads(served.stdout)["head"] == json.loads(embedded)["head"]
     assert cell_rows(served.stdout) == cell_rows(embedded)

@@ -41,7 +41,7 @@ def compact(iri: str) -> str:
     """The CURIE of ``iri`` under the longest matching URI prefix, else the IRI itself."""
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

@@ -25,7 +25,9 @@ def canonical(triples) -> list:
         ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         triples = [q.triple for q in ds]
     rdf_type = ox.NamedNode(RDF + "type")
-    headers = {str(t.subject) for t in triples if t.predicate == rdf_type and t.object == ox.NamedNode(OWL + "Ontology")}
+    headers = {
+        str(t.subject) for t in triples if t.predicate == rdf_type and t.object == ox.NamedNode(OWL + "Ontology")
+    }
 
     def key(t):
         s = str(t.subject)
@@ -39,7 +41,12 @@ def serialize(triples, ext: str, pfx: dict[str, str] | None = None, terms: dict[
     pfx = pfx if pfx is not None else PREFIXES
     if ext == "jsonld":
         return jsonld_bytes(triples, jsonld_context(pfx, terms))
-    fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "owl": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML}[ext]
+    fmt = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "owl": ox.RdfFormat.RDF_XML,
+        "rdf": ox.RdfFormat.RDF_XML,
+    }[ext]
     if ext == "nt":
         return ox.serialize(triples, format=fmt)
     return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples, pfx))
@@ -67,7 +74,7 @@ def used_prefixes(quads_or_triples, pfx: dict[str, str]) -> dict[str, str]:
     for iri in iris:
         for name, ns in by_length:
             if iri.startswith(ns) and len(iri) > len(ns):
-                counter = clean if _CLEAN_LOCAL.match(iri[len(ns):]) else dirty
+                counter = clean if _CLEAN_LOCAL.match(iri[len(ns) :]) else dirty
                 counter[name] = counter.get(name, 0) + 1
                 break
     return {name: ns for name, ns in pfx.items() if name in clean and dirty.get(name, 0) * 10 < clean[name]}
@@ -104,8 +111,12 @@ def vocabulary_terms(triples, pfx: dict[str, str] | None = None) -> dict[str, st
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             iri = getattr(term, "value", "")
-            if isinstance(iri, str) and iri.startswith(vocab) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", iri[len(vocab):]):
-                names.setdefault(iri[len(vocab):], iri)
+            if (
+                isinstance(iri, str)
+                and iri.startswith(vocab)
+                and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", iri[len(vocab) :])
+            ):
+                names.setdefault(iri[len(vocab) :], iri)
     return {n: iri for n, iri in names.items() if n not in pfx}
 
 
@@ -114,8 +125,8 @@ def _compactor(pfx: dict[str, str]):
 
     def compact(iri: str) -> str:
         for name, ns in by_length:
-            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
-                return f"{name}:{iri[len(ns):]}"
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("//"):
+                return f"{name}:{iri[len(ns) :]}"
         return iri
 
     return compact
@@ -157,7 +168,6 @@ def jsonld_bytes(triples, context: dict) -> bytes:
     graph = [{k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in n.items()} for n in nodes.values()]
     doc = {"@context": context, "@graph": graph}
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
 
 
 def to_ox(term):

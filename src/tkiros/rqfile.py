@@ -125,6 +125,9 @@ def check_read_only(text: str, where: str, allow_service: bool | None = None) ->
     form = query_form(text)
     if form in UPDATE_FORMS:
         raise TkirosError(f"{where}: SPARQL Update ({form}) is refused; tkiros queries are read-only")
-    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)):
-        raise TkirosError(f"{where}: SERVICE (federated query) is refused: it would fetch other servers; "
-                          "allow it with --federation")
+    if not (_federation if allow_service is None else allow_service) and _SERVICE.search(
+        OPAQUE.sub(lambda m: "<>" if m.group(0)[0] == "<" else " ", text)
+    ):
+        raise TkirosError(
+            f"{where}: SERVICE (federated query) is refused: it would fetch other servers; allow it with --federation"
+        )

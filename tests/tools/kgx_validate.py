@@ -17,7 +17,8 @@ import bmt
 SCHEMA = str(ir.files("biolink_model") / "schema" / "biolink_model.yaml")
 _init = bmt.Toolkit.__init__
 bmt.Toolkit.__init__ = lambda self, schema=SCHEMA, predicate_map=None, **kw: _init(
-    self, schema, predicate_map or {"predicate mappings": []}, **kw)
+    self, schema, predicate_map or {"predicate mappings": []}, **kw
+)
 
 import kgx.config  # noqa: E402  (after the patch: kgx builds a Toolkit when imported)
 
@@ -34,8 +35,9 @@ def main(nodes: str, edges: str) -> None:
     validator = Validator()
     validator.prefixes.add("tkd")  # our own individuals' prefix, declared in the release's context.jsonld
     transformer = Transformer(stream=True)
-    transformer.transform(input_args={"filename": [nodes, edges], "format": "tsv"},
-                          output_args={"format": "null"}, inspector=validator)
+    transformer.transform(
+        input_args={"filename": [nodes, edges], "format": "tsv"}, output_args={"format": "null"}, inspector=validator
+    )
     messages = []
     for level, by_type in validator.get_errors().items():
         for error_type, by_message in by_type.items():

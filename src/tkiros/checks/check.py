@@ -28,8 +28,10 @@ def span_problems(graph) -> tuple[int, list[str]]:
     from tkiros.prefixes import compact
 
     root = graph.root
-    texts = {r["seed"].value: (root / "seeds" / r["file"].value).read_text(encoding="utf-8")
-             for r in graph.query(internal("check/seed-files"))}
+    texts = {
+        r["seed"].value: (root / "seeds" / r["file"].value).read_text(encoding="utf-8")
+        for r in graph.query(internal("check/seed-files"))
+    }
     rows = list(graph.query(internal("check/spans")))
     bad = []
     for r in rows:
@@ -38,7 +40,9 @@ def span_problems(graph) -> tuple[int, list[str]]:
         if text is None:
             bad.append(f"{compact(r['span'].value)}: seed {compact(r['seed'].value)} has no text file")
         elif text[s:e] != r["q"].value:
-            bad.append(f"{compact(r['span'].value)}: quote differs from the seed text at [{s}, {e}): {text[s:e][:80]!r}")
+            bad.append(
+                f"{compact(r['span'].value)}: quote differs from the seed text at [{s}, {e}): {text[s:e][:80]!r}"
+            )
     return len(rows), bad
 
 
@@ -55,14 +59,23 @@ def run_check() -> list[Step]:
 
     t = time.perf_counter()
     n, bad = span_problems(graph)
-    steps.append(Step("spans", not bad, f"{n - len(bad)}/{n} quotes equal their seed text", time.perf_counter() - t, bad))
+    steps.append(
+        Step("spans", not bad, f"{n - len(bad)}/{n} quotes equal their seed text", time.perf_counter() - t, bad)
+    )
 
     t = time.perf_counter()
     report = validate()
     warnings = len(report.violations) - len(report.errors)
     shape_lines = ValidationReport(False, report.errors).text().splitlines()[:-1] if report.errors else []
-    steps.append(Step("shapes", report.conforms, f"{len(report.errors)} violation(s), {warnings} warning(s)",
-                      time.perf_counter() - t, shape_lines))
+    steps.append(
+        Step(
+            "shapes",
+            report.conforms,
+            f"{len(report.errors)} violation(s), {warnings} warning(s)",
+            time.perf_counter() - t,
+            shape_lines,
+        )
+    )
 
     t = time.perf_counter()
     problems = run_checks(graph, list_checks())
@@ -71,17 +84,34 @@ def run_check() -> list[Step]:
     dups = [p for p in errors if p.check == DUPLICATE_CHECK]
     line = lambda p: f"{p.check}: {compact(p.subject)}  {compact_text(p.detail)}"  # noqa: E731
     elapsed = time.perf_counter() - t
-    steps.append(Step("qc", not qc_errors, f"{len(qc_errors)} error(s), {sum(p.severity == 'WARNING' for p in problems)} warning(s)",
-                      elapsed, [line(p) for p in qc_errors]))
-    steps.append(Step("duplicates", not dups, f"{len(dups)} finding(s) restating another from the same span", 0.0,
-                      [line(p) for p in dups]))
+    steps.append(
+        Step(
+            "qc",
+            not qc_errors,
+            f"{len(qc_errors)} error(s), {sum(p.severity == 'WARNING' for p in problems)} warning(s)",
+            elapsed,
+            [line(p) for p in qc_errors],
+        )
+    )
+    steps.append(
+        Step(
+            "duplicates",
+            not dups,
+            f"{len(dups)} finding(s) restating another from the same span",
+            0.0,
+            [line(p) for p in dups],
+        )
+    )
     return steps
 
 
 def report_text(steps: list[Step], total: float) -> str:
     lines = []
     for s in steps:
-        lines.append(f"{s.name:<11} {'ok' if s.ok else 'FAILED':<7} {s.summary}" + (f"  ({s.seconds:.1f} s)" if s.seconds >= 0.05 else ""))
+        lines.append(
+            f"{s.name:<11} {'ok' if s.ok else 'FAILED':<7} {s.summary}"
+            + (f"  ({s.seconds:.1f} s)" if s.seconds >= 0.05 else "")
+        )
         lines += [f"    {p}" for p in s.problems]
     failed = [s.name for s in steps if not s.ok]
     lines.append(f"check {'FAILED: ' + ', '.join(failed) if failed else 'passed'} in {total:.1f} s")

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from tkiros.errors import TkirosError
 from tkiros.rqfile import internal
 
-RUNNING_TEXT_EXCLUDED = {"review-front", "data-availability", "abbreviations", "references", "back-matter", "preprint-keywords", "preprint-back-matter"}
+RUNNING_TEXT_EXCLUDED = {
+    "review-front",
+    "data-availability",
+    "abbreviations",
+    "references",
+    "back-matter",
+    "preprint-keywords",
+    "preprint-back-matter",
+}
 CITATION = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
 # Sentence ends: ., ! or ? (optionally after a citation) followed by space and a capital, digit or quote;
 # not after common abbreviations.
@@ -76,26 +84,42 @@ class CoverageReport:
     @property
     def reference_share(self) -> float:
         """Share of the reference numbers cited in the running text that some finding cites."""
-        return len(self.cited_numbers & self.finding_cited_numbers) / len(self.cited_numbers) if self.cited_numbers else 1.0
+        return (
+            len(self.cited_numbers & self.finding_cited_numbers) / len(self.cited_numbers)
+            if self.cited_numbers
+            else 1.0
+        )
 
     @property
     def unaccounted_references(self) -> list[int]:
         """Reference numbers neither cited by a finding nor listed with a reason."""
-        return [n for n in range(1, self.reference_count + 1) if n not in self.finding_cited_numbers and n not in self.uncited_reasons]
+        return [
+            n
+            for n in range(1, self.reference_count + 1)
+            if n not in self.finding_cited_numbers and n not in self.uncited_reasons
+        ]
 
     def text(self) -> str:
         lines = [f"{'section':48} {'sentences':>9} {'citing':>6} {'agent/cite':>10} {'unbacked':>8}"]
         for sec in self.sections:
-            lines.append(f"{sec.label[:48]:48} {len(sec.sentences):9} {len(sec.citing):6} {len(sec.relevant):10} {len(sec.unbacked):8}")
+            lines.append(
+                f"{sec.label[:48]:48} {len(sec.sentences):9} {len(sec.citing):6} {len(sec.relevant):10} {len(sec.unbacked):8}"
+            )
         lines.append("")
         for sec in self.sections:
             for s in sec.unbacked:
                 lines.append(f"unbacked [{sec.label}] {s.start}-{s.end}: {s.text[:140]}")
         c = self.citing_sentences
-        lines.append(f"citing sentences backed by a finding: {sum(s.backed for s in c)}/{len(c)} ({self.citing_backed_share:.1%})")
+        lines.append(
+            f"citing sentences backed by a finding: {sum(s.backed for s in c)}/{len(c)} ({self.citing_backed_share:.1%})"
+        )
         lines.append(f"sentences citing or naming an agent backed: {self.relevant_backed_share:.1%}")
-        lines.append(f"reference numbers cited in the text that a finding cites: {len(self.cited_numbers & self.finding_cited_numbers)}/{len(self.cited_numbers)} ({self.reference_share:.1%})")
-        lines.append(f"references cited by some finding: {len(self.finding_cited_numbers)}/{self.reference_count}; listed with a reason: {len(self.uncited_reasons)}; unaccounted: {self.unaccounted_references or 'none'}")
+        lines.append(
+            f"reference numbers cited in the text that a finding cites: {len(self.cited_numbers & self.finding_cited_numbers)}/{len(self.cited_numbers)} ({self.reference_share:.1%})"
+        )
+        lines.append(
+            f"references cited by some finding: {len(self.finding_cited_numbers)}/{self.reference_count}; listed with a reason: {len(self.uncited_reasons)}; unaccounted: {self.unaccounted_references or 'none'}"
+        )
         return "\n".join(lines) + "\n"
 
 
@@ -115,7 +139,7 @@ def split_sentences(text: str, offset: int):
         para, base = para_match.group(0), offset + para_match.start()
         pos = 0
         for m in SENTENCE_END.finditer(para):
-            yield base + pos, base + m.start(), para[pos:m.start()]
+            yield base + pos, base + m.start(), para[pos : m.start()]
             pos = m.end()
         if pos < len(para):
             yield base + pos, base + len(para), para[pos:]
@@ -144,12 +168,18 @@ def coverage(graph=None) -> CoverageReport:
     for r in q(internal("coverage/agent-names")):
         if len(r["l"].value) >= 4:
             names.append(r["l"].value)
-    agent_re = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I) if names else None
+    agent_re = (
+        re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
+        if names
+        else None
+    )
     sections = []
     rows = q(internal("coverage/sections"))
     # Sorted here, not by ORDER BY (see the query's why).
-    rows = sorted(((r["sec"], r["label"], r["seed"].value, _offset(r["s"], r["sec"]), _offset(r["e"], r["sec"])) for r in rows),
-                  key=lambda t: (t[2], t[3]))
+    rows = sorted(
+        ((r["sec"], r["label"], r["seed"].value, _offset(r["s"], r["sec"]), _offset(r["e"], r["sec"])) for r in rows),
+        key=lambda t: (t[2], t[3]),
+    )
     cited: set[int] = set()
     for sec_node, label, seed, s0, e0 in rows:
         slug = sec_node.value.rsplit("sec-", 1)[-1]

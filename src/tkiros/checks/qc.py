@@ -60,7 +60,9 @@ def run_checks(graph=None, checks: list[Check] | None = None) -> list[Problem]:
         except SyntaxError as err:
             raise TkirosError(f"{check.path.name}: SPARQL syntax error: {str(err).splitlines()[0]}") from None
         for row in rows:
-            out.append(Problem(check.severity, check.name, row["subject"].value, row["detail"].value if row["detail"] else ""))
+            out.append(
+                Problem(check.severity, check.name, row["subject"].value, row["detail"].value if row["detail"] else "")
+            )
     order = {"ERROR": 0, "WARNING": 1, "INFO": 2}
     return sorted(out, key=lambda p: (order[p.severity], p.check, p.subject, p.detail))
 
@@ -79,16 +81,22 @@ def report_text(problems: list[Problem], checks: list[Check]) -> str:
     for p in problems:
         lines.append(f"{p.severity:7} {p.check:32} {compact(p.subject)}  {compact_text(p.detail)}")
     counts = {s: sum(p.severity == s for p in problems) for s in ("ERROR", "WARNING", "INFO")}
-    lines.append(f"{len(checks)} checks: {counts['ERROR']} error(s), {counts['WARNING']} warning(s), {counts['INFO']} info.")
+    lines.append(
+        f"{len(checks)} checks: {counts['ERROR']} error(s), {counts['WARNING']} warning(s), {counts['INFO']} info."
+    )
     lines.append("QC gate: " + ("FAILED" if counts["ERROR"] else "passed"))
     return "\n".join(lines) + "\n"
 
 
-
-
 # Context properties that tell two opposite findings apart when their values differ (label, property).
-CONTEXTS = [("cell state", "inCellState"), ("cancer type", "inCancerType"), ("cell line", "inCellLine"),
-            ("cell type", "inCellType"), ("study system", "inStudySystem"), ("co-treatment", "hasCoTreatment")]
+CONTEXTS = [
+    ("cell state", "inCellState"),
+    ("cancer type", "inCancerType"),
+    ("cell line", "inCellLine"),
+    ("cell type", "inCellType"),
+    ("study system", "inStudySystem"),
+    ("co-treatment", "hasCoTreatment"),
+]
 
 
 def _contexts(graph) -> dict[str, dict[str, dict[str, str]]]:
@@ -119,7 +127,9 @@ def explain_pair(a: str, b: str, ctx: dict) -> list[str]:
         va, vb = ca.get(prop, {}), cb.get(prop, {})
         # both must say it for a difference to explain anything, except a co-treatment: one alone changes the setting
         if (va and vb or prop == "hasCoTreatment") and set(va).isdisjoint(vb) and (va or vb):
-            reasons.append(f"{label}: {', '.join(sorted(va.values())) or 'none'} vs {', '.join(sorted(vb.values())) or 'none'}")
+            reasons.append(
+                f"{label}: {', '.join(sorted(va.values())) or 'none'} vs {', '.join(sorted(vb.values())) or 'none'}"
+            )
     non_tumour = [("nonTumourContext" in {v.rsplit("/", 1)[-1] for v in c.get("hasQualifier", {})}) for c in (ca, cb)]
     if non_tumour[0] != non_tumour[1]:
         reasons.append("cell type: non-tumour context vs tumour")
@@ -140,19 +150,25 @@ def conflicts(graph=None) -> list[dict]:
     for r in graph.query(internal("conflicts")):
         key = (r["agent"].value, r["target"].value)
         g = groups.setdefault(key, {"agent": r["agentLabel"].value, "target": r["targetLabel"].value, "findings": []})
-        g["findings"].append({
-            "finding": r["finding"].value, "direction": r["direction"].value,
-            "context": r["context"].value if r["context"] else "", "qualifiers": r["qualifiers"].value if r["qualifiers"] else "",
-            "quote": r["text"].value if r["text"] else "",
-        })
+        g["findings"].append(
+            {
+                "finding": r["finding"].value,
+                "direction": r["direction"].value,
+                "context": r["context"].value if r["context"] else "",
+                "qualifiers": r["qualifiers"].value if r["qualifiers"] else "",
+                "quote": r["text"].value if r["text"] else "",
+            }
+        )
     ctx = _contexts(graph)
     for g in groups.values():
         g["pairs"] = []
         fs = g["findings"]
         for i, a in enumerate(fs):
-            for b in fs[i + 1:]:
+            for b in fs[i + 1 :]:
                 if a["direction"] != b["direction"]:
                     reasons = explain_pair(a["finding"], b["finding"], ctx)
-                    g["pairs"].append({"findings": [a["finding"], b["finding"]], "explained_by": reasons, "conflict": not reasons})
+                    g["pairs"].append(
+                        {"findings": [a["finding"], b["finding"]], "explained_by": reasons, "conflict": not reasons}
+                    )
         g["conflicts"] = sum(p["conflict"] for p in g["pairs"])
     return list(groups.values())

@@ -42,16 +42,30 @@ class ValidationReport:
         for v in sorted(self.violations, key=lambda v: (v.severity != "Violation", v.rule, v.focus, v.message)):
             label = f" ({v.focus_label})" if v.focus_label else ""
             # name the offending property and value, so a typo such as tkiros:increse is visible at once
-            where = ": ".join(compact(x) if x.startswith(("http://", "https://")) else repr(x) for x in (v.path, v.value) if x)
-            lines.append(f"{v.severity.upper()}: {compact(v.focus)}{label} [{v.rule}] {v.message}" + (f" (got {where})" if where else ""))
+            where = ": ".join(
+                compact(x) if x.startswith(("http://", "https://")) else repr(x) for x in (v.path, v.value) if x
+            )
+            lines.append(
+                f"{v.severity.upper()}: {compact(v.focus)}{label} [{v.rule}] {v.message}"
+                + (f" (got {where})" if where else "")
+            )
             if v.quote:
                 lines.append(f'    seed span: "{v.quote[:160]}"')
         n, w = len(self.errors), len(self.violations) - len(self.errors)
-        lines.append(f"{'Does not conform' if not self.conforms else 'Conforms'}: {n} violation(s), {w} warning(s) or info.")
+        lines.append(
+            f"{'Does not conform' if not self.conforms else 'Conforms'}: {n} violation(s), {w} warning(s) or info."
+        )
         return "\n".join(lines) + "\n"
 
     def json(self) -> str:
-        return json.dumps({"conforms": self.conforms, "results": [v.__dict__ for v in self.violations]}, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {"conforms": self.conforms, "results": [v.__dict__ for v in self.violations]},
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def turtle(self) -> str:
         return self.report_graph.serialize(format="turtle")
@@ -111,16 +125,21 @@ def split_sparql_constraints(shapes):
             for decl in shapes.objects(pnode, ns.declare):
                 prefixes.append((str(shapes.value(decl, ns.prefix)), str(shapes.value(decl, ns.namespace))))
         severity = shapes.value(constraint, ns.severity) or shapes.value(shape, ns.severity) or ns.Violation
-        records.append({
-            "shape": shape, "constraint": constraint,
-            "name": str(shapes.value(constraint, ns.name) or _rule_name(shapes, shape, ns.SPARQLConstraintComponent)),
-            "message": str(shapes.value(constraint, ns.message) or "SPARQL constraint violated"),
-            "severity": str(severity).rsplit("#", 1)[-1],
-            "select": str(shapes.value(constraint, ns.select)),
-            "prefixes": sorted(set(prefixes)),
-            "classes": [str(c) for c in shapes.objects(shape, ns.targetClass)],
-            "nodes": [n for n in shapes.objects(shape, ns.targetNode)],
-        })
+        records.append(
+            {
+                "shape": shape,
+                "constraint": constraint,
+                "name": str(
+                    shapes.value(constraint, ns.name) or _rule_name(shapes, shape, ns.SPARQLConstraintComponent)
+                ),
+                "message": str(shapes.value(constraint, ns.message) or "SPARQL constraint violated"),
+                "severity": str(severity).rsplit("#", 1)[-1],
+                "select": str(shapes.value(constraint, ns.select)),
+                "prefixes": sorted(set(prefixes)),
+                "classes": [str(c) for c in shapes.objects(shape, ns.targetClass)],
+                "nodes": [n for n in shapes.objects(shape, ns.targetNode)],
+            }
+        )
     return core, sorted(records, key=lambda r: r["name"])
 
 
@@ -158,18 +177,29 @@ def run_sparql_constraints(records, store) -> list[Violation]:
         m = re.search(r"\bWHERE\s*\{", body, re.I)
         if not m:
             raise TkirosError(f"shapes/: SPARQL constraint {rec['name']} has no WHERE clause")
-        body = body[: m.end()] + " " + " UNION ".join(targets) + " " + body[m.end():]
+        body = body[: m.end()] + " " + " UNION ".join(targets) + " " + body[m.end() :]
         head = "".join(f"PREFIX {p}: <{n}>\n" for p, n in rec["prefixes"])
-        rows = run_isolated(lambda: _constraint_rows(store, head + body, rec["name"]), CONSTRAINT_TIMEOUT_S,
-                            f"shapes/: SPARQL constraint {rec['name']}")
+        rows = run_isolated(
+            lambda: _constraint_rows(store, head + body, rec["name"]),
+            CONSTRAINT_TIMEOUT_S,
+            f"shapes/: SPARQL constraint {rec['name']}",
+        )
         seen = set()
         for focus, value in rows:
             key = (focus.value if focus is not None else "", value.value if value is not None else "")
             if key in seen or focus is None:
                 continue
             seen.add(key)
-            out.append(Violation(focus=focus.value, focus_label="", rule=rec["name"], message=rec["message"],
-                                 severity=rec["severity"], value=key[1]))
+            out.append(
+                Violation(
+                    focus=focus.value,
+                    focus_label="",
+                    rule=rec["name"],
+                    message=rec["message"],
+                    severity=rec["severity"],
+                    value=key[1],
+                )
+            )
     return out
 
 
@@ -226,11 +256,18 @@ def validate(data=None, shapes=None, instances=None, engine: str = "fast") -> Va
         quote = str(data.value(span, oa.exact) or "") if span is not None else ""
         if not quote and focus is not None and data.value(focus, oa.exact) is not None:
             quote = str(data.value(focus, oa.exact))
-        out.append(Violation(
-            focus=str(focus), focus_label=str(data.value(focus, RDFS.label) or "") if focus is not None else "",
-            rule=rule, message=msgs[0] if msgs else str(comp), severity=str(sev).rsplit("#", 1)[-1],
-            path=str(report.value(res, ns.resultPath) or ""), value=str(report.value(res, ns.value) or ""), quote=quote,
-        ))
+        out.append(
+            Violation(
+                focus=str(focus),
+                focus_label=str(data.value(focus, RDFS.label) or "") if focus is not None else "",
+                rule=rule,
+                message=msgs[0] if msgs else str(comp),
+                severity=str(sev).rsplit("#", 1)[-1],
+                path=str(report.value(res, ns.resultPath) or ""),
+                value=str(report.value(res, ns.value) or ""),
+                quote=quote,
+            )
+        )
     for v in sparql_violations:
         focus = rdflib.URIRef(v.focus)
         v.focus_label = str(data.value(focus, RDFS.label) or "")

@@ -64,8 +64,14 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, v: _print_version(ctx, v),
-              help="Show the version and which data is in use, then exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _p, v: _print_version(ctx, v),
+    help="Show the version and which data is in use, then exit.",
+)
 def cli():
     """tkiros: TKIs, reactive oxygen species, resistance and re-sensitization, as a knowledge graph.
 
@@ -106,8 +112,16 @@ def queries_cmd(fmt, output):
 
     qs = list_queries()
     if fmt == "json":
-        data = [{"name": q.name, "title": q.title, "question": q.question, "keywords": q.keywords,
-                 "params": {p.name: {"kind": p.kind, "required": p.required, "doc": p.doc} for p in q.params.values()}} for q in qs]
+        data = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "question": q.question,
+                "keywords": q.keywords,
+                "params": {p.name: {"kind": p.kind, "required": p.required, "doc": p.doc} for p in q.params.values()},
+            }
+            for q in qs
+        ]
         emit(json.dumps(data, indent=2) + "\n", output)
         return
     width = max((len(q.name) for q in qs), default=4)
@@ -121,18 +135,38 @@ def queries_cmd(fmt, output):
 
 @cli.command("query")
 @click.argument("name_or_file")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable); entities match label, synonym or CURIE.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a query parameter (repeatable); entities match label, synonym or CURIE.",
+)
 @format_option(FORMATS, "table")
 @output_option()
 @engine_option
 @click.option("--inferred", is_flag=True, help="Query the graph with the reasoner's inferences (built once, cached).")
 @click.option("--endpoint", metavar="URL", default=None, help="Send the query to this SPARQL 1.1 endpoint instead.")
 @timeout_option(30.0, "Time limit of the query in seconds, on the embedded store or --endpoint (inf: none).")
-@click.option("--max-rows", type=click.IntRange(min=1), default=200_000, show_default=True, help="Stop with an error when the result has more rows.")
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=200_000,
+    show_default=True,
+    help="Stop with an error when the result has more rows.",
+)
 @federation_option
-@click.option("--min-evidence", "min_evidence", metavar="LEVEL", default=None,
-              help="Keep rows whose ?finding reaches this evidence level: 4 own in vivo, 3 own in vitro, 2 restated, 1 title-only (rank or name).")
-def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, timeout, max_rows, federation, min_evidence):
+@click.option(
+    "--min-evidence",
+    "min_evidence",
+    metavar="LEVEL",
+    default=None,
+    help="Keep rows whose ?finding reaches this evidence level: 4 own in vivo, 3 own in vitro, 2 restated, 1 title-only (rank or name).",
+)
+def query_cmd(
+    name_or_file, params, fmt, output, engine, inferred, endpoint, timeout, max_rows, federation, min_evidence
+):
     """Run a saved query (by name) or a SPARQL file on the embedded store or an endpoint.
 
     \b
@@ -155,8 +189,15 @@ def query_cmd(name_or_file, params, fmt, output, engine, inferred, endpoint, tim
 
         store = open_store()
         min_rank = parse_evidence_level(min_evidence, store)  # before the query runs: a bad level fails fast
-    result = run_query(name_or_file, parse_params(params), engine=engine, endpoint=endpoint, timeout=timeout, inferred=inferred,
-                       max_rows=max_rows)
+    result = run_query(
+        name_or_file,
+        parse_params(params),
+        engine=engine,
+        endpoint=endpoint,
+        timeout=timeout,
+        inferred=inferred,
+        max_rows=max_rows,
+    )
     if min_evidence is not None:
         from tkiros.query.queries import filter_min_evidence, get_query
 
@@ -207,7 +248,10 @@ def stats_cmd(fmt, output):
         emit(json.dumps({**counts, "data": str(source.root), "data source": source.kind}, indent=2) + "\n", output)
     else:
         w = max(len(k) for k in counts)
-        emit("".join(f"{k.ljust(w)}  {v}\n" for k, v in counts.items()) + f"{'data'.ljust(w)}  {source.describe()}\n", output)
+        emit(
+            "".join(f"{k.ljust(w)}  {v}\n" for k, v in counts.items()) + f"{'data'.ljust(w)}  {source.describe()}\n",
+            output,
+        )
 
 
 @cli.command("coverage")
@@ -232,8 +276,16 @@ def coverage_cmd(fmt, output):
             "agent_or_citing_sentences_backed": rep.relevant_backed_share,
             "text_cited_references_cited_by_findings": rep.reference_share,
             "unaccounted_references": rep.unaccounted_references,
-            "sections": [{"section": s.section, "sentences": len(s.sentences), "citing": len(s.citing), "relevant": len(s.relevant),
-                          "unbacked": [{"start": u.start, "end": u.end, "text": u.text} for u in s.unbacked]} for s in rep.sections],
+            "sections": [
+                {
+                    "section": s.section,
+                    "sentences": len(s.sentences),
+                    "citing": len(s.citing),
+                    "relevant": len(s.relevant),
+                    "unbacked": [{"start": u.start, "end": u.end, "text": u.text} for u in s.unbacked],
+                }
+                for s in rep.sections
+            ],
         }
         emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
     else:

@@ -14,7 +14,13 @@ from tkiros.cli.options import format_option, output_option
 
 @click.command("qc")
 @format_option(("text", "json", "tsv"), "text")
-@click.option("--severity", type=click.Choice(["ERROR", "WARNING", "INFO"]), default="INFO", show_default=True, help="Lowest severity to list.")
+@click.option(
+    "--severity",
+    type=click.Choice(["ERROR", "WARNING", "INFO"]),
+    default="INFO",
+    show_default=True,
+    help="Lowest severity to list.",
+)
 @output_option()
 def qc_cmd(fmt, severity, output):
     """Run the quality checks of shapes/checks/ (exit 1 when an ERROR check finds anything).
@@ -33,7 +39,11 @@ def qc_cmd(fmt, severity, output):
     if fmt == "json":
         emit(json.dumps([p.__dict__ for p in shown], indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "tsv":
-        emit("severity\tcheck\tsubject\tdetail\n" + "".join(f"{p.severity}\t{p.check}\t{compact(p.subject)}\t{compact_text(p.detail)}\n" for p in shown), output)
+        emit(
+            "severity\tcheck\tsubject\tdetail\n"
+            + "".join(f"{p.severity}\t{p.check}\t{compact(p.subject)}\t{compact_text(p.detail)}\n" for p in shown),
+            output,
+        )
     else:
         emit(report_text(shown, checks), output)
     if any(p.severity == "ERROR" for p in problems):
@@ -64,15 +74,20 @@ def conflicts_cmd(fmt, output):
     lines = []
     for g in groups:
         state = f"{g['conflicts']} unexplained pair(s)" if g["conflicts"] else "every pair explained by context"
-        lines.append(f"{'WARNING' if g['conflicts'] else 'INFO   '} {g['agent']} -> {g['target']}: opposite directions, {state}")
+        lines.append(
+            f"{'WARNING' if g['conflicts'] else 'INFO   '} {g['agent']} -> {g['target']}: opposite directions, {state}"
+        )
         for f in g["findings"]:
             marked = "" if "conflicting" in f["qualifiers"] else "  [not marked conflicting]"
             lines.append(f"  {compact(f['finding'])}  {f['direction']}  [{f['context'] or 'no context'}]{marked}")
             if f["quote"]:
-                lines.append(f"      \"{f['quote'][:150]}\"")
+                lines.append(f'      "{f["quote"][:150]}"')
         for p in g["pairs"]:
             a, b = (compact(x) for x in p["findings"])
-            lines.append(f"  {'CONFLICT ' if p['conflict'] else 'explained'} {a} / {b}" + ("" if p["conflict"] else f": {'; '.join(p['explained_by'])}"))
+            lines.append(
+                f"  {'CONFLICT ' if p['conflict'] else 'explained'} {a} / {b}"
+                + ("" if p["conflict"] else f": {'; '.join(p['explained_by'])}")
+            )
     unexplained = sum(g["conflicts"] for g in groups)
     lines.append(f"({len(groups)} group(s) of opposite findings; {unexplained} unexplained pair(s) are conflicts)")
     emit("\n".join(lines) + "\n", output)

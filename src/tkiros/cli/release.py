@@ -15,13 +15,34 @@ from tkiros.release.publish import publish
 
 
 @click.command("publish")
-@click.option("--out", "out", required=True, metavar="DIR", help="Release folder (replaced atomically; a previous release there becomes the prior version).")
-@click.option("--version", "version", default=None, metavar="X.Y.Z", help="Release version [default: the package version].")
-@click.option("--date", "date", default=None, metavar="YYYY-MM-DD", help="Release date [default: the version's date in CHANGELOG.md].")
-@click.option("--prior", default=None, metavar="DIR|X.Y.Z", help="The previous release (folder or version) [default: the release in --out].")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    metavar="DIR",
+    help="Release folder (replaced atomically; a previous release there becomes the prior version).",
+)
+@click.option(
+    "--version", "version", default=None, metavar="X.Y.Z", help="Release version [default: the package version]."
+)
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Release date [default: the version's date in CHANGELOG.md].",
+)
+@click.option(
+    "--prior",
+    default=None,
+    metavar="DIR|X.Y.Z",
+    help="The previous release (folder or version) [default: the release in --out].",
+)
 @reasoner_option("Reasoner for tkiros-full ('owlrl' for OWL RL materialisation).", default="hermit")
 @click.option("--no-reasoner", is_flag=True, help="Skip reasoning: no tkiros-full files.")
-@click.option("--sparql-endpoint", default=None, metavar="URL", help="Where the release is served, recorded in void.ttl.")
+@click.option(
+    "--sparql-endpoint", default=None, metavar="URL", help="Where the release is served, recorded in void.ttl."
+)
 @format_option(("text", "json"), "text", "Format of the summary printed.")
 def publish_cmd(out, version, date, prior, reasoner, no_reasoner, sparql_endpoint, fmt):
     """Publish a release: RDF dumps, VoID/DCAT, KGX, nanopublications, HTML docs.
@@ -36,15 +57,26 @@ def publish_cmd(out, version, date, prior, reasoner, no_reasoner, sparql_endpoin
     published = publish(Path(out), version, date, prior, None if no_reasoner else reasoner, sparql_endpoint)
     release, files, seconds = published.release, published.files, published.seconds
     if fmt == "json":
-        data = {"out": str(Path(out)), "version": release.version, "date": release.date, "prior_version": release.prior_version,
-                "seconds": round(seconds, 2), "files": [{"path": f.path, "bytes": f.size, "triples": f.triples, "sha256": f.sha256} for f in files]}
+        data = {
+            "out": str(Path(out)),
+            "version": release.version,
+            "date": release.date,
+            "prior_version": release.prior_version,
+            "seconds": round(seconds, 2),
+            "files": [{"path": f.path, "bytes": f.size, "triples": f.triples, "sha256": f.sha256} for f in files],
+        }
         click.echo(json.dumps(data, indent=2))
         return
     shown = [f for f in files if not f.path.startswith(GROUPED)]
     width = max(len(f.path) for f in shown)
-    lines = [f"tkiros {release.version} ({release.date}) -> {out}" + (f"  prior: {release.prior_version}" if release.prior_version else "")]
+    lines = [
+        f"tkiros {release.version} ({release.date}) -> {out}"
+        + (f"  prior: {release.prior_version}" if release.prior_version else "")
+    ]
     for f in shown:
-        lines.append(f"  {f.path.ljust(width)}  {f.size:>10} B" + (f"  {f.triples:>7} triples" if f.triples is not None else ""))
+        lines.append(
+            f"  {f.path.ljust(width)}  {f.size:>10} B" + (f"  {f.triples:>7} triples" if f.triples is not None else "")
+        )
     n = sum(1 for f in files if f.path.startswith("nanopubs/"))
     pages = sum(1 for f in files if f.path.startswith("site/") and f.path.endswith(".html"))
     lines.append(f"  nanopubs/: {n} nanopublications; site/: {pages} pages; {len(files)} files in {seconds:.1f} s")
@@ -73,7 +105,9 @@ def diff_cmd(old, new, fmt, output):
 
 
 @click.command("site")
-@click.option("-o", "--out", "out", required=True, metavar="DIR", help="The folder to write the site into (replaced atomically).")
+@click.option(
+    "-o", "--out", "out", required=True, metavar="DIR", help="The folder to write the site into (replaced atomically)."
+)
 def site_cmd(out):
     """Write a static site: a page per drug, gene/protein, cancer, cell line, mechanism class and finding.
 
@@ -94,4 +128,7 @@ def site_cmd(out):
     write_site(target, files)
     size = sum(len(d) for d in files.values())
     pages = sum(1 for rel in files if rel.endswith(".html"))
-    click.echo(f"tkiros: wrote {pages} pages ({len(files)} files, {size / 1e6:.1f} MB) to {out} in {time.monotonic() - started:.1f} s", err=True)
+    click.echo(
+        f"tkiros: wrote {pages} pages ({len(files)} files, {size / 1e6:.1f} MB) to {out} in {time.monotonic() - started:.1f} s",
+        err=True,
+    )

@@ -12,11 +12,26 @@ from tkiros.serve.server import Server, Stop, restore_signals, stop_on_signals, 
 
 
 @click.command("serve")
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, help="TCP port to listen on (0: a free port).")
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on; only loopback unless you say otherwise (0.0.0.0 exposes the endpoint to the network).")
-@timeout_option(DEFAULT_TIMEOUT_S, "Time limit of one query, in seconds (rounded up to whole seconds); an answer not complete by then is an HTTP 503 error.")
+@click.option(
+    "--port", type=int, default=DEFAULT_PORT, show_default=True, help="TCP port to listen on (0: a free port)."
+)
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to listen on; only loopback unless you say otherwise (0.0.0.0 exposes the endpoint to the network).",
+)
+@timeout_option(
+    DEFAULT_TIMEOUT_S,
+    "Time limit of one query, in seconds (rounded up to whole seconds); an answer not complete by then is an HTTP 503 error.",
+)
 @federation_option
-@click.option("--location", default=None, metavar="PATH", help="What to serve: an Oxigraph store folder, a release folder (tkiros publish) or an RDF file [default: the compiled store of the sources].")
+@click.option(
+    "--location",
+    default=None,
+    metavar="PATH",
+    help="What to serve: an Oxigraph store folder, a release folder (tkiros publish) or an RDF file [default: the compiled store of the sources].",
+)
 @format_option(("text", "json"), "text", "How to print the endpoint once it answers.")
 @output_option("Write the endpoint (atomically) to FILE instead of stdout, once it answers.")
 def serve_cmd(port, host, timeout, federation, location, fmt, output):
@@ -47,13 +62,31 @@ def serve_cmd(port, host, timeout, federation, location, fmt, output):
         server.start()
         endpoint = server.local_endpoint  # a wildcard bind (0.0.0.0) is printed as the loopback address that reaches it
         page = endpoint.rsplit("/", 1)[0] + "/"
-        info = {"endpoint": endpoint, "page": page, "host": host, "port": server.port, "timeout_s": timeout_s,
-                "location": str(server.location), "read_only": True, "federation": federation, "pid": server.process.pid, "site": page + "site/"}
+        info = {
+            "endpoint": endpoint,
+            "page": page,
+            "host": host,
+            "port": server.port,
+            "timeout_s": timeout_s,
+            "location": str(server.location),
+            "read_only": True,
+            "federation": federation,
+            "pid": server.process.pid,
+            "site": page + "site/",
+        }
         emit(json.dumps(info, indent=1) + "\n" if fmt == "json" else endpoint + "\n", output)
         exposed = "" if is_loopback(host) else " (reachable from the network)"
-        click.echo(f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page}; browsable pages {page}site/;"
-                   f" time limit {timeout_s:g} s; Ctrl-C stops", err=True)
-        supervise(server, on_restart=lambda reason: click.echo(f"tkiros: the Oxigraph server stopped ({reason}); restarting", err=True))
+        click.echo(
+            f"tkiros: serving {server.description} read-only at {endpoint}{exposed}; query page {page}; browsable pages {page}site/;"
+            f" time limit {timeout_s:g} s; Ctrl-C stops",
+            err=True,
+        )
+        supervise(
+            server,
+            on_restart=lambda reason: click.echo(
+                f"tkiros: the Oxigraph server stopped ({reason}); restarting", err=True
+            ),
+        )
     except (Stop, KeyboardInterrupt):
         pass
     finally:

@@ -17,10 +17,25 @@ from tkiros.views.tables import RENDERERS, build_tables
 
 @click.command("diagram")
 @click.argument("entity", required=False)
-@click.option("-q", "--query", "query_name", default=None, metavar="NAME", help="Draw the findings a saved query returns instead of an entity's.")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the saved query (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["dot", "svg", "png"]), default=None,
-              help="Output format (default: from the -o suffix, else dot).")
+@click.option(
+    "-q",
+    "--query",
+    "query_name",
+    default=None,
+    metavar="NAME",
+    help="Draw the findings a saved query returns instead of an entity's.",
+)
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the saved query (repeatable)."
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "svg", "png"]),
+    default=None,
+    help="Output format (default: from the -o suffix, else dot).",
+)
 @output_option("Write to FILE.svg, FILE.png or FILE.dot (atomically); default stdout (dot or svg).")
 def diagram_cmd(entity, query_name, params, fmt, output):
     """Draw the causal chains around an agent, target or mechanism: drug -> target -> ROS -> stress -> outcome.
@@ -50,7 +65,9 @@ def diagram_cmd(entity, query_name, params, fmt, output):
     if fmt == "png" and output in (None, "-"):
         raise TkirosError("--format png: binary output needs -o FILE.png")
     store = open_store()
-    diagram = diagram_for_query(query_name, parse_params(params), store) if query_name else diagram_for_entity(entity, store)
+    diagram = (
+        diagram_for_query(query_name, parse_params(params), store) if query_name else diagram_for_entity(entity, store)
+    )
     data = render(to_dot(diagram), fmt)
     if output in (None, "-"):
         emit(data.decode("utf-8"), None)
@@ -59,8 +76,15 @@ def diagram_cmd(entity, query_name, params, fmt, output):
 
 
 @click.command("tables")
-@click.option("-t", "--table", "which", type=click.Choice(["1", "2", "3", "4", "all"]), default="all", show_default=True,
-              help="Which of the review's tables to rebuild.")
+@click.option(
+    "-t",
+    "--table",
+    "which",
+    type=click.Choice(["1", "2", "3", "4", "all"]),
+    default="all",
+    show_default=True,
+    help="Which of the review's tables to rebuild.",
+)
 @format_option(RENDERERS, "md")
 @output_option()
 def tables_cmd(which, fmt, output):
@@ -108,7 +132,12 @@ def search_cmd(text, limit, fmt, output):
 @click.command("show")
 @click.argument("entity")
 @format_option(("text", "json"), "text")
-@click.option("--inferred/--no-inferred", default=True, show_default=True, help="Also list types the reasoner infers (when tkiros.reasoning.reason is there).")
+@click.option(
+    "--inferred/--no-inferred",
+    default=True,
+    show_default=True,
+    help="Also list types the reasoner infers (when tkiros.reasoning.reason is there).",
+)
 @output_option()
 def show_cmd(entity, fmt, inferred, output):
     """Print what the graph knows about one entity: types, identifiers and every finding it takes part in.
@@ -130,7 +159,10 @@ def show_cmd(entity, fmt, inferred, output):
     iri = resolve(raw, entity)
     if is_finding(raw, iri):  # a finding gets its evidence card
         card = finding_card(raw, iri)
-        emit(json.dumps(asdict(card), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_card_text(card), output)
+        emit(
+            json.dumps(asdict(card), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_card_text(card),
+            output,
+        )
         return
     view = show(entity, inferred=inferred)
     if fmt == "json":

@@ -72,35 +72,78 @@ def render_module(prefix: str, src: Source, curies: list[str]) -> str:
     head: list[tuple[str, list[str]]] = [
         ("a", [_iri(OWL + "Ontology", used)]),
         (_iri("http://purl.org/dc/terms/title", used), [_lit(f"{title}: the terms tkiros uses (import module)", "en")]),
-        (_iri("http://purl.org/dc/terms/description", used), [_lit(
-            "MIREOT import built offline by `tkiros imports refresh`: each external term tkiros uses, with its label, "
-            "synonyms and is_a ancestors up to the root of its branch. Do not edit; refresh it.", "en")]),
-        (_iri("http://purl.org/dc/terms/source", used), sorted(_lit(f) for f in src.files)
-         + ([_iri(src.release_iri, used)] if src.release_iri else [])),
-        (_iri(OWL + "versionInfo", used), [_lit(f"{src.release}; " + "; ".join(f"{Path(f).name} sha256:{c}" for f, c in zip(src.files, src.checksums)))]),
+        (
+            _iri("http://purl.org/dc/terms/description", used),
+            [
+                _lit(
+                    "MIREOT import built offline by `tkiros imports refresh`: each external term tkiros uses, with its label, "
+                    "synonyms and is_a ancestors up to the root of its branch. Do not edit; refresh it.",
+                    "en",
+                )
+            ],
+        ),
+        (
+            _iri("http://purl.org/dc/terms/source", used),
+            sorted(_lit(f) for f in src.files) + ([_iri(src.release_iri, used)] if src.release_iri else []),
+        ),
+        (
+            _iri(OWL + "versionInfo", used),
+            [
+                _lit(
+                    f"{src.release}; "
+                    + "; ".join(f"{Path(f).name} sha256:{c}" for f, c in zip(src.files, src.checksums))
+                )
+            ],
+        ),
     ]
     blocks.append((_iri(onto, used), head))
     if kind == "individual":
-        blocks.append((_iri(TK + "HGNCGene", used), [
-            ("a", [_iri(OWL + "Class", used)]),
-            (_iri(RDFS + "label", used), [_lit("HGNC human gene", "en")]),
-            (_iri("http://purl.obolibrary.org/obo/IAO_0000115", used), [_lit(
-                "A human gene as the HGNC registers it. Each HGNC identifier names one gene, so it is an individual of "
-                "this class, not a class: rdfs:label is its approved name, skos:notation its approved symbol.", "en")]),
-        ]))
+        blocks.append(
+            (
+                _iri(TK + "HGNCGene", used),
+                [
+                    ("a", [_iri(OWL + "Class", used)]),
+                    (_iri(RDFS + "label", used), [_lit("HGNC human gene", "en")]),
+                    (
+                        _iri("http://purl.obolibrary.org/obo/IAO_0000115", used),
+                        [
+                            _lit(
+                                "A human gene as the HGNC registers it. Each HGNC identifier names one gene, so it is an individual of "
+                                "this class, not a class: rdfs:label is its approved name, skos:notation its approved symbol.",
+                                "en",
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
     for curie in curies:
         t = src.terms[curie]
         po: list[tuple[str, list[str]]] = []
-        types = {"class": [OWL + "Class"], "property": [OWL + "ObjectProperty"], "individual": [OWL + "NamedIndividual", TK + "HGNCGene"]}[kind]
+        types = {
+            "class": [OWL + "Class"],
+            "property": [OWL + "ObjectProperty"],
+            "individual": [OWL + "NamedIndividual", TK + "HGNCGene"],
+        }[kind]
         po.append(("a", sorted(_iri(x, used) for x in types)))
         if t.label is not None:
             po.append((_iri(RDFS + "label", used), [_lit(t.label)]))
         if t.notation:
             po.append((_iri(SKOS + "notation", used), [_lit(t.notation)]))
         if t.exact_synonyms:
-            po.append((_iri("http://www.geneontology.org/formats/oboInOwl#hasExactSynonym", used), sorted({_lit(s) for s in t.exact_synonyms})))
+            po.append(
+                (
+                    _iri("http://www.geneontology.org/formats/oboInOwl#hasExactSynonym", used),
+                    sorted({_lit(s) for s in t.exact_synonyms}),
+                )
+            )
         if t.related_synonyms:
-            po.append((_iri("http://www.geneontology.org/formats/oboInOwl#hasRelatedSynonym", used), sorted({_lit(s) for s in t.related_synonyms})))
+            po.append(
+                (
+                    _iri("http://www.geneontology.org/formats/oboInOwl#hasRelatedSynonym", used),
+                    sorted({_lit(s) for s in t.related_synonyms}),
+                )
+            )
         parents = [p for p in t.parents if p in src.terms and p != curie]
         if parents and kind != "individual":
             pred = RDFS + ("subPropertyOf" if kind == "property" else "subClassOf")
@@ -132,8 +175,13 @@ class RefreshResult:
     removed: list[str]
 
 
-def refresh(source_dir: Path, obo_files: list[Path] = (), into: Path | None = None, root: Path | None = None,
-            check: bool = False) -> RefreshResult:
+def refresh(
+    source_dir: Path,
+    obo_files: list[Path] = (),
+    into: Path | None = None,
+    root: Path | None = None,
+    check: bool = False,
+) -> RefreshResult:
     """Verify every external identifier and (re)write the import modules into ``into``."""
     from tkiros.output import write_atomic
     from tkiros.store.paths import project_root

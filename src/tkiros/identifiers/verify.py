@@ -26,7 +26,9 @@ def verify(usage: Usage, sources: Sources) -> dict[str, int]:
         term = src.terms.get(curie)
         if term is None:
             if curie in src.secondary:
-                raise TkirosError(f"{where}: {curie}: a merged (secondary) identifier in {src.where}; use {src.secondary[curie]}")
+                raise TkirosError(
+                    f"{where}: {curie}: a merged (secondary) identifier in {src.where}; use {src.secondary[curie]}"
+                )
             if prefix == "NCIT":
                 raise TkirosError(f"{where}: {curie}: no MONDO or DOID term cross-references it in {src.where}")
             raise TkirosError(f"{where}: {curie}: does not exist in {src.where}")
@@ -41,15 +43,21 @@ def verify(usage: Usage, sources: Sources) -> dict[str, int]:
         by_subject.setdefault(s, []).append(o)
     for s, objects in sorted(by_subject.items()):
         # We record an HGNC match's approved symbol as the entity's skos:notation: it must be the symbol.
-        hgnc_exact = sorted(o for ss, p, o in usage.mappings if ss == s and p == SKOS + "exactMatch" and o.startswith("HGNC:"))
+        hgnc_exact = sorted(
+            o for ss, p, o in usage.mappings if ss == s and p == SKOS + "exactMatch" and o.startswith("HGNC:")
+        )
         symbols = {sources.get("HGNC").terms[o].notation for o in hgnc_exact}
         for notation in sorted(usage.notations.get(s, ())) if hgnc_exact else ():
             if notation not in symbols:
-                raise TkirosError(f"{compact(s)}: skos:notation {notation!r} is not the approved symbol of {', '.join(hgnc_exact)} "
-                                  f"({', '.join(sorted(symbols))}) in {sources.get('HGNC').where}")
+                raise TkirosError(
+                    f"{compact(s)}: skos:notation {notation!r} is not the approved symbol of {', '.join(hgnc_exact)} "
+                    f"({', '.join(sorted(symbols))}) in {sources.get('HGNC').where}"
+                )
         for o in sorted(objects):
             if o.startswith("NCIT:"):
                 referrers = set(sources.get("NCIT").terms[o].xrefs)
                 if not referrers & set(objects):
-                    raise TkirosError(f"{compact(s)}: {o}: not a cross-reference of the MONDO or DOID term {compact(s)} maps to (NCIT links are taken from MONDO)")
+                    raise TkirosError(
+                        f"{compact(s)}: {o}: not a cross-reference of the MONDO or DOID term {compact(s)} maps to (NCIT links are taken from MONDO)"
+                    )
     return counts

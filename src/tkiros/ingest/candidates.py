@@ -28,8 +28,15 @@ PREFIXES = f"""@prefix tkiros: <{TK}> .
 """
 
 # Turtle property -> Candidate field, for lists of entity IRIs (written as tkd: names)
-LIST_FIELDS = {"hasTarget": "targets", "hasOutcome": "outcomes", "hasCoTreatment": "co_treatments", "inCancerType": "cancers",
-               "inCellLine": "cell_lines", "withMutation": "mutations", "resistantTo": "resistant_to"}
+LIST_FIELDS = {
+    "hasTarget": "targets",
+    "hasOutcome": "outcomes",
+    "hasCoTreatment": "co_treatments",
+    "inCancerType": "cancers",
+    "inCellLine": "cell_lines",
+    "withMutation": "mutations",
+    "resistantTo": "resistant_to",
+}
 
 
 def lit(value: str) -> str:
@@ -38,8 +45,8 @@ def lit(value: str) -> str:
 
 def curie(iri: str) -> str:
     for ns, p in ((TKD, "tkd:"), (TK, "tkiros:"), (OBO, "obo:"), (TKC, "tkc:")):
-        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_][\w.-]*[\w-]|[A-Za-z0-9_]", iri[len(ns):]):
-            return p + iri[len(ns):]
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_][\w.-]*[\w-]|[A-Za-z0-9_]", iri[len(ns) :]):
+            return p + iri[len(ns) :]
     return f"<{iri}>"
 
 
@@ -50,6 +57,7 @@ def doc_slug(name: str) -> str:
 @dataclass
 class DocInfo:
     """What the project knows about the ingested document (from its .meta.ttl), if anything."""
+
     file_name: str
     sha256: str
     seed: str | None = None
@@ -64,20 +72,25 @@ def candidates_turtle(doc: DocInfo, cands: list[Candidate]) -> str:
     r = rules()
     slug = doc_slug(doc.file_name)
     run = f"tkc:{slug}-run"
-    out = [PREFIXES, f"# Candidate findings text-mined from {doc.file_name}; not curated. Accept with `tkiros accept ID`.\n",
-           f"{run} a prov:Activity ;\n    rdfs:label {lit('ingest of ' + doc.file_name)} ;\n"
-           f"    prov:wasAssociatedWith tkc:extractor ;\n    tkc:sourceFile {lit(doc.file_name)} ;\n"
-           f"    tkc:sourceSha256 {lit(doc.sha256)} .\n",
-           f"tkc:extractor a prov:SoftwareAgent ;\n    rdfs:label {lit(r['extractor_version'])} .\n",
-           "tkc:CandidateFinding a <http://www.w3.org/2002/07/owl#Class> ;\n"
-           "    rdfs:label \"candidate finding\"@en ;\n"
-           "    rdfs:comment \"A claim text-mined from a document by tkiros ingest, not curated: it becomes a "
-           "tkiros:Finding only when a curator accepts it.\"@en .\n"]
+    out = [
+        PREFIXES,
+        f"# Candidate findings text-mined from {doc.file_name}; not curated. Accept with `tkiros accept ID`.\n",
+        f"{run} a prov:Activity ;\n    rdfs:label {lit('ingest of ' + doc.file_name)} ;\n"
+        f"    prov:wasAssociatedWith tkc:extractor ;\n    tkc:sourceFile {lit(doc.file_name)} ;\n"
+        f"    tkc:sourceSha256 {lit(doc.sha256)} .\n",
+        f"tkc:extractor a prov:SoftwareAgent ;\n    rdfs:label {lit(r['extractor_version'])} .\n",
+        "tkc:CandidateFinding a <http://www.w3.org/2002/07/owl#Class> ;\n"
+        '    rdfs:label "candidate finding"@en ;\n'
+        '    rdfs:comment "A claim text-mined from a document by tkiros ingest, not curated: it becomes a '
+        'tkiros:Finding only when a curator accepts it."@en .\n',
+    ]
     for n, c in enumerate(cands, 1):
-        lines = [f"tkc:{slug}-c{n:04d} a tkc:CandidateFinding , prov:Entity ;",
-                 f"    rdfs:label {lit(_label(c))}@en ;",
-                 f"    tkiros:hasAgent {curie(c.agent)} ;",
-                 f"    tkiros:hasDirection tkiros:{c.direction} ;"]
+        lines = [
+            f"tkc:{slug}-c{n:04d} a tkc:CandidateFinding , prov:Entity ;",
+            f"    rdfs:label {lit(_label(c))}@en ;",
+            f"    tkiros:hasAgent {curie(c.agent)} ;",
+            f"    tkiros:hasDirection tkiros:{c.direction} ;",
+        ]
         for prop, attr in LIST_FIELDS.items():
             vals = getattr(c, attr)
             if vals:
@@ -99,14 +112,16 @@ def candidates_turtle(doc: DocInfo, cands: list[Candidate]) -> str:
             lines.append(f"    tkiros:inSection {curie(c.section)} ;")
         if doc.seed:
             lines.append(f"    tkiros:inSeed {curie(doc.seed)} ;")
-        lines += [f"    tkiros:hasEvidenceType obo:{r['candidate_evidence']} ;",
-                  f"    tkc:confidence \"{c.confidence:.2f}\"^^xsd:decimal ;",
-                  f"    tkc:cue {lit(c.cue)} ;",
-                  "    tkc:status \"open\" ;",
-                  f"    oa:start {c.start} ;",
-                  f"    oa:end {c.end} ;",
-                  f"    oa:exact {lit(c.quote)} ;",
-                  f"    prov:wasGeneratedBy {run} ."]
+        lines += [
+            f"    tkiros:hasEvidenceType obo:{r['candidate_evidence']} ;",
+            f'    tkc:confidence "{c.confidence:.2f}"^^xsd:decimal ;',
+            f"    tkc:cue {lit(c.cue)} ;",
+            '    tkc:status "open" ;',
+            f"    oa:start {c.start} ;",
+            f"    oa:end {c.end} ;",
+            f"    oa:exact {lit(c.quote)} ;",
+            f"    prov:wasGeneratedBy {run} .",
+        ]
         out.append("\n".join(lines) + "\n")
     return "\n".join(out)
 
@@ -120,13 +135,14 @@ def _label(c: Candidate) -> str:
 @dataclass
 class Stored:
     """One candidate read back from a candidates file."""
+
     iri: str
     path: Path
     values: dict[str, list]  # local property name -> values (IRIs as str, literals as str)
 
     @property
     def id(self) -> str:
-        return self.iri[len(TKC):]
+        return self.iri[len(TKC) :]
 
     def one(self, key: str, default=None):
         v = self.values.get(key)
@@ -146,14 +162,21 @@ def read_candidates(path: Path) -> list[Stored]:
     for t in triples:
         if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(TKC):
             by.setdefault(t.subject.value, {}).setdefault(local_name(t.predicate.value), []).append(t.object.value)
-    out = [Stored(iri, Path(path), {k: sorted(v) for k, v in vals.items()}) for iri, vals in by.items()
-           if TKC + "CandidateFinding" in vals.get("type", [])]
+    out = [
+        Stored(iri, Path(path), {k: sorted(v) for k, v in vals.items()})
+        for iri, vals in by.items()
+        if TKC + "CandidateFinding" in vals.get("type", [])
+    ]
     return sorted(out, key=lambda s: s.iri)
 
 
 def candidate_files(root: Path) -> list[Path]:
     """candidates/*.ttl of the project, and candidates files in the current folder (`ingest -o FILE`)."""
-    here = [p for p in sorted(Path.cwd().glob("*.ttl")) if f"<{TKC}>" in p.read_text(encoding="utf-8", errors="replace")[:2000]]
+    here = [
+        p
+        for p in sorted(Path.cwd().glob("*.ttl"))
+        if f"<{TKC}>" in p.read_text(encoding="utf-8", errors="replace")[:2000]
+    ]
     return list(dict.fromkeys(sorted((root / "candidates").glob("*.ttl")) + here))
 
 

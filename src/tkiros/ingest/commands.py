@@ -27,7 +27,9 @@ class Ingested:
     meta_text: str | None = None
 
 
-def ingest_text(text: str, info: DocInfo, d: Dictionary, start: int = 0, end: int | None = None) -> tuple[list[Candidate], int]:
+def ingest_text(
+    text: str, info: DocInfo, d: Dictionary, start: int = 0, end: int | None = None
+) -> tuple[list[Candidate], int]:
     """Candidates of text[start:end] (all of it before the reference list when end is None)."""
     sents = sentences(text, start, end)
     d = with_abbreviations(d, text, start, end)
@@ -39,12 +41,14 @@ def ingest_text(text: str, info: DocInfo, d: Dictionary, start: int = 0, end: in
         if found:
             previous = found[0].agent_mention
     for c in out:  # the contract every candidate keeps: its quote is the text at its offsets
-        if text[c.start:c.end] != c.quote:
+        if text[c.start : c.end] != c.quote:
             raise TkirosError(f"internal error: candidate quote differs from the text at [{c.start}, {c.end})")
     return out, len(sents)
 
 
-def ingest_document(path: Path, meta: Path | None = None, root: Path | None = None, d: Dictionary | None = None) -> Ingested:
+def ingest_document(
+    path: Path, meta: Path | None = None, root: Path | None = None, d: Dictionary | None = None
+) -> Ingested:
     root = root or project_root()
     path = Path(path)
     text = read_document(path)
@@ -69,9 +73,19 @@ def ingest_document(path: Path, meta: Path | None = None, root: Path | None = No
 
 @click.command("ingest")
 @click.argument("document", type=click.Path(dir_okay=False))
-@click.option("--meta", type=click.Path(dir_okay=False), default=None,
-              help="The document's .meta.ttl: read when it exists, else a skeleton is written there.")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Candidates file (default: candidates/NAME.ttl of the project).")
+@click.option(
+    "--meta",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The document's .meta.ttl: read when it exists, else a skeleton is written there.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Candidates file (default: candidates/NAME.ttl of the project).",
+)
 def ingest_cmd(document, meta, output):
     """Text-mine candidate findings from a plain-text DOCUMENT, offline.
 
@@ -90,8 +104,10 @@ def ingest_cmd(document, meta, output):
     write_atomic(out, candidates_turtle(res.info, res.candidates))
     if res.meta_written is not None:
         write_atomic(res.meta_written, res.meta_text)
-    click.echo(f"{len(res.candidates)} candidate(s) from {res.sentences} sentence(s) -> {out}"
-               + (f"; metadata skeleton -> {res.meta_written}" if res.meta_written else ""))
+    click.echo(
+        f"{len(res.candidates)} candidate(s) from {res.sentences} sentence(s) -> {out}"
+        + (f"; metadata skeleton -> {res.meta_written}" if res.meta_written else "")
+    )
 
 
 def status(values: dict) -> str:
@@ -100,9 +116,19 @@ def status(values: dict) -> str:
 
 
 @click.command("candidates")
-@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False), help="Candidates file(s) (default: candidates/*.ttl).")
-@click.option("--entity", default=None, help="Only candidates whose agent or target is this entity (label, synonym or tkd: name).")
-@click.option("--min-confidence", type=float, default=0.0, show_default=True, help="Only candidates at least this confident.")
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Candidates file(s) (default: candidates/*.ttl).",
+)
+@click.option(
+    "--entity", default=None, help="Only candidates whose agent or target is this entity (label, synonym or tkd: name)."
+)
+@click.option(
+    "--min-confidence", type=float, default=0.0, show_default=True, help="Only candidates at least this confident."
+)
 @click.option("--all", "show_all", is_flag=True, help="Also list accepted and rejected candidates.")
 def candidates_cmd(files, entity, min_confidence, show_all):
     """List text-mined candidates: id, confidence, status, agent, direction, targets, flags, quote.
@@ -124,9 +150,11 @@ def candidates_cmd(files, entity, min_confidence, show_all):
             if wanted is not None and not roles & wanted:
                 continue
             flags = "".join(f for f, k in (("N", "negated"), ("H", "hasQualifier")) if c.values.get(k))
-            click.echo(f"{c.id}\t{c.confidence:.2f}\t{st}\t{' '.join(curie(a) for a in c.values.get('hasAgent', []))}\t"
-                       f"{curie(c.one('hasDirection', ''))}\t{' '.join(curie(t) for t in c.values.get('hasTarget', []))}\t"
-                       f"{flags or '-'}\t{c.one('exact', '')[:100]}")
+            click.echo(
+                f"{c.id}\t{c.confidence:.2f}\t{st}\t{' '.join(curie(a) for a in c.values.get('hasAgent', []))}\t"
+                f"{curie(c.one('hasDirection', ''))}\t{' '.join(curie(t) for t in c.values.get('hasTarget', []))}\t"
+                f"{flags or '-'}\t{c.one('exact', '')[:100]}"
+            )
             rows += 1
     click.echo(f"({rows} candidate(s))", err=True)
 

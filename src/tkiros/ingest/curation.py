@@ -24,24 +24,56 @@ from tkiros.output import write_atomic
 from tkiros.store.paths import project_root
 
 # --edit KEY -> the finding property it sets (lists are comma-separated tkd: names or IRIs)
-EDIT_KEYS = {"agent": "hasAgent", "target": "hasTarget", "direction": "hasDirection", "cotreatment": "hasCoTreatment",
-             "outcome": "hasOutcome", "study-system": "inStudySystem",
-             "cancer": "inCancerType", "cell-line": "inCellLine", "mutation": "withMutation", "resistant-to": "resistantTo",
-             "cell-state": "inCellState", "reference": "citesAsEvidence", "qualifier": "hasQualifier", "section": "inSection",
-             "label": "label", "evidence": "hasEvidenceType", "negated": "negated", "start": "start", "end": "end"}
-ORDER = ["hasAgent", "hasCoTreatment", "hasTarget", "hasDirection", "hasOutcome", "inCancerType", "inCellLine", "inCellState",
-         "resistantTo", "withMutation", "inStudySystem", "citesAsEvidence", "hasEvidenceType", "hasQualifier"]
+EDIT_KEYS = {
+    "agent": "hasAgent",
+    "target": "hasTarget",
+    "direction": "hasDirection",
+    "cotreatment": "hasCoTreatment",
+    "outcome": "hasOutcome",
+    "study-system": "inStudySystem",
+    "cancer": "inCancerType",
+    "cell-line": "inCellLine",
+    "mutation": "withMutation",
+    "resistant-to": "resistantTo",
+    "cell-state": "inCellState",
+    "reference": "citesAsEvidence",
+    "qualifier": "hasQualifier",
+    "section": "inSection",
+    "label": "label",
+    "evidence": "hasEvidenceType",
+    "negated": "negated",
+    "start": "start",
+    "end": "end",
+}
+ORDER = [
+    "hasAgent",
+    "hasCoTreatment",
+    "hasTarget",
+    "hasDirection",
+    "hasOutcome",
+    "inCancerType",
+    "inCellLine",
+    "inCellState",
+    "resistantTo",
+    "withMutation",
+    "inStudySystem",
+    "citesAsEvidence",
+    "hasEvidenceType",
+    "hasQualifier",
+]
 
 
 def _now() -> str:
-    return os.environ.get("TKIROS_NOW") or datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return os.environ.get("TKIROS_NOW") or datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace(
+        "+00:00", "Z"
+    )
 
 
 def _expand(value: str) -> str:
     value = value.strip()
     for prefix, ns in (("tkd:", TKD), ("tkiros:", TK), ("obo:", "http://purl.obolibrary.org/obo/")):
         if value.startswith(prefix):
-            return ns + value[len(prefix):]
+            return ns + value[len(prefix) :]
     if re.fullmatch(r"ECO[_:]\d{7}", value):
         return "http://purl.obolibrary.org/obo/" + value.replace(":", "_")
     if value.startswith(("http://", "https://")):
@@ -59,7 +91,9 @@ def apply_edits(values: dict[str, list], edits: tuple[str, ...]) -> dict[str, li
         if prop in ("label", "start", "end", "negated"):
             values["edited-label" if prop == "label" else prop] = [value]
         elif prop in ("hasDirection", "inCellState", "hasQualifier", "inStudySystem"):
-            values[prop] = [TK + v.strip().removeprefix("tkiros:") for v in value.split(",") if v.strip() and v.strip() != "none"]
+            values[prop] = [
+                TK + v.strip().removeprefix("tkiros:") for v in value.split(",") if v.strip() and v.strip() != "none"
+            ]
         else:
             values[prop] = [_expand(v) for v in value.split(",") if v.strip()]
     return values
@@ -81,10 +115,14 @@ def _target_file(root: Path, section: str, into: str | None) -> Path:
             raise TkirosError(f"--into {into}: not a Turtle file of instances/")
         return path
     marker = f"tkiros:inSection {curie(section)} ;"
-    counts = Counter({p: p.read_text(encoding="utf-8").count(marker) for p in sorted((root / "instances").glob("*.ttl"))})
+    counts = Counter(
+        {p: p.read_text(encoding="utf-8").count(marker) for p in sorted((root / "instances").glob("*.ttl"))}
+    )
     best = [p for p, n in counts.most_common(1) if n > 0]
     if not best:
-        raise TkirosError(f"no file of instances/ holds findings of section {curie(section)}; give --into instances/FILE.ttl")
+        raise TkirosError(
+            f"no file of instances/ holds findings of section {curie(section)}; give --into instances/FILE.ttl"
+        )
     return best[0]
 
 
@@ -107,16 +145,27 @@ def _entity_labels(root: Path) -> dict[str, str]:
     return out
 
 
-def finding_turtle(cand: Stored, values: dict, fid: str, sid: str, seed: str, quote: str, by: str, when: str, labels: dict) -> str:
+def finding_turtle(
+    cand: Stored, values: dict, fid: str, sid: str, seed: str, quote: str, by: str, when: str, labels: dict
+) -> str:
     name = lambda iri: labels.get(iri, iri.rsplit("/", 1)[-1])  # noqa: E731
     direction = values["hasDirection"][0].rsplit("/", 1)[-1]
     neg = values.get("negated", ["false"])[0] == "true"
     stated, base = rules()["direction_verbs"].get(direction, [direction, direction])
     verb = f"does not {base}" if neg else stated
-    label = values.get("edited-label", [None])[0] or f"{', '.join(map(name, values['hasAgent']))} {verb} {', '.join(map(name, values['hasTarget']))}"
+    label = (
+        values.get("edited-label", [None])[0]
+        or f"{', '.join(map(name, values['hasAgent']))} {verb} {', '.join(map(name, values['hasTarget']))}"
+    )
     if not values.get("hasEvidenceType") or values["hasEvidenceType"][0].endswith("ECO_0007669"):
-        values["hasEvidenceType"] = ["http://purl.obolibrary.org/obo/ECO_000030" + ("4" if values.get("citesAsEvidence") else "3")]
-    lines = [f"tkd:{fid} a tkiros:Finding ;", f"    rdfs:label {lit(label)}@en ;", f"    tkiros:inSection {curie(values['inSection'][0])} ;"]
+        values["hasEvidenceType"] = [
+            "http://purl.obolibrary.org/obo/ECO_000030" + ("4" if values.get("citesAsEvidence") else "3")
+        ]
+    lines = [
+        f"tkd:{fid} a tkiros:Finding ;",
+        f"    rdfs:label {lit(label)}@en ;",
+        f"    tkiros:inSection {curie(values['inSection'][0])} ;",
+    ]
     for prop in ORDER:
         if values.get(prop):
             ns = "cito:" if prop == "citesAsEvidence" else "tkiros:"
@@ -125,20 +174,33 @@ def finding_turtle(cand: Stored, values: dict, fid: str, sid: str, seed: str, qu
         lines.append("    tkiros:negated true ;")
     # who accepted it, when, and from which candidate: on an activity node, as findings are closed shapes
     prov = "http://www.w3.org/ns/prov#"
-    lines += [f"    tkiros:hasSpan tkd:{sid} .", "",
-              f"tkd:{fid}-acceptance a <{prov}Activity> ;",
-              f"    rdfs:label {lit('acceptance of text-mined candidate ' + cand.id)}@en ;",
-              f"    <{prov}generated> tkd:{fid} ;",
-              f"    <{prov}used> <{cand.iri}> ;",
-              f"    <http://purl.org/dc/terms/contributor> {lit(by)} ;",
-              f"    <{prov}endedAtTime> \"{when}\"^^<http://www.w3.org/2001/XMLSchema#dateTime> .", "",
-              f"tkd:{sid} a tkiros:SeedSpan ;", f"    tkiros:inSeed {curie(seed)} ;",
-              f"    oa:start {values['start'][0]} ;", f"    oa:end {values['end'][0]} ;", f"    oa:exact {lit(quote)} ."]
+    lines += [
+        f"    tkiros:hasSpan tkd:{sid} .",
+        "",
+        f"tkd:{fid}-acceptance a <{prov}Activity> ;",
+        f"    rdfs:label {lit('acceptance of text-mined candidate ' + cand.id)}@en ;",
+        f"    <{prov}generated> tkd:{fid} ;",
+        f"    <{prov}used> <{cand.iri}> ;",
+        f"    <http://purl.org/dc/terms/contributor> {lit(by)} ;",
+        f'    <{prov}endedAtTime> "{when}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .',
+        "",
+        f"tkd:{sid} a tkiros:SeedSpan ;",
+        f"    tkiros:inSeed {curie(seed)} ;",
+        f"    oa:start {values['start'][0]} ;",
+        f"    oa:end {values['end'][0]} ;",
+        f"    oa:exact {lit(quote)} .",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def accept(cid: str, edits: tuple[str, ...] = (), by: str | None = None, into: str | None = None, root: Path | None = None,
-           files: list[Path] | None = None) -> tuple[str, Path]:
+def accept(
+    cid: str,
+    edits: tuple[str, ...] = (),
+    by: str | None = None,
+    into: str | None = None,
+    root: Path | None = None,
+    files: list[Path] | None = None,
+) -> tuple[str, Path]:
     from tkiros.checks.validate import validate
 
     root = root or project_root()
@@ -157,13 +219,17 @@ def accept(cid: str, edits: tuple[str, ...] = (), by: str | None = None, into: s
     quote = text[start:end]
     respanned = any(e.startswith(("start=", "end=")) for e in edits)
     if not respanned and quote != values["exact"][0]:
-        raise TkirosError(f"candidate {cand.id}: its quote is not the text of seeds/{file_name} at [{start}, {end}); re-ingest the document")
+        raise TkirosError(
+            f"candidate {cand.id}: its quote is not the text of seeds/{file_name} at [{start}, {end}); re-ingest the document"
+        )
     target = _target_file(root, values["inSection"][0], into)
     old = target.read_text(encoding="utf-8")
     prefix, f, s = _next_ids(old)
     fid, sid = f"{prefix}-f{f:02d}", f"{prefix}-s{s:02d}"
     who, when = by or os.environ.get("TKIROS_CURATOR") or getpass.getuser(), _now()
-    new = old.rstrip("\n") + "\n\n" + finding_turtle(cand, values, fid, sid, seed, quote, who, when, _entity_labels(root))
+    new = (
+        old.rstrip("\n") + "\n\n" + finding_turtle(cand, values, fid, sid, seed, quote, who, when, _entity_labels(root))
+    )
     with tempfile.TemporaryDirectory() as tmp:  # check the draft before touching instances/
         draft = Path(tmp) / target.name
         draft.write_text(new, encoding="utf-8")
@@ -173,22 +239,42 @@ def accept(cid: str, edits: tuple[str, ...] = (), by: str | None = None, into: s
     if mine:
         raise click.ClickException("; ".join(f"[{v.rule}] {v.message}" for v in mine[:3]) + " (fix with --edit)")
     write_atomic(target, new)
-    record(cand, f"    tkc:status \"accepted\" ;\n    tkc:acceptedAs tkd:{fid} ;", who, when)
+    record(cand, f'    tkc:status "accepted" ;\n    tkc:acceptedAs tkd:{fid} ;', who, when)
     return fid, target
 
 
 def record(cand: Stored, body: str, who: str, when: str) -> None:
     text = cand.path.read_text(encoding="utf-8")
-    write_atomic(cand.path, text.rstrip("\n") + f"\n\n{curie(cand.iri)}\n{body}\n    tkc:decidedBy {lit(who)} ;\n"
-                 f"    tkc:decidedAt \"{when}\"^^xsd:dateTime .\n")
+    write_atomic(
+        cand.path,
+        text.rstrip("\n") + f"\n\n{curie(cand.iri)}\n{body}\n    tkc:decidedBy {lit(who)} ;\n"
+        f'    tkc:decidedAt "{when}"^^xsd:dateTime .\n',
+    )
 
 
 @click.command("accept")
 @click.argument("candidate_id")
-@click.option("--edit", "edits", multiple=True, metavar="KEY=VALUE", help=f"Correct the candidate first (repeatable); KEY: {', '.join(EDIT_KEYS)}.")
+@click.option(
+    "--edit",
+    "edits",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help=f"Correct the candidate first (repeatable); KEY: {', '.join(EDIT_KEYS)}.",
+)
 @click.option("--by", default=None, help="Curator name (default: $TKIROS_CURATOR or the login name).")
-@click.option("--into", default=None, metavar="FILE", help="instances/ file to write to (default: the file holding the section's findings).")
-@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False), help="Candidates file(s) (default: candidates/*.ttl).")
+@click.option(
+    "--into",
+    default=None,
+    metavar="FILE",
+    help="instances/ file to write to (default: the file holding the section's findings).",
+)
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Candidates file(s) (default: candidates/*.ttl).",
+)
 def accept_cmd(candidate_id, edits, by, into, files):
     """Turn a candidate into a curated finding in instances/ (checked by the shapes first).
 
@@ -197,14 +283,22 @@ def accept_cmd(candidate_id, edits, by, into, files):
       tkiros accept 002-173859a5a6e9b201-c0003 --edit direction=positiveCorrelation
     """
     fid, target = accept(candidate_id, edits, by, into, files=[Path(f) for f in files] or None)
-    click.echo(f"accepted as tkd:{fid} in {target.relative_to(project_root()) if target.is_relative_to(project_root()) else target}")
+    click.echo(
+        f"accepted as tkd:{fid} in {target.relative_to(project_root()) if target.is_relative_to(project_root()) else target}"
+    )
 
 
 @click.command("reject")
 @click.argument("candidate_id")
 @click.option("--why", required=True, help="The reason, kept with the candidate.")
 @click.option("--by", default=None, help="Curator name (default: $TKIROS_CURATOR or the login name).")
-@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False), help="Candidates file(s) (default: candidates/*.ttl).")
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Candidates file(s) (default: candidates/*.ttl).",
+)
 def reject_cmd(candidate_id, why, by, files):
     """Reject a candidate and record why.
 
@@ -217,6 +311,10 @@ def reject_cmd(candidate_id, why, by, files):
     cand = find_candidate(project_root(), candidate_id, [Path(f) for f in files] or None)
     if status(cand.values) != "open":
         raise TkirosError(f"candidate {cand.id} is already {status(cand.values)}")
-    record(cand, f"    tkc:status \"rejected\" ;\n    tkc:rejectionReason {lit(why.strip())} ;",
-           by or os.environ.get("TKIROS_CURATOR") or getpass.getuser(), _now())
+    record(
+        cand,
+        f'    tkc:status "rejected" ;\n    tkc:rejectionReason {lit(why.strip())} ;',
+        by or os.environ.get("TKIROS_CURATOR") or getpass.getuser(),
+        _now(),
+    )
     click.echo(f"rejected {cand.id}")

@@ -15,7 +15,12 @@ import pyoxigraph as ox
 from tkiros.store.paths import project_root
 from tkiros.vocab import RDFS, SKOS, TK, TKD, TYPE
 
-NAME_PREDICATES = {RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"}
+NAME_PREDICATES = {
+    RDFS + "label",
+    SKOS + "altLabel",
+    SKOS + "prefLabel",
+    "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym",
+}
 MATCH_PREDICATES = {SKOS + "exactMatch", SKOS + "closeMatch"}
 CONTEXT_CLASSES = {"cancer": TK + "CancerType", "cell_line": TK + "CellLine", "mutation": TK + "Mutation"}
 NATURE_CLASSES = {"fate": TK + "CellFate", "process": TK + "BiologicalProcess", "protein": TK + "Protein"}
@@ -39,12 +44,16 @@ class Dictionary:
     exact_case: set[tuple[str, ...]] = field(default_factory=set)  # short all-capital names: match case
     kinds: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
-    natures: dict[str, str] = field(default_factory=dict)  # "process", "protein" or "chemical": picks the direction word
+    natures: dict[str, str] = field(
+        default_factory=dict
+    )  # "process", "protein" or "chemical": picks the direction word
     longest: int = 1
 
     def without(self, iris: set[str]) -> "Dictionary":
         """A copy that no longer knows ``iris`` (for leave-one-section-out)."""
-        d = Dictionary(kinds=self.kinds, labels=self.labels, exact_case=self.exact_case, natures=self.natures, longest=self.longest)
+        d = Dictionary(
+            kinds=self.kinds, labels=self.labels, exact_case=self.exact_case, natures=self.natures, longest=self.longest
+        )
         for key, targets in self.names.items():
             kept = targets - iris
             if kept:
@@ -63,8 +72,11 @@ def match_key(name: str) -> tuple[str, ...]:
 
 
 def _files(root: Path) -> list[Path]:
-    return ([root / "ontology" / "tkiros.ttl"] + sorted((root / "ontology" / "imports").glob("*.ttl"))
-            + sorted((root / "instances").glob("*.ttl")))
+    return (
+        [root / "ontology" / "tkiros.ttl"]
+        + sorted((root / "ontology" / "imports").glob("*.ttl"))
+        + sorted((root / "instances").glob("*.ttl"))
+    )
 
 
 def build_dictionary(root: Path | None = None) -> Dictionary:
@@ -129,7 +141,7 @@ def mentions(d: Dictionary, text: str, start: int, end: int) -> list[Mention]:
     i = 0
     while i < len(toks):
         for n in range(min(d.longest, len(toks) - i), 0, -1):
-            key = tuple(t.lower() for t, _, _ in toks[i:i + n])
+            key = tuple(t.lower() for t, _, _ in toks[i : i + n])
             iris = d.names.get(key)
             if not iris:
                 continue

@@ -41,17 +41,21 @@ def doc_info(root: Path, file_name: str, text: str, meta: Path | None) -> DocInf
     if meta is None or not meta.is_file():
         return info
     store = _parse([meta] + sorted((root / "instances").glob("references*.ttl")))
-    seeds = [r["s"].value for r in store.query(f'SELECT ?s WHERE {{ ?s <{TK}fileName> ?f }}')]
+    seeds = [r["s"].value for r in store.query(f"SELECT ?s WHERE {{ ?s <{TK}fileName> ?f }}")]
     if len(seeds) != 1:
         raise TkirosError(f"{meta}: expected one seed document (tkiros:fileName), found {len(seeds)}")
     info.seed = seeds[0]
-    sha = [r["h"].value for r in store.query(f'SELECT ?h WHERE {{ <{info.seed}> <{TK}sha256> ?h }}')]
+    sha = [r["h"].value for r in store.query(f"SELECT ?h WHERE {{ <{info.seed}> <{TK}sha256> ?h }}")]
     if sha and sha[0] != info.sha256:
-        raise TkirosError(f"{meta}: its SHA-256 is not that of {file_name}; the text changed, or the metadata is another document's")
+        raise TkirosError(
+            f"{meta}: its SHA-256 is not that of {file_name}; the text changed, or the metadata is another document's"
+        )
     for r in store.query(f"""SELECT ?sec ?l ?s ?e WHERE {{ ?sec <{TK}inSeed> <{info.seed}> ; <{TK}startOffset> ?s ;
             <{TK}endOffset> ?e OPTIONAL {{ ?sec <{RDFS}label> ?l }} }} ORDER BY ?s"""):
         info.sections.append((r["sec"].value, r["l"].value if r["l"] else "", int(r["s"].value), int(r["e"].value)))
-    for r in store.query(f"""SELECT ?ref ?n WHERE {{ ?ref <{TK}referenceNumber>|<http://purl.org/dc/terms/identifier> ?n ;
+    for (
+        r
+    ) in store.query(f"""SELECT ?ref ?n WHERE {{ ?ref <{TK}referenceNumber>|<http://purl.org/dc/terms/identifier> ?n ;
             <{TK}hasSpan>/<{TK}inSeed> <{info.seed}> }}"""):
         info.refs[int(r["n"].value)] = r["ref"].value
     return info
@@ -65,7 +69,8 @@ def skeleton(file_name: str, text: str, refs_head: int | None, refs: list[Piece]
     body_end = refs_head if refs_head is not None else len(text)
     secs = sections(text, body_end) + ([("References", refs_head, len(text))] if refs_head is not None else [])
     title = next((line.strip() for line in text.splitlines() if line.strip()), file_name)
-    out = [f"""@prefix tkiros: <{TK}> .
+    out = [
+        f"""@prefix tkiros: <{TK}> .
 @prefix tkd: <{TKD}> .
 @prefix rdfs: <{RDFS}> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -81,20 +86,25 @@ tkd:seed-{slug} a owl:NamedIndividual, tkiros:SeedDocument, bibo:Document ;
     tkiros:fileName {lit(file_name)} ;
     tkiros:characterCount {len(text)} ;
     tkiros:sha256 "{info.sha256}" .
-"""]
+"""
+    ]
     for i, (label, s, e) in enumerate(secs, 1):
         iri = f"{TKD}sec-{slug}-{i:02d}"
         info.sections.append((iri, label, s, e))
-        out.append(f"tkd:sec-{slug}-{i:02d} a owl:NamedIndividual, tkiros:Section ;\n    rdfs:label {lit(label[:120])}@en ;\n"
-                   f"    tkiros:inSeed tkd:seed-{slug} ;\n    tkiros:startOffset {s} ;\n    tkiros:endOffset {e} .\n")
+        out.append(
+            f"tkd:sec-{slug}-{i:02d} a owl:NamedIndividual, tkiros:Section ;\n    rdfs:label {lit(label[:120])}@en ;\n"
+            f"    tkiros:inSeed tkd:seed-{slug} ;\n    tkiros:startOffset {s} ;\n    tkiros:endOffset {e} .\n"
+        )
     for n, ref in enumerate(refs, 1):
         iri = f"{TKD}{slug}-ref-{n:03d}"
         info.refs[n] = iri
         # bibo:Document, not tkiros:Reference: the reference shapes number one document's list (1-157, unique)
-        out.append(f"tkd:{slug}-ref-{n:03d} a owl:NamedIndividual, bibo:Document ;\n"
-                   f"    rdfs:label {lit(f'reference {n} of {file_name}')}@en ;\n"
-                   f"    dcterms:identifier \"{n}\" ;\n    dcterms:bibliographicCitation {lit(ref.text)} ;\n"
-                   f"    tkiros:hasSpan tkd:{slug}-ref-{n:03d}-span .\n\n"
-                   f"tkd:{slug}-ref-{n:03d}-span a tkiros:SeedSpan ;\n    tkiros:inSeed tkd:seed-{slug} ;\n"
-                   f"    oa:start {ref.start} ;\n    oa:end {ref.end} ;\n    oa:exact {lit(ref.text)} .\n")
+        out.append(
+            f"tkd:{slug}-ref-{n:03d} a owl:NamedIndividual, bibo:Document ;\n"
+            f"    rdfs:label {lit(f'reference {n} of {file_name}')}@en ;\n"
+            f'    dcterms:identifier "{n}" ;\n    dcterms:bibliographicCitation {lit(ref.text)} ;\n'
+            f"    tkiros:hasSpan tkd:{slug}-ref-{n:03d}-span .\n\n"
+            f"tkd:{slug}-ref-{n:03d}-span a tkiros:SeedSpan ;\n    tkiros:inSeed tkd:seed-{slug} ;\n"
+            f"    oa:start {ref.start} ;\n    oa:end {ref.end} ;\n    oa:exact {lit(ref.text)} .\n"
+        )
     return "\n".join(out), info

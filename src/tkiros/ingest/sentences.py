@@ -37,9 +37,11 @@ def read_document(path: Path) -> str:
 
 
 def _ends_with_abbreviation(text: str, dot: int) -> bool:
-    before = text[max(0, dot - 8):dot]
-    return any(before.endswith(a) and (dot - len(a) == 0 or not text[dot - len(a) - 1].isalnum())
-               for a in rules()["sentences"]["abbreviations"])
+    before = text[max(0, dot - 8) : dot]
+    return any(
+        before.endswith(a) and (dot - len(a) == 0 or not text[dot - len(a) - 1].isalnum())
+        for a in rules()["sentences"]["abbreviations"]
+    )
 
 
 _BOUNDARY = re.compile(r"[.!?](?:\s*\[[\d,\s–-]+\])?(?=\s+[\"'(\[]?[A-Z0-9])|\n")
@@ -97,14 +99,18 @@ def reference_list(text: str, where: str = "document") -> tuple[int | None, list
         s = body_start + pos + (len(line) - len(line.lstrip()))
         m = numbered.match(line)
         if m and int(m.group(1) or m.group(2)) != len(refs) + 1:
-            raise TkirosError(f"{where}: reference list: entry {int(m.group(1) or m.group(2))} found where {len(refs) + 1} was expected "
-                              f"(line at offset {s})")
+            raise TkirosError(
+                f"{where}: reference list: entry {int(m.group(1) or m.group(2))} found where {len(refs) + 1} was expected "
+                f"(line at offset {s})"
+            )
         if refs and not m and len(line.strip()) < 40 and not re.search(r"(?:19|20)\d\d", line):
             break  # a heading after the list ("Acknowledgements") ends it
         if not re.search(r"(?:19|20)\d\d", line) or len(line.strip()) < 20:
-            raise TkirosError(f"{where}: reference list: cannot parse the entry at offset {s} "
-                              f"(expected one reference per line with a year): {line.strip()[:60]!r}")
-        refs.append(Piece(s, body_start + pos + len(line.rstrip()), text[s:body_start + pos + len(line.rstrip())]))
+            raise TkirosError(
+                f"{where}: reference list: cannot parse the entry at offset {s} "
+                f"(expected one reference per line with a year): {line.strip()[:60]!r}"
+            )
+        refs.append(Piece(s, body_start + pos + len(line.rstrip()), text[s : body_start + pos + len(line.rstrip())]))
     if not refs:
         raise TkirosError(f"{where}: a reference heading at offset {head} but no reference after it")
     return head, refs

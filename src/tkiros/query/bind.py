@@ -34,8 +34,11 @@ def _scan(text: str):
     """(start, end, kind, value) for every token; kind is var, word, punct or other."""
     global _TOKEN
     if _TOKEN is None:  # compiled on first use: a query without parameters never pays for it
-        _TOKEN = re.compile(OPAQUE.pattern + r"|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
-                            r"|(?P<punct>[{}()*])|\s+|.", re.S)
+        _TOKEN = re.compile(
+            OPAQUE.pattern + r"|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+            r"|(?P<punct>[{}()*])|\s+|.",
+            re.S,
+        )
     for m in _TOKEN.finditer(text):
         kind = "var" if m.group("var") else "word" if m.group("word") else "punct" if m.group("punct") else "other"
         yield m.start(), m.end(), kind, m.group(0)
@@ -143,7 +146,13 @@ def _rewrite(text: str, name: str, term: str) -> str | None:
             if any(g.kind == "minus" for g in stack):
                 return None  # in MINUS a constant would drop the shared variable, and so change what is removed
             sites.append((i, query, clause, paren, prev == "AS"))
-            if stack and clause is None and paren == 0 and stack[-1].kind in ("where", "plain") and stack[-1].query is query:
+            if (
+                stack
+                and clause is None
+                and paren == 0
+                and stack[-1].kind in ("where", "plain")
+                and stack[-1].query is query
+            ):
                 stack[-1].direct = True
         if tok != "}" and word != "UNION":
             chain = None

@@ -53,10 +53,15 @@ def run_isolated(fn, timeout: float | None, where: str):
             except TkirosError as err:
                 payload = pickle.dumps(("error", err.message))
             except BaseException as err:  # anything else is reported, never a traceback
-                payload = pickle.dumps(("error", f"{where}: query failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
+                payload = pickle.dumps(
+                    (
+                        "error",
+                        f"{where}: query failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
+                    )
+                )
             view = memoryview(payload)
             while view:
-                view = view[os.write(w, view):]
+                view = view[os.write(w, view) :]
         except BaseException:
             code = 3
         finally:
@@ -88,9 +93,15 @@ def run_isolated(fn, timeout: float | None, where: str):
     except Exception:
         errlog.seek(0)
         detail = _panic_line(errlog.read()[-8000:])
-        how = f"signal {-os.waitstatus_to_exitcode(status)}" if os.WIFSIGNALED(status) else f"exit {os.waitstatus_to_exitcode(status)}"
-        raise TkirosError(f"{where}: the query engine crashed ({how}{': ' + detail if detail else ''}); "
-                          "rewrite the query (an ORDER BY over mixed numbers and strings is a known cause)") from None
+        how = (
+            f"signal {-os.waitstatus_to_exitcode(status)}"
+            if os.WIFSIGNALED(status)
+            else f"exit {os.waitstatus_to_exitcode(status)}"
+        )
+        raise TkirosError(
+            f"{where}: the query engine crashed ({how}{': ' + detail if detail else ''}); "
+            "rewrite the query (an ORDER BY over mixed numbers and strings is a known cause)"
+        ) from None
     finally:
         errlog.close()
     if kind == "error":

@@ -22,7 +22,7 @@ def _expression_before(text: str, end: int) -> str:
             depth += 1
         elif text[i] == "(":
             if depth == 0:
-                return text[i + 1:end]
+                return text[i + 1 : end]
             depth -= 1
     return text[:end]
 
@@ -34,8 +34,11 @@ def list_variables(query_text: str) -> set[str]:
     found = {name for name, expr in bound if re.search(r"\bGROUP_CONCAT\s*\(", expr, re.I)}
     grew = True
     while grew:
-        more = {name for name, expr in bound if name not in found
-                and any(re.search(rf"\?{re.escape(v)}\b", expr) for v in found)}
+        more = {
+            name
+            for name, expr in bound
+            if name not in found and any(re.search(rf"\?{re.escape(v)}\b", expr) for v in found)
+        }
         found |= more
         grew = bool(more)
     return found
@@ -57,6 +60,10 @@ def sort_list_cells(variables: list[str], rows: list[list], query_text: str) -> 
             term = row[i]
             if isinstance(term, ox.Literal) and SEPARATOR in term.value:
                 items = SEPARATOR.join(sorted(term.value.split(SEPARATOR), key=_key))
-                row[i] = ox.Literal(items, language=term.language) if term.language else ox.Literal(items, datatype=term.datatype)
+                row[i] = (
+                    ox.Literal(items, language=term.language)
+                    if term.language
+                    else ox.Literal(items, datatype=term.datatype)
+                )
         out.append(row)
     return out

@@ -28,7 +28,11 @@ from tkiros.rqfile import headers, internal, read_rq
 from tkiros.store.paths import project_root
 from tkiros.vocab import OWN_NAMESPACE, TKD
 
-PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$")
+PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$"
+)
+
+
 @dataclass
 class Param:
     name: str
@@ -65,8 +69,12 @@ def parse_header(path: Path, text: str) -> SavedQuery:
         elif key == "param":
             pm = PARAM.match(value)
             if not pm:
-                raise TkirosError(f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity[, subtypes]|string|integer|iri) [optional|required]: doc'")
-            q.params[pm["name"]] = Param(pm["name"], pm["kind"], pm["req"] == "required", (pm["doc"] or "").strip(), bool(pm["subtypes"]))
+                raise TkirosError(
+                    f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity[, subtypes]|string|integer|iri) [optional|required]: doc'"
+                )
+            q.params[pm["name"]] = Param(
+                pm["name"], pm["kind"], pm["req"] == "required", (pm["doc"] or "").strip(), bool(pm["subtypes"])
+            )
     return q
 
 
@@ -116,8 +124,6 @@ def norm_key(s: str) -> str:
     return re.sub(r"[\s\-_‐–—/]+", "", s.casefold())
 
 
-
-
 def entity_index(store) -> dict[str, set[str]]:
     """Normalised label, synonym and CURIE -> entity IRIs."""
     index: dict[str, set[str]] = {}
@@ -130,7 +136,9 @@ def entity_index(store) -> dict[str, set[str]]:
         # Only our own terms: the imported external terms (ontology/imports/) carry the same labels.
         if isinstance(s, ox.NamedNode) and s.value.startswith(OWN_NAMESPACE):
             index.setdefault(norm_key(row["l"].value), set()).add(s.value)
-    rows = store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }")
+    rows = store.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?x WHERE { ?s skos:exactMatch ?x }"
+    )
     for row in rows:
         if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(TKD) and isinstance(row["x"], ox.NamedNode):
             index.setdefault(norm_key(compact(row["x"].value)), set()).add(row["s"].value)
@@ -146,7 +154,11 @@ def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
         except KeyError:
             iri = None
         # An external CURIE (CHEBI:49668) names the entity that maps to it, resolved through the index.
-        if iri and iri.startswith(OWN_NAMESPACE) and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None)):
+        if (
+            iri
+            and iri.startswith(OWN_NAMESPACE)
+            and any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None))
+        ):
             return ox.NamedNode(iri)
     index = entity_index(store)
     hits = index.get(norm_key(value))
@@ -157,7 +169,9 @@ def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
         hint = f"; close: {', '.join(close)}" if close else ""
         raise TkirosError(f"--param {param}={_short(value)}: no entity has this label, synonym or CURIE{hint}")
     if len(hits) > 1:
-        raise TkirosError(f"--param {param}={_short(value)}: ambiguous, matches {', '.join(sorted(compact(h) for h in hits))}; give a CURIE")
+        raise TkirosError(
+            f"--param {param}={_short(value)}: ambiguous, matches {', '.join(sorted(compact(h) for h in hits))}; give a CURIE"
+        )
     return ox.NamedNode(next(iter(hits)))
 
 
@@ -200,17 +214,24 @@ def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
         if p.kind == "entity":
             subs[ox.Variable(name)] = resolve_entity(store, value[1:] if value.startswith("=") else value, name)
         elif p.kind == "iri":
-            if ":" not in value and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value) \
-                    and any(True for _ in store.quads_for_pattern(ox.NamedNode(TKD + value), None, None)):
+            if (
+                ":" not in value
+                and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value)
+                and any(True for _ in store.quads_for_pattern(ox.NamedNode(TKD + value), None, None))
+            ):
                 value = TKD + value  # a bare local name (nrf2-f35) names our individual
             try:
-                subs[ox.Variable(name)] = _iri(expand(value) if ":" in value and not value.startswith("http") else value, name)
+                subs[ox.Variable(name)] = _iri(
+                    expand(value) if ":" in value and not value.startswith("http") else value, name
+                )
             except KeyError:
                 raise TkirosError(f"--param {name}={_short(value)}: unknown prefix") from None
         elif p.kind == "integer":
             if not re.fullmatch(r"[+-]?\d{1,18}", value):
                 raise TkirosError(f"--param {name}={_short(value)}: not an integer")
-            subs[ox.Variable(name)] = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            subs[ox.Variable(name)] = ox.Literal(
+                value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+            )
         else:
             subs[ox.Variable(name)] = ox.Literal(value)
     return subs
@@ -239,13 +260,22 @@ def expand_subtypes(query: SavedQuery, params: dict[str, str], subs: dict, store
     if not columns:
         return ""
     head = " ".join(f"?{n}" for n, _ in columns)
-    rows = " ".join("(" + " ".join(str(t) for t in combo) + ")" for combo in itertools.product(*(v for _, v in columns)))
+    rows = " ".join(
+        "(" + " ".join(str(t) for t in combo) + ")" for combo in itertools.product(*(v for _, v in columns))
+    )
     return f"\n# the parameter and its subtypes\nVALUES ({head}) {{ {rows} }}\n"
 
 
-def run_query(name_or_path: str, params: dict[str, str] | None = None, store=None, engine: str = "oxigraph",
-              endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT_S, inferred: bool = False,
-              max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
+def run_query(
+    name_or_path: str,
+    params: dict[str, str] | None = None,
+    store=None,
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    inferred: bool = False,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+) -> Result:
     """Run a saved query on one of tkiros.query.engines.ENGINES: the embedded store (Oxigraph), rdflib, or
     a remote SPARQL endpoint (``endpoint``). ``inferred`` asks for the reasoned graph on every engine.
 
@@ -272,8 +302,16 @@ def run_query(name_or_path: str, params: dict[str, str] | None = None, store=Non
         from tkiros.query.bind import constants
 
         text, subs = constants(text, subs)  # so that the engine plans with them (tkiros.query.bind)
-    result = ENGINES[name](text, subs, store, where=_shown(query.path), timeout=timeout, max_rows=max_rows,
-                           inferred=inferred, endpoint=endpoint)
+    result = ENGINES[name](
+        text,
+        subs,
+        store,
+        where=_shown(query.path),
+        timeout=timeout,
+        max_rows=max_rows,
+        inferred=inferred,
+        endpoint=endpoint,
+    )
     return _sorted_lists(result, text)
 
 
@@ -287,8 +325,10 @@ def _sorted_lists(result: Result, text: str) -> Result:
 
 def evidence_levels(store) -> list[tuple[str, int, str]]:
     """(CURIE, rank, label) of each evidence level in the ontology, strongest first."""
-    return [(compact(r["level"].value), int(r["rank"].value), r["label"].value)
-            for r in store.query(internal("evidence-levels"))]
+    return [
+        (compact(r["level"].value), int(r["rank"].value), r["label"].value)
+        for r in store.query(internal("evidence-levels"))
+    ]
 
 
 def parse_evidence_level(value: str, store) -> int:
@@ -312,8 +352,10 @@ def filter_min_evidence(result: Result, min_rank: int, store, where: str = "quer
     The ranks are read from the embedded store, so the filter also applies to rows from an endpoint.
     """
     if "finding" not in result.variables:
-        raise TkirosError(f"{where}: --min-evidence needs a ?finding column, and this query has none "
-                          f"(columns: {', '.join(result.variables) or 'none, an ASK query'})")
+        raise TkirosError(
+            f"{where}: --min-evidence needs a ?finding column, and this query has none "
+            f"(columns: {', '.join(result.variables) or 'none, an ASK query'})"
+        )
     ranks = {r["finding"].value: int(r["rank"].value) for r in store.query(internal("finding-evidence-ranks"))}
     col = result.variables.index("finding")
     kept = [row for row in result.rows if row[col] is not None and ranks.get(row[col].value, 0) >= min_rank]

@@ -44,8 +44,10 @@ def write_table(result) -> str:
     widths = [w if lim is None else min(w, lim) for w, lim in zip(widths, limits)]
 
     def fmt(cells):
-        return "  ".join((c if lim is None or len(c) <= lim else c[:lim - 3] + "...").ljust(w)
-                         for c, w, lim in zip(cells, widths, limits)).rstrip()
+        return "  ".join(
+            (c if lim is None or len(c) <= lim else c[: lim - 3] + "...").ljust(w)
+            for c, w, lim in zip(cells, widths, limits)
+        ).rstrip()
 
     lines = [fmt(result.variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
@@ -77,7 +79,12 @@ def write_json(result) -> str:
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
     bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def write_md(result) -> str:

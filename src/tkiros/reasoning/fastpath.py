@@ -30,20 +30,57 @@ HIERARCHY_VERSION = "tbox hierarchy v1"
 
 # The vocabulary the fragment understands. Any other OWL/RDFS term in the graph (complementOf,
 # allValuesFrom, cardinalities, property chains, sameAs, keys...) sends the graph to the DL reasoner.
-DECLARATIONS = {OWL + n for n in ("Class", "Restriction", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
-                                  "NamedIndividual", "Ontology", "AllDisjointClasses", "AllDifferent",
-                                  "SymmetricProperty", "TransitiveProperty", "FunctionalProperty", "Thing")} \
-    | {RDFS + "Class", RDF + "List", RDF + "Property"}
-STRUCTURE = {FIRST, REST, SUBCLASS, EQUIVALENT, RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"} \
-    | {OWL + n for n in ("intersectionOf", "unionOf", "oneOf", "onProperty", "someValuesFrom", "hasValue", "inverseOf",
-                         "equivalentProperty", "disjointWith", "members", "distinctMembers", "differentFrom",
-                         "imports", "versionIRI", "versionInfo")}
-ANNOTATION_VOCAB = {RDFS + n for n in ("label", "comment", "seeAlso", "isDefinedBy")} \
-    | {OWL + n for n in ("deprecated", "priorVersion", "backwardCompatibleWith", "incompatibleWith")}
+DECLARATIONS = {
+    OWL + n
+    for n in (
+        "Class",
+        "Restriction",
+        "ObjectProperty",
+        "DatatypeProperty",
+        "AnnotationProperty",
+        "NamedIndividual",
+        "Ontology",
+        "AllDisjointClasses",
+        "AllDifferent",
+        "SymmetricProperty",
+        "TransitiveProperty",
+        "FunctionalProperty",
+        "Thing",
+    )
+} | {RDFS + "Class", RDF + "List", RDF + "Property"}
+STRUCTURE = {FIRST, REST, SUBCLASS, EQUIVALENT, RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"} | {
+    OWL + n
+    for n in (
+        "intersectionOf",
+        "unionOf",
+        "oneOf",
+        "onProperty",
+        "someValuesFrom",
+        "hasValue",
+        "inverseOf",
+        "equivalentProperty",
+        "disjointWith",
+        "members",
+        "distinctMembers",
+        "differentFrom",
+        "imports",
+        "versionIRI",
+        "versionInfo",
+    )
+}
+ANNOTATION_VOCAB = {RDFS + n for n in ("label", "comment", "seeAlso", "isDefinedBy")} | {
+    OWL + n for n in ("deprecated", "priorVersion", "backwardCompatibleWith", "incompatibleWith")
+}
 # Integer datatypes by the least value they allow: a literal of one fits a range of another when its value
 # does (OWL 2 datatypes are value spaces). Other datatypes must match the range exactly.
-INTEGERS = {XSD + "integer": None, XSD + "int": None, XSD + "long": None, XSD + "short": None,
-            XSD + "nonNegativeInteger": 0, XSD + "positiveInteger": 1}
+INTEGERS = {
+    XSD + "integer": None,
+    XSD + "int": None,
+    XSD + "long": None,
+    XSD + "short": None,
+    XSD + "nonNegativeInteger": 0,
+    XSD + "positiveInteger": 1,
+}
 
 
 class OutsideFragment(Exception):
@@ -82,15 +119,19 @@ class Ontology:
                 self.types.setdefault(o.value, set()).add(s.value)
             elif p == TYPE:
                 if isinstance(o, ox.NamedNode) and o.value not in DECLARATIONS:
-                    raise OutsideFragment(f"{local_name(s.value) if isinstance(s, ox.NamedNode) else 'an axiom'} is typed owl:{local_name(o.value)}")
+                    raise OutsideFragment(
+                        f"{local_name(s.value) if isinstance(s, ox.NamedNode) else 'an axiom'} is typed owl:{local_name(o.value)}"
+                    )
                 if o.value != OWL + "NamedIndividual":
                     self.tbox.append(t)
             elif p in STRUCTURE:
                 self.tbox.append(t)
             elif p.startswith(meta):
                 if p not in ANNOTATION_VOCAB:
-                    raise OutsideFragment(f"owl:{local_name(p)}, which it does not evaluate, in the axioms of "
-                                          f"{local_name(s.value) if isinstance(s, ox.NamedNode) else 'a class expression'}")
+                    raise OutsideFragment(
+                        f"owl:{local_name(p)}, which it does not evaluate, in the axioms of "
+                        f"{local_name(s.value) if isinstance(s, ox.NamedNode) else 'a class expression'}"
+                    )
             elif p in self.object_props:
                 if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
                     self.edges.add((s.value, p, o.value))
@@ -110,8 +151,14 @@ class Ontology:
             if term not in memo:
                 if depth > 200:
                     raise OutsideFragment("a cycle of blank nodes in the axioms")
-                memo[term] = "_:" + hashlib.sha256("\n".join(sorted(
-                    f"{t.predicate} {name(t.object, depth + 1)}" for t in self.out.get(term, []))).encode()).hexdigest()
+                memo[term] = (
+                    "_:"
+                    + hashlib.sha256(
+                        "\n".join(
+                            sorted(f"{t.predicate} {name(t.object, depth + 1)}" for t in self.out.get(term, []))
+                        ).encode()
+                    ).hexdigest()
+                )
             return memo[term]
 
         lines = sorted(f"{name(t.subject)} {t.predicate} {name(t.object)}" for t in self.hierarchy_input())
@@ -120,14 +167,21 @@ class Ontology:
     def hierarchy_input(self) -> list:
         """The TBox plus the types and edges of its nominals (oneOf members, hasValue values): a subsumption
         through a oneOf depends on what its members are (NRF2KEAP1Component is an Entity because NRF2 is)."""
-        nominals = {t.object for t in self.tbox if t.predicate.value == OWL + "hasValue" and isinstance(t.object, ox.NamedNode)}
+        nominals = {
+            t.object for t in self.tbox if t.predicate.value == OWL + "hasValue" and isinstance(t.object, ox.NamedNode)
+        }
         for t in self.tbox:
             if t.predicate.value == OWL + "oneOf":
                 nominals.update(m for m in self.items(t.object) if isinstance(m, ox.NamedNode))
         names = {n.value for n in nominals}
-        facts = [ox.Triple(ox.NamedNode(n), ox.NamedNode(TYPE), ox.NamedNode(c))
-                 for c, xs in sorted(self.types.items()) for n in sorted(names & xs)]
-        facts += [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(self.edges) if s in names]
+        facts = [
+            ox.Triple(ox.NamedNode(n), ox.NamedNode(TYPE), ox.NamedNode(c))
+            for c, xs in sorted(self.types.items())
+            for n in sorted(names & xs)
+        ]
+        facts += [
+            ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(self.edges) if s in names
+        ]
         return self.tbox + facts
 
     # ---- class expressions -------------------------------------------------------------------------
@@ -215,7 +269,7 @@ class Ontology:
                 ms = self.items(o)
                 if not all(isinstance(m, ox.NamedNode) for m in ms):
                     raise OutsideFragment("AllDisjointClasses with a class expression")
-                disjoint += [(a.value, b.value) for i, a in enumerate(ms) for b in ms[i + 1:]]
+                disjoint += [(a.value, b.value) for i, a in enumerate(ms) for b in ms[i + 1 :]]
             elif p in (RDFS + "domain", RDFS + "range"):
                 if not named_o:
                     raise OutsideFragment(f"a {local_name(p)} that is a class expression in {where}")
@@ -239,7 +293,10 @@ def tbox_hierarchy(onto: Ontology) -> list:
 
     path = cache_dir() / f"tbox-hierarchy-{onto.digest()}.nt"
     if path.is_file():
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)
+        ]
     from tkiros.reasoning.dl import run_dl
 
     tbox = onto.hierarchy_input()
@@ -329,9 +386,14 @@ def evaluate(triples: list, hierarchy: list | None = None):
         for expr, cls in rules:
             changed |= add(cls, ev(expr))
     # A clash in M is entailed (every rule is sound), so it proves inconsistency whether or not M is exact.
-    clashes = [(x, f"{local_name(a)} disjointWith {local_name(b)}; {local_name(x)} is both")
-               for a, b in disjoint for x in sorted(members.get(a, set()) & members.get(b, set()))]
-    clashes += [(x, f"{local_name(x)} is in owl:Nothing (an unsatisfiable class)") for x in sorted(members.get(NOTHING, ()))]
+    clashes = [
+        (x, f"{local_name(a)} disjointWith {local_name(b)}; {local_name(x)} is both")
+        for a, b in disjoint
+        for x in sorted(members.get(a, set()) & members.get(b, set()))
+    ]
+    clashes += [
+        (x, f"{local_name(x)} is in owl:Nothing (an unsatisfiable class)") for x in sorted(members.get(NOTHING, ()))
+    ]
     if clashes:
         return [], clashes
     # Exactness: M must satisfy every axiom it did not build in.
@@ -340,8 +402,12 @@ def evaluate(triples: list, hierarchy: list | None = None):
         if missing:
             raise OutsideFragment(f"{local_name(min(missing))} is a {local_name(cls)} without meeting its definition")
     _check_functional_and_literals(onto, succ)
-    raw = list(hierarchy) + [ox.Triple(ox.NamedNode(x), ox.NamedNode(TYPE), ox.NamedNode(c))
-                             for c, xs in members.items() if c in onto.classes for x in xs]
+    raw = list(hierarchy) + [
+        ox.Triple(ox.NamedNode(x), ox.NamedNode(TYPE), ox.NamedNode(c))
+        for c, xs in members.items()
+        if c in onto.classes
+        for x in xs
+    ]
     return raw, clashes
 
 
@@ -358,8 +424,13 @@ def _nominals(expr) -> set[str]:
 
 
 def _close_edges(onto: Ontology, sub_props: dict, inverse: dict) -> set:
-    return close_edges(onto.edges, sub_props, inverse, onto.declared.get(OWL + "SymmetricProperty", set()),
-                       onto.declared.get(OWL + "TransitiveProperty", set()))
+    return close_edges(
+        onto.edges,
+        sub_props,
+        inverse,
+        onto.declared.get(OWL + "SymmetricProperty", set()),
+        onto.declared.get(OWL + "TransitiveProperty", set()),
+    )
 
 
 def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:
@@ -367,7 +438,9 @@ def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:
         if p in onto.object_props:
             for x, ys in succ.get(p, {}).items():
                 if len(ys) > 1:
-                    raise OutsideFragment(f"{local_name(x)} has {len(ys)} values of the functional {local_name(p)} (they would be merged)")
+                    raise OutsideFragment(
+                        f"{local_name(x)} has {len(ys)} values of the functional {local_name(p)} (they would be merged)"
+                    )
         else:
             values: dict[str, set] = {}
             for s, q, lit in onto.literals:
@@ -384,7 +457,9 @@ def _check_functional_and_literals(onto: Ontology, succ: dict) -> None:
         for r in ranges.get(p, ()):
             if not _fits(lit, r):
                 dt = lit.datatype.value
-                raise OutsideFragment(f"the {local_name(p)} of {local_name(s)} is a {local_name(dt)} where the range is {local_name(r)} (a datatype clash?)")
+                raise OutsideFragment(
+                    f"the {local_name(p)} of {local_name(s)} is a {local_name(dt)} where the range is {local_name(r)} (a datatype clash?)"
+                )
 
 
 def _fits(lit: ox.Literal, datatype: str) -> bool:

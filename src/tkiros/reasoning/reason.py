@@ -45,7 +45,9 @@ from tkiros.vocab import EQUIVALENT, NOTHING, OWL, RDFS, SUBCLASS, THING, TKD, T
 # --------------------------------------------------------------------------------------------------------
 
 
-def run(reasoner: str = DEFAULT_REASONER, graph=None, instances: list[Path] | None = None, warn=None) -> ReasoningResult:
+def run(
+    reasoner: str = DEFAULT_REASONER, graph=None, instances: list[Path] | None = None, warn=None
+) -> ReasoningResult:
     """Reason over ``graph`` (default: the store; or the ontology plus the given instance files).
 
     Returns a ReasoningResult; an inconsistent graph gives ``consistent=False`` and an ``inconsistency``
@@ -61,7 +63,10 @@ def run(reasoner: str = DEFAULT_REASONER, graph=None, instances: list[Path] | No
     from tkiros.store.paths import project_root
 
     root = getattr(graph, "root", None) or project_root()
-    asserted = [ox.Triple(q.subject, q.predicate, q.object) for q in graph.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    asserted = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in graph.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    ]
     t0 = time.perf_counter()
     kept = reasoner_triples(asserted, root)
     data = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
@@ -84,8 +89,11 @@ def run(reasoner: str = DEFAULT_REASONER, graph=None, instances: list[Path] | No
     if consistent:
         unsat = sorted(s.value for s, p, o in _iri_triples(raw) if p == EQUIVALENT and o == NOTHING and s != NOTHING)
         if unsat:
-            inconsistency = Inconsistency(reasoner, unsatisfiable=unsat,
-                                          note="A defined class that can have no member is a modelling error (check its definition and disjointness axioms).")
+            inconsistency = Inconsistency(
+                reasoner,
+                unsatisfiable=unsat,
+                note="A defined class that can have no member is a modelling error (check its definition and disjointness axioms).",
+            )
     return ReasoningResult(reasoner, consistent, asserted, inferred, inconsistency, time.perf_counter() - t0, fallback)
 
 
@@ -129,12 +137,22 @@ def separable_import_triples(asserted: list, root: Path) -> set:
     files = sorted((Path(root) / "ontology" / "imports").glob("*.ttl"))
     if not files:
         return set()
-    annotation = ANNOTATIONS | {t.subject.value for t in asserted if t.predicate.value == TYPE
-                                and t.object.value == OWL + "AnnotationProperty" and isinstance(t.subject, ox.NamedNode)}
+    annotation = ANNOTATIONS | {
+        t.subject.value
+        for t in asserted
+        if t.predicate.value == TYPE
+        and t.object.value == OWL + "AnnotationProperty"
+        and isinstance(t.subject, ox.NamedNode)
+    }
     modules: list[set] = []
     for path in files:
         try:
-            modules.append({ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=TKD)})
+            modules.append(
+                {
+                    ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=TKD)
+                }
+            )
         except (SyntaxError, OSError):
             continue  # the store could not have loaded it either; nothing to leave out
     named_in: dict[str, set[int]] = {}
@@ -232,9 +250,14 @@ def _inferred_graph(asserted: list, raw: list) -> list:
         above = set().union(*(up(c) for c in cs)) - {THING}
         out.update((x, TYPE, c) for c in cs | above)
     # Object property values among named individuals, closed under the property axioms.
-    edges = close_edges({(s, p, o) for s, p, o in both if p in object_props and s in individuals and o in individuals},
-                        sub_props, inverse, symmetric, transitive)
+    edges = close_edges(
+        {(s, p, o) for s, p, o in both if p in object_props and s in individuals and o in individuals},
+        sub_props,
+        inverse,
+        symmetric,
+        transitive,
+    )
     out |= edges
-    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(out - set(asserted_keys))]
-
-
+    return [
+        ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in sorted(out - set(asserted_keys))
+    ]

@@ -29,8 +29,6 @@ NOT_REASONED = {TK + "directEdge"}
 INFERENCES_ONTOLOGY = "http://inferrences/"  # owlready2's own name for the ontology it writes inferences to
 
 
-
-
 class InconsistentError(TkirosError):
     """The ontology and data contradict each other (or a class can have no member): exit code 1.
 
@@ -43,10 +41,6 @@ class InconsistentError(TkirosError):
         lines = inconsistency.text().splitlines()
         super().__init__("; ".join(lines[:2]) + " (`tkiros reason` explains)")
         self.inconsistency = inconsistency
-
-
-
-
 
 
 @dataclass
@@ -121,13 +115,12 @@ class ReasoningResult:
         if not self.ok:
             return self.inconsistency.text().splitlines()[0]
         name = f"{self.reasoner} (fall-back from the fast path)" if self.fallback else self.reasoner
-        when = (f"cached, computed in {self.seconds:.1f} s on {self.computed_on}" if self.computed_on
-                else f"in {self.seconds:.1f} s")
+        when = (
+            f"cached, computed in {self.seconds:.1f} s on {self.computed_on}"
+            if self.computed_on
+            else f"in {self.seconds:.1f} s"
+        )
         return f"{name}: consistent; {len(self.inferred)} inferred triples ({len(self.asserted)} asserted); {when}"
-
-
-
-
 
 
 def canonical_triples(triples: list) -> list:
@@ -142,6 +135,11 @@ def serialize_triples(triples: list, fmt: str = "ntriples") -> str:
     if fmt == "ntriples":
         return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
     if fmt == "turtle":
-        used = {k: v for k, v in PREFIXES.items() if k in ("tkiros", "tkd", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "oa", "cito", "bibo", "obo")}
+        used = {
+            k: v
+            for k, v in PREFIXES.items()
+            if k
+            in ("tkiros", "tkd", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "oa", "cito", "bibo", "obo")
+        }
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
     raise TkirosError(f"--format {fmt}: choose ntriples or turtle")

@@ -42,8 +42,9 @@ def run_rl(data: bytes, kept: list):
     try:
         evaluate(kept, hierarchy=[])
     except OutsideFragment as err:
-        raise TkirosError(f"--reasoner owlrl: cannot decide whether the graph is consistent ({err}); "
-                          "use --reasoner hermit") from None
+        raise TkirosError(
+            f"--reasoner owlrl: cannot decide whether the graph is consistent ({err}); use --reasoner hermit"
+        ) from None
     return True, raw, None
 
 
@@ -66,7 +67,7 @@ def _disjointness_clashes(g) -> Inconsistency | None:
     for adc in g.subjects(rdflib.RDF.type, rdflib.OWL.AllDisjointClasses):
         for lst in g.objects(adc, rdflib.OWL.members):
             members = list(Collection(g, lst))
-            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
     bad, axioms = set(), set()
     for a, b in pairs:
         both = set(g.subjects(rdflib.RDF.type, a)) & set(g.subjects(rdflib.RDF.type, b))

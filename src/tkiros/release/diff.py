@@ -15,8 +15,17 @@ from tkiros.release.names import (
 from tkiros.vocab import OWL, RDF, RDFS, TK
 
 _DIFF_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".owl": "RDF_XML", ".rdf": "RDF_XML", ".jsonld": "JSON_LD"}
-_TERM_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
-               OWL + "Ontology", RDFS + "Class", RDF + "Property", OWL + "SymmetricProperty", OWL + "TransitiveProperty"}
+_TERM_TYPES = {
+    OWL + "Class",
+    OWL + "ObjectProperty",
+    OWL + "DatatypeProperty",
+    OWL + "AnnotationProperty",
+    OWL + "Ontology",
+    RDFS + "Class",
+    RDF + "Property",
+    OWL + "SymmetricProperty",
+    OWL + "TransitiveProperty",
+}
 
 
 def load_release_graph(path: Path) -> list:
@@ -66,7 +75,9 @@ def _descriptions(triples) -> tuple[dict[str, set[str]], dict[str, str], dict[st
             category[s.value] = "axioms"
         else:
             category[s.value] = "entities"
-        labels = sorted(t.object.value for t in ts if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal))
+        labels = sorted(
+            t.object.value for t in ts if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal)
+        )
         if labels:
             label[s.value] = labels[0]
         desc[s.value] = stmts
@@ -78,7 +89,9 @@ def diff_graphs(old: list, new: list) -> dict:
     from tkiros.prefixes import compact
 
     def short(stmt: str) -> str:
-        return re.sub(r"<([^>]+)>", lambda m: compact(m.group(1)) if compact(m.group(1)) != m.group(1) else m.group(0), stmt)
+        return re.sub(
+            r"<([^>]+)>", lambda m: compact(m.group(1)) if compact(m.group(1)) != m.group(1) else m.group(0), stmt
+        )
 
     d_old, c_old, l_old = _descriptions(old)
     d_new, c_new, l_new = _descriptions(new)
@@ -96,7 +109,12 @@ def diff_graphs(old: list, new: list) -> dict:
             report[cat]["changed"].append(entry)
     report["edge support"] = edge_support_changes(old, new)
     old_set, new_set = set(canonical(old)), set(canonical(new))
-    report["triples"] = {"old": len(old_set), "new": len(new_set), "added": len(new_set - old_set), "removed": len(old_set - new_set)}
+    report["triples"] = {
+        "old": len(old_set),
+        "new": len(new_set),
+        "added": len(new_set - old_set),
+        "removed": len(old_set - new_set),
+    }
     return report
 
 
@@ -143,8 +161,15 @@ def edge_support_changes(old: list, new: list) -> list[dict]:
         was, now = (a[0] if a else set()), (b[0] if b else set())
         if was == now and state(a) == state(b):
             continue
-        changes.append({"edge": " ".join(compact(x) for x in key), "old": state(a), "new": state(b),
-                        "added": sorted(compact(f) for f in now - was), "removed": sorted(compact(f) for f in was - now)})
+        changes.append(
+            {
+                "edge": " ".join(compact(x) for x in key),
+                "old": state(a),
+                "new": state(b),
+                "added": sorted(compact(f) for f in now - was),
+                "removed": sorted(compact(f) for f in was - now),
+            }
+        )
     return changes
 
 
@@ -163,8 +188,11 @@ def diff_text(report: dict, old: str, new: str) -> str:
     changes = report["edge support"]
     lines.append(f"edge support: {len(changes)} plain edge(s) changed support")
     for c in changes:
-        lines.append(f"  ~ {c['edge']}  {c['old']} -> {c['new']}"
-                     + "".join(f"  +{f}" for f in c["added"]) + "".join(f"  -{f}" for f in c["removed"]))
+        lines.append(
+            f"  ~ {c['edge']}  {c['old']} -> {c['new']}"
+            + "".join(f"  +{f}" for f in c["added"])
+            + "".join(f"  -{f}" for f in c["removed"])
+        )
     t = report["triples"]
     lines.append(f"triples: {t['old']} -> {t['new']} ({t['added']} added, {t['removed']} removed)")
     return "\n".join(lines) + "\n"

@@ -63,11 +63,15 @@ def with_header(triples, artifact: str, release: Release) -> list:
         ox.Triple(header, rdf_type, ontology),
         ox.Triple(header, ox.NamedNode(OWL + "versionIRI"), ox.NamedNode(release.version_iri(artifact))),
         ox.Triple(header, ox.NamedNode(OWL + "versionInfo"), ox.Literal(release.version)),
-        ox.Triple(header, ox.NamedNode(DCTERMS + "issued"), ox.Literal(release.date, datatype=ox.NamedNode(XSD + "date"))),
+        ox.Triple(
+            header, ox.NamedNode(DCTERMS + "issued"), ox.Literal(release.date, datatype=ox.NamedNode(XSD + "date"))
+        ),
         ox.Triple(ox.NamedNode(DCTERMS + "issued"), rdf_type, ox.NamedNode(OWL + "AnnotationProperty")),
     ]
     if release.prior_version:
-        out.append(ox.Triple(header, ox.NamedNode(OWL + "priorVersion"), ox.NamedNode(release.prior_version_iri(artifact))))
+        out.append(
+            ox.Triple(header, ox.NamedNode(OWL + "priorVersion"), ox.NamedNode(release.prior_version_iri(artifact)))
+        )
     return canonical(out)
 
 
@@ -128,8 +132,14 @@ def keep_inferred(triples, asserted) -> list:
             continue
         if s.value.startswith(_BUILTIN) or p.value == TK + "text":
             continue
-        if p.value in (RDF + "type", RDFS + "subClassOf", RDFS + "subPropertyOf", OWL + "equivalentClass",
-                       OWL + "equivalentProperty", OWL + "sameAs"):
+        if p.value in (
+            RDF + "type",
+            RDFS + "subClassOf",
+            RDFS + "subPropertyOf",
+            OWL + "equivalentClass",
+            OWL + "equivalentProperty",
+            OWL + "sameAs",
+        ):
             if not isinstance(o, ox.NamedNode) or o.value.startswith(_BUILTIN) or o == s:
                 continue
         elif p.value.startswith(_BUILTIN):
@@ -158,11 +168,17 @@ def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
         takes_graph = "graph" in inspect.signature(reason_module.run).parameters
-        result = reason_module.run(reasoner, graph=Graph(store, root, "")) if takes_graph else reason_module.run(reasoner)
+        result = (
+            reason_module.run(reasoner, graph=Graph(store, root, "")) if takes_graph else reason_module.run(reasoner)
+        )
         if not getattr(result, "ok", result.consistent):
             inconsistency = getattr(result, "inconsistency", None)
-            why = "; ".join(inconsistency.text().splitlines()[:2]) if inconsistency else f"inconsistent under {reasoner}"
-            raise InconsistentRelease(f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)")
+            why = (
+                "; ".join(inconsistency.text().splitlines()[:2]) if inconsistency else f"inconsistent under {reasoner}"
+            )
+            raise InconsistentRelease(
+                f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)"
+            )
         inferred = [ox.Triple(*(to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
         return keep_inferred(inferred, asserted), reasoner
     if reasoner not in ("hermit", "owlrl"):
@@ -180,7 +196,12 @@ def owlrl_closure(asserted: list) -> list:
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
     errors = [str(o) for s, p, o in g if str(p).endswith("#error") and isinstance(s, rdflib.BNode)]
     if errors:
-        raise InconsistentRelease(f"cannot publish tkiros-full: the ontology is inconsistent under OWL RL: {sorted(errors)[0]}")
+        raise InconsistentRelease(
+            f"cannot publish tkiros-full: the ontology is inconsistent under OWL RL: {sorted(errors)[0]}"
+        )
     # OWL RL yields generalised triples (literal subjects, ...); keep the RDF ones.
-    return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g
-            if isinstance(s, (rdflib.URIRef, rdflib.BNode)) and isinstance(p, rdflib.URIRef)]
+    return [
+        ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+        for s, p, o in g
+        if isinstance(s, (rdflib.URIRef, rdflib.BNode)) and isinstance(p, rdflib.URIRef)
+    ]

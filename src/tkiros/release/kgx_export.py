@@ -45,18 +45,32 @@ def _biolink_rows() -> list[dict[str, str]]:
 
 # tkiros class -> Biolink category. An individual gets the category of its nearest mapped class (then the
 # first in the table's order; Biolink names categories in CamelCase, predicates in snake_case): e.g. NOX4 -> NADPHOxidase -> Protein, and IDH2 (a Protein and an NADPHSupply) a Protein.
-CATEGORY_BY_CLASS = {r["subject_id"].removeprefix("tkiros:"): r["object_id"] for r in _biolink_rows()
-                     if r["object_id"][len("biolink:"):][:1].isupper()}
+CATEGORY_BY_CLASS = {
+    r["subject_id"].removeprefix("tkiros:"): r["object_id"]
+    for r in _biolink_rows()
+    if r["object_id"][len("biolink:") :][:1].isupper()
+}
 _PRIORITY = list(CATEGORY_BY_CLASS)
 
 # Categories whose activity or abundance can be qualified (GeneOrGeneProductOrChemicalEntityAspectEnum).
-ASPECT_CATEGORIES = {"biolink:Protein", "biolink:Gene", "biolink:Drug", "biolink:SmallMolecule", "biolink:ChemicalEntity"}
+ASPECT_CATEGORIES = {
+    "biolink:Protein",
+    "biolink:Gene",
+    "biolink:Drug",
+    "biolink:SmallMolecule",
+    "biolink:ChemicalEntity",
+}
 
 # Direction -> (predicate, qualified predicate, object direction, object aspect when the object allows one).
 PREDICATE_BY_DIRECTION = {
-    r["subject_id"].removeprefix("tkiros:"): (r["object_id"], r["qualified_predicate"] or None,
-                                              r["object_direction_qualifier"] or None, r["object_aspect_qualifier"] or None)
-    for r in _biolink_rows() if r["object_id"][len("biolink:"):][:1].islower()
+    r["subject_id"].removeprefix("tkiros:"): (
+        r["object_id"],
+        r["qualified_predicate"] or None,
+        r["object_direction_qualifier"] or None,
+        r["object_aspect_qualifier"] or None,
+    )
+    for r in _biolink_rows()
+    if r["object_id"][len("biolink:") :][:1].islower()
 }
 OUTCOME_PREDICATE = "biolink:contributes_to"
 
@@ -79,16 +93,50 @@ def knowledge_level(qualifiers: set[str], supported: bool) -> str | None:
         return ASSERTION
     return next((level for q, level in KNOWLEDGE_LEVEL_BY_QUALIFIER.items() if q in qualifiers), ASSERTION)
 
+
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "iri", "provided_by"]
 EDGE_COLUMNS = [
-    "id", "subject", "predicate", "object", "qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier",
-    "disease_context_qualifier", "original_predicate", "knowledge_level", "agent_type", "negated", "primary_knowledge_source",
-    "publications", "has_evidence", "supporting_text", "tkiros_finding", "tkiros_supported", "tkiros_evidence_level",
-    "tkiros_reference_numbers", "tkiros_qualifiers",
-    "tkiros_co_treatments", "tkiros_mediators", "tkiros_cancer_types", "tkiros_cell_lines",
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "qualified_predicate",
+    "object_aspect_qualifier",
+    "object_direction_qualifier",
+    "disease_context_qualifier",
+    "original_predicate",
+    "knowledge_level",
+    "agent_type",
+    "negated",
+    "primary_knowledge_source",
+    "publications",
+    "has_evidence",
+    "supporting_text",
+    "tkiros_finding",
+    "tkiros_supported",
+    "tkiros_evidence_level",
+    "tkiros_reference_numbers",
+    "tkiros_qualifiers",
+    "tkiros_co_treatments",
+    "tkiros_mediators",
+    "tkiros_cancer_types",
+    "tkiros_cell_lines",
 ]
-MULTIVALUED = {"category", "synonym", "xref", "provided_by", "publications", "has_evidence", "supporting_text", "tkiros_reference_numbers",
-               "tkiros_qualifiers", "tkiros_co_treatments", "tkiros_mediators", "tkiros_cancer_types", "tkiros_cell_lines"}
+MULTIVALUED = {
+    "category",
+    "synonym",
+    "xref",
+    "provided_by",
+    "publications",
+    "has_evidence",
+    "supporting_text",
+    "tkiros_reference_numbers",
+    "tkiros_qualifiers",
+    "tkiros_co_treatments",
+    "tkiros_mediators",
+    "tkiros_cancer_types",
+    "tkiros_cell_lines",
+}
 
 
 def _clean(text: str) -> str:
@@ -141,19 +189,35 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
         return found
 
     def category_of(s) -> str | None:
-        types = {t.object.value for t in by_subject.get(s, []) if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode)}
+        types = {
+            t.object.value
+            for t in by_subject.get(s, [])
+            if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode)
+        }
         # start from the most specific types: the graph also types each individual with every superclass
         frontier = sorted(types - {a for c in types for a in ancestors(c)})
         seen = set()
         while frontier:
-            mapped = [CATEGORY_BY_CLASS[c[len(TK):]] for c in frontier if c.startswith(TK) and c[len(TK):] in CATEGORY_BY_CLASS]
+            mapped = [
+                CATEGORY_BY_CLASS[c[len(TK) :]]
+                for c in frontier
+                if c.startswith(TK) and c[len(TK) :] in CATEGORY_BY_CLASS
+            ]
             if mapped:
-                return min(mapped, key=lambda cat: _PRIORITY.index(next(k for k, v in CATEGORY_BY_CLASS.items() if v == cat)))
+                return min(
+                    mapped, key=lambda cat: _PRIORITY.index(next(k for k, v in CATEGORY_BY_CLASS.items() if v == cat))
+                )
             seen.update(frontier)
             frontier = sorted({sup for c in frontier for sup in superclasses.get(c, []) if sup not in seen})
         return None
 
-    doi = {s: f"doi:{o.value}" for s, ts in by_subject.items() for t in ts if t.predicate.value == BIBO + "doi" for o in [t.object]}
+    doi = {
+        s: f"doi:{o.value}"
+        for s, ts in by_subject.items()
+        for t in ts
+        if t.predicate.value == BIBO + "doi"
+        for o in [t.object]
+    }
 
     def node_id(s) -> str:
         return compact(s.value)
@@ -171,8 +235,13 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
         nodes[nid] = {
             "id": nid,
             "category": [category],
-            "name": literal(s, RDFS + "label") or literal(s, DCTERMS + "title") or literal(s, TK + "citationText") or compact(s.value),
-            "description": literal(s, IAO_DEFINITION) or literal(s, SKOS + "definition") or literal(s, DCTERMS + "title"),
+            "name": literal(s, RDFS + "label")
+            or literal(s, DCTERMS + "title")
+            or literal(s, TK + "citationText")
+            or compact(s.value),
+            "description": literal(s, IAO_DEFINITION)
+            or literal(s, SKOS + "definition")
+            or literal(s, DCTERMS + "title"),
             "synonym": sorted({o.value for o in values(s, SKOS + "altLabel") if isinstance(o, ox.Literal)}) or None,
             "xref": sorted(xrefs) or None,
             "iri": s.value,
@@ -184,9 +253,13 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
         if isinstance(s, ox.NamedNode) and s.value.startswith(TKD) and category_of(s):
             add_node(s)
 
-    findings = sorted((t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "Finding"), key=str)
+    findings = sorted(
+        (t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "Finding"), key=str
+    )
     seed_of = {t.subject: t.object for t in main if t.predicate.value == TK + "inSeed"}
-    supported = {t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "SupportedFinding"}
+    supported = {
+        t.subject for t in main if t.predicate.value == RDF + "type" and t.object.value == TK + "SupportedFinding"
+    }
     edges = []
     owl_class = "http://www.w3.org/2002/07/owl#Class"
     # a drug class named where a drug would stand (punning, docs/CURATION.md) is no KGX node: KGX edges join
@@ -199,13 +272,13 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
                 fv.setdefault(t.predicate.value, []).append(t.object)
         for k in fv:
             fv[k] = sorted(fv[k], key=str)
-        qualifiers = [q.value[len(TK):] for q in fv.get(TK + "hasQualifier", [])]
+        qualifiers = [q.value[len(TK) :] for q in fv.get(TK + "hasQualifier", [])]
         level = knowledge_level(set(qualifiers), f in supported)
         if level is None:
             continue
         negated = any(o.value == "true" for o in fv.get(TK + "negated", []))
         evidence = fv.get(TK + "hasEvidenceLevel", [])
-        directions = [d.value[len(TK):] for d in fv.get(TK + "hasDirection", [])]
+        directions = [d.value[len(TK) :] for d in fv.get(TK + "hasDirection", [])]
         spans = fv.get(TK + "hasSpan", [])
         publications = sorted({doi[seed_of[sp]] for sp in spans if sp in seed_of and seed_of[sp] in doi})
         quotes = [literal(sp, "http://www.w3.org/ns/oa#exact") for sp in spans]
@@ -218,7 +291,8 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
             "negated": "True" if negated else None,
             "primary_knowledge_source": KNOWLEDGE_SOURCE,
             "publications": publications or None,
-            "has_evidence": [compact(e.value).replace("obo:ECO_", "ECO:") for e in fv.get(TK + "hasEvidenceType", [])] or None,
+            "has_evidence": [compact(e.value).replace("obo:ECO_", "ECO:") for e in fv.get(TK + "hasEvidenceType", [])]
+            or None,
             "supporting_text": [q for q in quotes if q] or None,
             "tkiros_finding": compact(f.value),
             "tkiros_supported": "true" if f in supported else "false",
@@ -231,7 +305,9 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
             "tkiros_cell_lines": [node_id(x) for x in fv.get(TK + "inCellLine", [])] or None,
             "disease_context_qualifier": node_id(cancers[0]) if len(cancers) == 1 else None,
         }
-        for x in fv.get(TK + "hasCoTreatment", []) + fv.get(TK + "hasMediator", []) + cancers + fv.get(TK + "inCellLine", []):
+        for x in (
+            fv.get(TK + "hasCoTreatment", []) + fv.get(TK + "hasMediator", []) + cancers + fv.get(TK + "inCellLine", [])
+        ):
             add_node(x)
         for agent in fv.get(TK + "hasAgent", []):
             subject = add_node(agent)
@@ -240,25 +316,50 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
                 if direction not in PREDICATE_BY_DIRECTION:
                     continue
                 predicate, qualified, towards, aspect = PREDICATE_BY_DIRECTION[direction]
-                edge_property = next((t.object for t in by_subject.get(ox.NamedNode(TK + direction), []) if t.predicate.value == TK + "directEdge"), None)
+                edge_property = next(
+                    (
+                        t.object
+                        for t in by_subject.get(ox.NamedNode(TK + direction), [])
+                        if t.predicate.value == TK + "directEdge"
+                    ),
+                    None,
+                )
                 for target in fv.get(TK + "hasTarget", []):
                     obj = add_node(target)
-                    pairs.append((obj, predicate, qualified, towards,
-                                  aspect if aspect and nodes[obj]["category"][0] in ASPECT_CATEGORIES else None,
-                                  compact(edge_property.value) if edge_property else None))
+                    pairs.append(
+                        (
+                            obj,
+                            predicate,
+                            qualified,
+                            towards,
+                            aspect if aspect and nodes[obj]["category"][0] in ASPECT_CATEGORIES else None,
+                            compact(edge_property.value) if edge_property else None,
+                        )
+                    )
             for outcome in fv.get(TK + "hasOutcome", []):
                 pairs.append((add_node(outcome), OUTCOME_PREDICATE, None, None, None, "tkiros:leadsToOutcome"))
             for obj, predicate, qualified, towards, aspect, original in pairs:
                 key = f"{f.value}|{subject}|{predicate}|{obj}|{towards}|{aspect}"
-                edges.append({
-                    "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
-                    "subject": subject, "predicate": predicate, "object": obj,
-                    "qualified_predicate": qualified, "object_direction_qualifier": towards, "object_aspect_qualifier": aspect,
-                    "original_predicate": original, **common,
-                })
+                edges.append(
+                    {
+                        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+                        "subject": subject,
+                        "predicate": predicate,
+                        "object": obj,
+                        "qualified_predicate": qualified,
+                        "object_direction_qualifier": towards,
+                        "object_aspect_qualifier": aspect,
+                        "original_predicate": original,
+                        **common,
+                    }
+                )
     unique = {e["id"]: e for e in edges}
-    edge_rows = sorted(unique.values(), key=lambda e: (e["tkiros_finding"], e["subject"], e["predicate"], e["object"], e["id"]))
-    node_text = _row(NODE_COLUMNS, {c: c for c in NODE_COLUMNS}) + "".join(_row(NODE_COLUMNS, nodes[k]) for k in sorted(nodes))
+    edge_rows = sorted(
+        unique.values(), key=lambda e: (e["tkiros_finding"], e["subject"], e["predicate"], e["object"], e["id"])
+    )
+    node_text = _row(NODE_COLUMNS, {c: c for c in NODE_COLUMNS}) + "".join(
+        _row(NODE_COLUMNS, nodes[k]) for k in sorted(nodes)
+    )
     edge_text = _row(EDGE_COLUMNS, {c: c for c in EDGE_COLUMNS}) + "".join(_row(EDGE_COLUMNS, e) for e in edge_rows)
     return node_text.encode("utf-8"), edge_text.encode("utf-8")
 
@@ -333,8 +434,16 @@ def biolink_problems(nodes_tsv: str, edges_tsv: str, local_prefixes=LOCAL_PREFIX
             if not element.multivalued and isinstance(value, list):
                 problems.append(f"{where}: single-valued property '{key}' is written as a list")
 
-    required_nodes = [p.replace(" ", "_") for p in tk.get_all_node_properties() if tk.get_element(p).required and not tk.get_element(p).deprecated] + ["category"]
-    required_edges = [p.replace(" ", "_") for p in tk.get_all_edge_properties() if tk.get_element(p).required and not tk.get_element(p).deprecated] + ["id"]
+    required_nodes = [
+        p.replace(" ", "_")
+        for p in tk.get_all_node_properties()
+        if tk.get_element(p).required and not tk.get_element(p).deprecated
+    ] + ["category"]
+    required_edges = [
+        p.replace(" ", "_")
+        for p in tk.get_all_edge_properties()
+        if tk.get_element(p).required and not tk.get_element(p).deprecated
+    ] + ["id"]
     node_ids = set()
     for row in nodes:
         nid = row.get("id", "?")

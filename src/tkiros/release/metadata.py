@@ -64,7 +64,14 @@ def void_triples(release: Release, graphs: Graphs, files: list[ReleaseFile]) -> 
         (ds, N(RDF + "type"), N(V + "Dataset")),
         (ds, N(RDF + "type"), N(DCAT + "Dataset")),
         (ds, N(DCTERMS + "title"), L(f"tkiros {release.version}", language="en")),
-        (ds, N(DCTERMS + "description"), L("The tkiros ontology and knowledge graph of how tyrosine kinase inhibitors kill cancer cells through reactive oxygen species, how cells resist and how ROS-raising strategies re-sensitize them, curated from a 2024 review and a 2019 preprint; every finding traceable to an exact span of its source.", language="en")),
+        (
+            ds,
+            N(DCTERMS + "description"),
+            L(
+                "The tkiros ontology and knowledge graph of how tyrosine kinase inhibitors kill cancer cells through reactive oxygen species, how cells resist and how ROS-raising strategies re-sensitize them, curated from a 2024 review and a 2019 preprint; every finding traceable to an exact span of its source.",
+                language="en",
+            ),
+        ),
         (ds, N(DCTERMS + "license"), N(LICENSE)),
         (ds, N(DCTERMS + "creator"), L(CREATOR)),
         (ds, N(DCTERMS + "publisher"), L(CREATOR)),
@@ -87,10 +94,12 @@ def void_triples(release: Release, graphs: Graphs, files: list[ReleaseFile]) -> 
             out.append((N(iri), N(DCTERMS + "title"), L(title, language="en")))
     if release.sparql_endpoint:
         service = N(release.iri + "void#sparql")
-        out += [(ds, N(V + "sparqlEndpoint"), N(release.sparql_endpoint)),
-                (service, N(RDF + "type"), N(DCAT + "DataService")),
-                (service, N(DCAT + "endpointURL"), N(release.sparql_endpoint)),
-                (service, N(DCAT + "servesDataset"), ds)]
+        out += [
+            (ds, N(V + "sparqlEndpoint"), N(release.sparql_endpoint)),
+            (service, N(RDF + "type"), N(DCAT + "DataService")),
+            (service, N(DCAT + "endpointURL"), N(release.sparql_endpoint)),
+            (service, N(DCAT + "servesDataset"), ds),
+        ]
 
     # Statistics of the main artifact (tkiros.ttl).
     subjects = {t.subject for t in main}
@@ -104,7 +113,11 @@ def void_triples(release: Release, graphs: Graphs, files: list[ReleaseFile]) -> 
         properties[t.predicate] = properties.get(t.predicate, 0) + 1
     out += [
         (ds, N(V + "triples"), xsd(len(main), "integer")),
-        (ds, N(V + "entities"), xsd(len({s for ss in classes.values() for s in ss if isinstance(s, ox.NamedNode)}), "integer")),
+        (
+            ds,
+            N(V + "entities"),
+            xsd(len({s for ss in classes.values() for s in ss if isinstance(s, ox.NamedNode)}), "integer"),
+        ),
         (ds, N(V + "classes"), xsd(len(classes), "integer")),
         (ds, N(V + "properties"), xsd(len(properties), "integer")),
         (ds, N(V + "distinctSubjects"), xsd(len(subjects), "integer")),
@@ -116,12 +129,18 @@ def void_triples(release: Release, graphs: Graphs, files: list[ReleaseFile]) -> 
 
     for cls in sorted(classes, key=str):
         part = N(f"{release.iri}void#class-{slug(cls.value)}")
-        out += [(ds, N(V + "classPartition"), part), (part, N(V + "class"), cls),
-                (part, N(V + "entities"), xsd(len(classes[cls]), "integer"))]
+        out += [
+            (ds, N(V + "classPartition"), part),
+            (part, N(V + "class"), cls),
+            (part, N(V + "entities"), xsd(len(classes[cls]), "integer")),
+        ]
     for prop in sorted(properties, key=str):
         part = N(f"{release.iri}void#property-{slug(prop.value)}")
-        out += [(ds, N(V + "propertyPartition"), part), (part, N(V + "property"), prop),
-                (part, N(V + "triples"), xsd(properties[prop], "integer"))]
+        out += [
+            (ds, N(V + "propertyPartition"), part),
+            (part, N(V + "property"), prop),
+            (part, N(V + "triples"), xsd(properties[prop], "integer")),
+        ]
 
     for f in files:
         dist = N(release.iri + f.path)
@@ -138,7 +157,12 @@ def void_triples(release: Release, graphs: Graphs, files: list[ReleaseFile]) -> 
             (N(f"{release.iri}{f.path}#sha256"), N(SPDX + "algorithm"), N(SPDX + "checksumAlgorithm_sha256")),
             (N(f"{release.iri}{f.path}#sha256"), N(SPDX + "checksumValue"), xsd(f.sha256, "hexBinary")),
         ]
-        if f.media_type in ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml") and f.path.startswith("tkiros"):
+        if f.media_type in (
+            "text/turtle",
+            "application/n-triples",
+            "application/ld+json",
+            "application/rdf+xml",
+        ) and f.path.startswith("tkiros"):
             out.append((ds, N(V + "dataDump"), dist))
         if f.triples is not None:
             out.append((dist, N(V + "triples"), xsd(f.triples, "integer")))
@@ -163,26 +187,34 @@ def index_html(release: Release, files: list[ReleaseFile]) -> bytes:
     main_files = [f for f in files if not f.path.startswith(GROUPED)]
     rows = []
     for f in main_files:
-        rows.append(f"<tr><td><a href=\"{e(f.path)}\">{e(f.path)}</a></td><td>{e(f.title)}</td>"
-                    f"<td class=\"n\" title=\"{f.size} bytes\">{e(_human(f.size))}</td>"
-                    f"<td class=\"n\">{'' if f.triples is None else f.triples}</td><td><code>{f.sha256}</code></td></tr>")
-    for prefix, what in (("nanopubs/", "nanopublications, one per finding (TriG; their trusty IRIs are listed in release.json)"),
-                         ("queries/", "saved SPARQL queries"),
-                         ("site/", "files of the browsable site: a page per drug, gene, cancer, cell line, mechanism class and finding")):
+        rows.append(
+            f'<tr><td><a href="{e(f.path)}">{e(f.path)}</a></td><td>{e(f.title)}</td>'
+            f'<td class="n" title="{f.size} bytes">{e(_human(f.size))}</td>'
+            f'<td class="n">{"" if f.triples is None else f.triples}</td><td><code>{f.sha256}</code></td></tr>'
+        )
+    for prefix, what in (
+        ("nanopubs/", "nanopublications, one per finding (TriG; their trusty IRIs are listed in release.json)"),
+        ("queries/", "saved SPARQL queries"),
+        ("site/", "files of the browsable site: a page per drug, gene, cancer, cell line, mechanism class and finding"),
+    ):
         group = [f for f in files if f.path.startswith(prefix)]
         if group:
             size = sum(f.size for f in group)
             triples = sum(f.triples or 0 for f in group)
             href = prefix + ("index.html" if prefix == "site/" else "")
-            rows.append(f"<tr><td><a href=\"{href}\">{prefix}</a></td><td>{len(group)} {e(what)}</td>"
-                        f"<td class=\"n\" title=\"{size} bytes\">{e(_human(size))}</td><td class=\"n\">{triples or ''}</td>"
-                        f"<td>see <a href=\"SHA256SUMS\">SHA256SUMS</a></td></tr>")
+            rows.append(
+                f'<tr><td><a href="{href}">{prefix}</a></td><td>{len(group)} {e(what)}</td>'
+                f'<td class="n" title="{size} bytes">{e(_human(size))}</td><td class="n">{triples or ""}</td>'
+                f'<td>see <a href="SHA256SUMS">SHA256SUMS</a></td></tr>'
+            )
     prior = ""
     if release.prior_version:
-        prior = f"<p>Prior version: <a href=\"{e(release_iri(release.prior_version))}\">{e(release.prior_version)}</a></p>"
+        prior = (
+            f'<p>Prior version: <a href="{e(release_iri(release.prior_version))}">{e(release.prior_version)}</a></p>'
+        )
     endpoint = ""
     if release.sparql_endpoint:
-        endpoint = f"<p>SPARQL endpoint: <a href=\"{e(release.sparql_endpoint)}\">{e(release.sparql_endpoint)}</a></p>"
+        endpoint = f'<p>SPARQL endpoint: <a href="{e(release.sparql_endpoint)}">{e(release.sparql_endpoint)}</a></p>'
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -198,7 +230,7 @@ code {{ font-size: 0.8em; }}
 </head>
 <body>
 <h1>tkiros {e(release.version)}</h1>
-<p>Released {e(release.date)}. Version IRI: <code>{e(release.version_iri('tkiros'))}</code>.
+<p>Released {e(release.date)}. Version IRI: <code>{e(release.version_iri("tkiros"))}</code>.
 Licence: <a href="{LICENSE}">CC BY 4.0</a>. Documentation of the ontology: <a href="ontology.html">ontology.html</a>.
 Dataset description (VoID, DCAT): <a href="void.ttl">void.ttl</a>.</p>
 {prior}{endpoint}

@@ -103,7 +103,7 @@ def nanopublications(main: list, release: Release):
         values = {}
         for t in own:
             values.setdefault(t.predicate.value, []).append(t.object)
-        qualifiers = {q.value[len(TK):] for q in values.get(TK + "hasQualifier", [])}
+        qualifiers = {q.value[len(TK) :] for q in values.get(TK + "hasQualifier", [])}
         plain_edges = finding in supported
         for direction in values.get(TK + "hasDirection", []) if plain_edges else []:
             edge = direct_edge.get(direction)
@@ -133,22 +133,28 @@ def nanopublications(main: list, release: Release):
             ox.Triple(this, N(DCTERMS + "isPartOf"), N(release.iri)),
             ox.Triple(this, N(PAV + "version"), L(release.version)),
             ox.Triple(this, N(NPX + "introduces"), finding),
-            ox.Triple(this, N(BIOLINK + "knowledge_level"), L(knowledge_level(qualifiers, plain_edges) or "not_provided")),
+            ox.Triple(
+                this, N(BIOLINK + "knowledge_level"), L(knowledge_level(qualifiers, plain_edges) or "not_provided")
+            ),
             ox.Triple(this, N(BIOLINK + "agent_type"), L("manual_agent")),
         ]
         labels = [t.object for t in own if t.predicate.value == RDFS + "label"]
         if labels:
-            info.append(ox.Triple(this, N(RDFS + "label"), L(f"tkiros {release.version} finding {local}: {labels[0].value}")))
+            info.append(
+                ox.Triple(this, N(RDFS + "label"), L(f"tkiros {release.version} finding {local}: {labels[0].value}"))
+            )
         before = _prior_assertion(release.prior_folder, local)
         if before is not None:
             prior_iri, prior_claim = before
             relation = PROV + "alternateOf" if prior_claim == set(claim) else NPX + "supersedes"
             info.append(ox.Triple(this, N(relation), N(prior_iri)))
 
-        quads = [ox.Quad(this, rdf_type, N(NP + "Nanopublication"), head),
-                 ox.Quad(this, N(NP + "hasAssertion"), assertion, head),
-                 ox.Quad(this, N(NP + "hasProvenance"), provenance, head),
-                 ox.Quad(this, N(NP + "hasPublicationInfo"), pubinfo, head)]
+        quads = [
+            ox.Quad(this, rdf_type, N(NP + "Nanopublication"), head),
+            ox.Quad(this, N(NP + "hasAssertion"), assertion, head),
+            ox.Quad(this, N(NP + "hasProvenance"), provenance, head),
+            ox.Quad(this, N(NP + "hasPublicationInfo"), pubinfo, head),
+        ]
         for graph, triples in ((assertion, claim), (provenance, prov), (pubinfo, info)):
             quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _sorted(triples)]
         code, quads = make_trusty(quads)
@@ -160,4 +166,6 @@ def nanopublications(main: list, release: Release):
 
 def _sorted(triples):
     rdf_type = RDF + "type"
-    return sorted(set(triples), key=lambda t: (str(t.subject), t.predicate.value != rdf_type, str(t.predicate), str(t.object)))
+    return sorted(
+        set(triples), key=lambda t: (str(t.subject), t.predicate.value != rdf_type, str(t.predicate), str(t.object))
+    )

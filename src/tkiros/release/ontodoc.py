@@ -26,19 +26,46 @@ SECTIONS = [
 ]
 # Annotations shown under their own names, in this order; any other annotation follows under its CURIE.
 ANNOTATIONS = [
-    (SKOS + "prefLabel", "preferred label"), (SKOS + "altLabel", "synonyms"), (SKOS + "notation", "notation"),
-    (RDFS + "comment", "comment"), (SKOS + "note", "note"), (SKOS + "exactMatch", "exact match"),
-    (SKOS + "closeMatch", "close match"), (SKOS + "broadMatch", "broad match"), (SKOS + "narrowMatch", "narrow match"),
-    (RDFS + "seeAlso", "see also"), (RDFS + "isDefinedBy", "defined by"),
+    (SKOS + "prefLabel", "preferred label"),
+    (SKOS + "altLabel", "synonyms"),
+    (SKOS + "notation", "notation"),
+    (RDFS + "comment", "comment"),
+    (SKOS + "note", "note"),
+    (SKOS + "exactMatch", "exact match"),
+    (SKOS + "closeMatch", "close match"),
+    (SKOS + "broadMatch", "broad match"),
+    (SKOS + "narrowMatch", "narrow match"),
+    (RDFS + "seeAlso", "see also"),
+    (RDFS + "isDefinedBy", "defined by"),
 ]
-LOGIC = {RDF + "type", RDFS + "label", IAO_DEFINITION, RDFS + "subClassOf", OWL + "equivalentClass", OWL + "disjointWith",
-         RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "inverseOf", OWL + "equivalentProperty"}
-CHARACTERISTICS = {OWL + n + "Property": n for n in ("Functional", "InverseFunctional", "Symmetric", "Asymmetric",
-                                                        "Transitive", "Reflexive", "Irreflexive")}
-RESTRICTIONS = [(OWL + "someValuesFrom", "some"), (OWL + "allValuesFrom", "only"), (OWL + "hasValue", "value"),
-                (OWL + "minQualifiedCardinality", "min"), (OWL + "maxQualifiedCardinality", "max"),
-                (OWL + "qualifiedCardinality", "exactly"), (OWL + "minCardinality", "min"),
-                (OWL + "maxCardinality", "max"), (OWL + "cardinality", "exactly")]
+LOGIC = {
+    RDF + "type",
+    RDFS + "label",
+    IAO_DEFINITION,
+    RDFS + "subClassOf",
+    OWL + "equivalentClass",
+    OWL + "disjointWith",
+    RDFS + "domain",
+    RDFS + "range",
+    RDFS + "subPropertyOf",
+    OWL + "inverseOf",
+    OWL + "equivalentProperty",
+}
+CHARACTERISTICS = {
+    OWL + n + "Property": n
+    for n in ("Functional", "InverseFunctional", "Symmetric", "Asymmetric", "Transitive", "Reflexive", "Irreflexive")
+}
+RESTRICTIONS = [
+    (OWL + "someValuesFrom", "some"),
+    (OWL + "allValuesFrom", "only"),
+    (OWL + "hasValue", "value"),
+    (OWL + "minQualifiedCardinality", "min"),
+    (OWL + "maxQualifiedCardinality", "max"),
+    (OWL + "qualifiedCardinality", "exactly"),
+    (OWL + "minCardinality", "min"),
+    (OWL + "maxCardinality", "max"),
+    (OWL + "cardinality", "exactly"),
+]
 
 
 def ontology_html(triples, ontology_iri: str) -> bytes:
@@ -99,7 +126,7 @@ def ontology_html(triples, ontology_iri: str) -> bytes:
         for p, word in ((OWL + "unionOf", "or"), (OWL + "intersectionOf", "and")):
             for lst in objects(node, p):
                 parts = [expression(m, depth + 1) for m in rdf_list(lst)]
-                return "(" + f' <b>{word}</b> '.join(parts) + ")"
+                return "(" + f" <b>{word}</b> ".join(parts) + ")"
         for c in objects(node, OWL + "complementOf"):
             return "<b>not</b> " + expression(c, depth + 1)
         for lst in objects(node, OWL + "oneOf"):
@@ -125,27 +152,43 @@ def ontology_html(triples, ontology_iri: str) -> bytes:
 
     subclasses: dict[str, set] = {}
     for t in triples:
-        if t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode) and isinstance(t.subject, ox.NamedNode):
+        if (
+            t.predicate.value == RDFS + "subClassOf"
+            and isinstance(t.object, ox.NamedNode)
+            and isinstance(t.subject, ox.NamedNode)
+        ):
             subclasses.setdefault(t.object.value, set()).add(t.subject)
 
     def term_html(node, kind: str) -> str:
         iri = node.value
-        rows = [row("IRI", [f"<code>{html.escape(iri)}</code>"]),
-                row("definition", [html.escape(d) for d in sorted(o.value for o in objects(node, IAO_DEFINITION) if isinstance(o, ox.Literal))])]
+        rows = [
+            row("IRI", [f"<code>{html.escape(iri)}</code>"]),
+            row(
+                "definition",
+                [
+                    html.escape(d)
+                    for d in sorted(o.value for o in objects(node, IAO_DEFINITION) if isinstance(o, ox.Literal))
+                ],
+            ),
+        ]
         if kind == OWL + "Class":
-            rows += [row("subclass of", [expression(o) for o in _sorted(objects(node, RDFS + "subClassOf"))]),
-                     row("equivalent to", [expression(o) for o in _sorted(objects(node, OWL + "equivalentClass"))]),
-                     row("disjoint with", [link(o) for o in _sorted(objects(node, OWL + "disjointWith"))]),
-                     row("subclasses", [link(o) for o in sort_terms(subclasses.get(iri, set()))])]
+            rows += [
+                row("subclass of", [expression(o) for o in _sorted(objects(node, RDFS + "subClassOf"))]),
+                row("equivalent to", [expression(o) for o in _sorted(objects(node, OWL + "equivalentClass"))]),
+                row("disjoint with", [link(o) for o in _sorted(objects(node, OWL + "disjointWith"))]),
+                row("subclasses", [link(o) for o in sort_terms(subclasses.get(iri, set()))]),
+            ]
         elif kind == OWL + "NamedIndividual":
             rows.append(row("type", [link(o) for o in _sorted(objects(node, RDF + "type")) if o.value != kind]))
         else:
             flags = sorted(CHARACTERISTICS[o.value] for o in objects(node, RDF + "type") if o.value in CHARACTERISTICS)
-            rows += [row("characteristics", [html.escape(", ".join(flags))] if flags else []),
-                     row("subproperty of", [link(o) for o in _sorted(objects(node, RDFS + "subPropertyOf"))]),
-                     row("inverse of", [link(o) for o in _sorted(objects(node, OWL + "inverseOf"))]),
-                     row("domain", [expression(o) for o in _sorted(objects(node, RDFS + "domain"))]),
-                     row("range", [expression(o) for o in _sorted(objects(node, RDFS + "range"))])]
+            rows += [
+                row("characteristics", [html.escape(", ".join(flags))] if flags else []),
+                row("subproperty of", [link(o) for o in _sorted(objects(node, RDFS + "subPropertyOf"))]),
+                row("inverse of", [link(o) for o in _sorted(objects(node, OWL + "inverseOf"))]),
+                row("domain", [expression(o) for o in _sorted(objects(node, RDFS + "domain"))]),
+                row("range", [expression(o) for o in _sorted(objects(node, RDFS + "range"))]),
+            ]
         shown = set(LOGIC)
         for p, name in ANNOTATIONS:
             rows.append(row(name, [link(o) for o in _sorted(objects(node, p))]))
@@ -153,9 +196,11 @@ def ontology_html(triples, ontology_iri: str) -> bytes:
         others = sorted({t.predicate.value for t in by_subject.get(node, [])} - shown)
         for p in others:
             rows.append(row(compact(p), [link(o) for o in _sorted(objects(node, p))]))
-        return (f'<section class="term" id="{anchors[iri]}"><h3>{html.escape(label(iri))} '
-                f'<span class="curie">{html.escape(compact(iri))}</span></h3>'
-                f'<table>{"".join(rows)}</table></section>')
+        return (
+            f'<section class="term" id="{anchors[iri]}"><h3>{html.escape(label(iri))} '
+            f'<span class="curie">{html.escape(compact(iri))}</span></h3>'
+            f"<table>{''.join(rows)}</table></section>"
+        )
 
     ont = ox.NamedNode(ontology_iri)
     title = literal(ont, DCTERMS + "title") or ontology_iri
@@ -165,13 +210,17 @@ def ontology_html(triples, ontology_iri: str) -> bytes:
 
     toc, body, placed = [], [], set()
     for anchor, heading, kind in SECTIONS:
-        members = sort_terms(n for n in types.get(kind, set()) if n.value not in placed)  # a punned term: its first section
+        members = sort_terms(
+            n for n in types.get(kind, set()) if n.value not in placed
+        )  # a punned term: its first section
         placed.update(n.value for n in members)
         if not members:
             continue
-        toc.append(f'<li><a href="#{anchor}">{heading}</a> ({len(members)})<ul>'
-                   + "".join(f'<li><a href="#{anchors[n.value]}">{html.escape(label(n.value))}</a></li>' for n in members)
-                   + "</ul></li>")
+        toc.append(
+            f'<li><a href="#{anchor}">{heading}</a> ({len(members)})<ul>'
+            + "".join(f'<li><a href="#{anchors[n.value]}">{html.escape(label(n.value))}</a></li>' for n in members)
+            + "</ul></li>"
+        )
         body.append(f'<h2 id="{anchor}">{heading}</h2>' + "".join(term_html(n, kind) for n in members))
 
     page = f"""<!DOCTYPE html>

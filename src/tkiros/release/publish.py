@@ -48,8 +48,15 @@ class _Writer:
         env = os.environ.get(CRASH_ENV)
         self.crash_after = int(env) if env and env.isdigit() else None
 
-    def write(self, rel: str, data: bytes, media_type: str, title: str = "", triples: int | None = None,
-              source: list | None = None) -> ReleaseFile:
+    def write(
+        self,
+        rel: str,
+        data: bytes,
+        media_type: str,
+        title: str = "",
+        triples: int | None = None,
+        source: list | None = None,
+    ) -> ReleaseFile:
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -87,8 +94,14 @@ def _read_manifest(folder: Path) -> dict | None:
     return data
 
 
-def make_release(out: Path, version: str | None, date: str | None, prior: str | None,
-                 sparql_endpoint: str | None = None, root: Path | None = None) -> Release:
+def make_release(
+    out: Path,
+    version: str | None,
+    date: str | None,
+    prior: str | None,
+    sparql_endpoint: str | None = None,
+    root: Path | None = None,
+) -> Release:
     """Check the parameters and work out the prior release; every problem is one line naming the option."""
     from tkiros import __version__
     from tkiros.store.paths import project_root
@@ -100,7 +113,9 @@ def make_release(out: Path, version: str | None, date: str | None, prior: str | 
     if date is None:
         date = changelog_date(version, root)
         if date is None:
-            raise TkirosError(f"--date: no release date for {version} in {root / 'CHANGELOG.md'}; pass --date YYYY-MM-DD")
+            raise TkirosError(
+                f"--date: no release date for {version} in {root / 'CHANGELOG.md'}; pass --date YYYY-MM-DD"
+            )
     if not DATE_RE.match(date):
         raise TkirosError(f"--date {date!r}: expected YYYY-MM-DD")
     try:
@@ -140,23 +155,47 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
     w = _Writer(folder)
     pfx = prefixes()
     terms = vocabulary_terms(graphs.terms, pfx)
-    artifacts = [("tkiros", graphs.main, "ontology and knowledge graph, asserted"),
-                 ("tkiros-base", graphs.base, "our own axioms, without import modules"),
-                 ("tkiros-ontology", with_header(graphs.terms, "tkiros-ontology", release),
-                  "the ontology only: terms and axioms, no instance data (for documentation and ontology tools)")]
+    artifacts = [
+        ("tkiros", graphs.main, "ontology and knowledge graph, asserted"),
+        ("tkiros-base", graphs.base, "our own axioms, without import modules"),
+        (
+            "tkiros-ontology",
+            with_header(graphs.terms, "tkiros-ontology", release),
+            "the ontology only: terms and axioms, no instance data (for documentation and ontology tools)",
+        ),
+    ]
     if graphs.full is not None:
         artifacts.append(("tkiros-full", graphs.full, f"with inferences ({graphs.reasoner})"))
     for name, triples, what in artifacts:
         for ext, (media, fmt) in RDF_FORMATS.items():
-            w.write(f"{name}.{ext}", serialize(triples, ext, pfx, terms), media, f"{name}: {what}; {fmt}", len(triples), triples)
-    w.write("tkiros-shapes.ttl", serialize(graphs.shapes, "ttl", prefixes(extra=True)), "text/turtle",
-            "SHACL shapes: the contract a finding meets; Turtle", len(graphs.shapes), graphs.shapes)
-    w.write("context.jsonld", (json.dumps({"@context": jsonld_context(pfx, terms, v11=True)}, indent=1) + "\n").encode("utf-8"),
-            "application/ld+json", "JSON-LD 1.1 @context: the tkiros terms and every prefix (the data files inline a 1.0 one)")
+            w.write(
+                f"{name}.{ext}",
+                serialize(triples, ext, pfx, terms),
+                media,
+                f"{name}: {what}; {fmt}",
+                len(triples),
+                triples,
+            )
+    w.write(
+        "tkiros-shapes.ttl",
+        serialize(graphs.shapes, "ttl", prefixes(extra=True)),
+        "text/turtle",
+        "SHACL shapes: the contract a finding meets; Turtle",
+        len(graphs.shapes),
+        graphs.shapes,
+    )
+    w.write(
+        "context.jsonld",
+        (json.dumps({"@context": jsonld_context(pfx, terms, v11=True)}, indent=1) + "\n").encode("utf-8"),
+        "application/ld+json",
+        "JSON-LD 1.1 @context: the tkiros terms and every prefix (the data files inline a 1.0 one)",
+    )
 
     nodes, edges = kgx_tables(graphs.main, release)
     w.write("kgx/nodes.tsv", nodes, "text/tab-separated-values", "KGX nodes (Biolink Model); TSV")
-    w.write("kgx/edges.tsv", edges, "text/tab-separated-values", "KGX edges (Biolink Model), one per finding claim; TSV")
+    w.write(
+        "kgx/edges.tsv", edges, "text/tab-separated-values", "KGX edges (Biolink Model), one per finding claim; TSV"
+    )
 
     nanopubs = {}
     for name, iri, data, quads in nanopublications(graphs.main, release):
@@ -165,31 +204,55 @@ def write_release(folder: Path, release: Release, graphs: Graphs) -> _Writer:
 
     mappings = release.root / "ontology" / "mappings" / "tkiros.sssom.tsv"
     if mappings.is_file():
-        w.write("mappings/tkiros.sssom.tsv", mappings.read_bytes(), "text/tab-separated-values", "SSSOM mappings to external identifiers")
+        w.write(
+            "mappings/tkiros.sssom.tsv",
+            mappings.read_bytes(),
+            "text/tab-separated-values",
+            "SSSOM mappings to external identifiers",
+        )
     for rq in sorted((release.root / "queries").glob("*.rq")):
         w.write(f"queries/{rq.name}", rq.read_bytes(), "application/sparql-query", f"saved query {rq.stem}")
 
     from tkiros.release.ontodoc import ontology_html
 
-    w.write("ontology.html", ontology_html(graphs.terms, ONTOLOGY_IRI), "text/html", "documentation of the ontology's terms")
+    w.write(
+        "ontology.html", ontology_html(graphs.terms, ONTOLOGY_IRI), "text/html", "documentation of the ontology's terms"
+    )
     from tkiros.release.site import SITE_MEDIA_TYPES, build_site
 
     for rel, data in build_site(release.root).items():
         w.write(f"site/{rel}", data, SITE_MEDIA_TYPES[Path(rel).suffix], "page of the browsable site")
     # One distribution per top-level file; the nanopublications and queries are listed in index.html.
     void = void_triples(release, graphs, [f for f in w.files if not f.path.startswith(GROUPED)])
-    w.write("void.ttl", serialize(void, "ttl", prefixes(extra=True)), "text/turtle", "dataset description: VoID and DCAT; Turtle", len(void), void)
-    w.write("index.html", index_html(release, list(w.files)), "text/html", "this release: files, sizes, triples, checksums")
+    w.write(
+        "void.ttl",
+        serialize(void, "ttl", prefixes(extra=True)),
+        "text/turtle",
+        "dataset description: VoID and DCAT; Turtle",
+        len(void),
+        void,
+    )
+    w.write(
+        "index.html", index_html(release, list(w.files)), "text/html", "this release: files, sizes, triples, checksums"
+    )
     manifest = {
         "version": release.version,
         "date": release.date,
         "prior_version": release.prior_version,
         "version_iri": release.version_iri("tkiros"),
         "reasoner": graphs.reasoner,
-        "files": {f.path: {"bytes": f.size, "sha256": f.sha256, "media_type": f.media_type, "triples": f.triples} for f in w.files},
+        "files": {
+            f.path: {"bytes": f.size, "sha256": f.sha256, "media_type": f.media_type, "triples": f.triples}
+            for f in w.files
+        },
         "nanopubs": nanopubs,  # finding -> the trusty IRI of its nanopublication
     }
-    w.write("release.json", (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"), "application/json", "release manifest")
+    w.write(
+        "release.json",
+        (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+        "application/json",
+        "release manifest",
+    )
     sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(w.files, key=lambda f: f.path))
     w.write("SHA256SUMS", sums.encode("utf-8"), "text/plain", "SHA-256 of every file (sha256sum -c SHA256SUMS)")
     return w
@@ -221,8 +284,15 @@ def check_out_folder(out: Path, root: Path | None = None) -> Path:
     return real
 
 
-def publish(out: Path, version: str | None = None, date: str | None = None, prior: str | None = None,
-            reasoner: str | None = "hermit", sparql_endpoint: str | None = None, root: Path | None = None) -> Published:
+def publish(
+    out: Path,
+    version: str | None = None,
+    date: str | None = None,
+    prior: str | None = None,
+    reasoner: str | None = "hermit",
+    sparql_endpoint: str | None = None,
+    root: Path | None = None,
+) -> Published:
     """Build a release into ``out`` atomically; returns the release, its files and the graphs written."""
     started = time.monotonic()
     out = check_out_folder(Path(out), Path(root) if root else None)

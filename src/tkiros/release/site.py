@@ -64,14 +64,16 @@ def _file_name(iri: str) -> str:
 
 
 def _values(raw, s: str, preds: tuple[str, ...]) -> list[str]:
-    return sorted({q.object.value for p in preds for q in raw.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None)})
+    return sorted(
+        {q.object.value for p in preds for q in raw.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None)}
+    )
 
 
 def _svg(dot: str) -> str:
     from tkiros.views.diagram import render
 
     svg = render(dot, "svg").decode("utf-8")
-    return svg[svg.index("<svg"):]  # inline: without the XML prologue, doctype and generator comment
+    return svg[svg.index("<svg") :]  # inline: without the XML prologue, doctype and generator comment
 
 
 class Site:
@@ -95,7 +97,7 @@ class Site:
 
         raw = self.raw
         label = lambda iri: (_values(raw, iri, (RDFS + "label",)) or [_local(iri)])[0]  # noqa: E731
-        for r in raw.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{TK}Entity> FILTER(STRSTARTS(STR(?s), \"{TKD}\")) }}"):
+        for r in raw.query(f'SELECT DISTINCT ?s WHERE {{ ?s a <{TK}Entity> FILTER(STRSTARTS(STR(?s), "{TKD}")) }}'):
             iri = r["s"].value
             types = {q.object.value for q in raw.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TYPE), None)}
             folder = next(k[0] for k in self.kinds if any(TK + c in types for c in k[3]))
@@ -113,10 +115,13 @@ class Site:
         # Mechanism classes: the defined classes that the default reasoner fills with our individuals.
         rows = self.inferred.query(
             f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2002/07/owl#equivalentClass> ?d . FILTER(isBlank(?d)) "
-            f"FILTER(STRSTARTS(STR(?c), \"{TK}\")) ?x a ?c . FILTER(STRSTARTS(STR(?x), \"{TKD}\")) }}")
+            f'FILTER(STRSTARTS(STR(?c), "{TK}")) ?x a ?c . FILTER(STRSTARTS(STR(?x), "{TKD}")) }}'
+        )
         for r in rows:
             c = r["c"].value
-            self.pages[c] = Page(c, (_values(self.inferred, c, (RDFS + "label",)) or [_local(c)])[0], "class", f"class/{_file_name(c)}")
+            self.pages[c] = Page(
+                c, (_values(self.inferred, c, (RDFS + "label",)) or [_local(c)])[0], "class", f"class/{_file_name(c)}"
+            )
         self.explanations = self._explain([i for i, p in self.pages.items() if p.kind != "class"])
 
     def _explain(self, iris: list[str]) -> dict[str, dict]:
@@ -143,7 +148,12 @@ class Site:
 
     def write(self, rel: str, title: str, body: str) -> None:
         root = "../" * rel.count("/")
-        self.files[rel] = frame(title, body, root, [(k[0], k[1]) for k in self.kinds] + [("class", "Mechanism classes"), ("finding", "Findings")])
+        self.files[rel] = frame(
+            title,
+            body,
+            root,
+            [(k[0], k[1]) for k in self.kinds] + [("class", "Mechanism classes"), ("finding", "Findings")],
+        )
 
     def linker(self, rel: str) -> Linker:
         return Linker({i: p.path for i, p in self.pages.items()}, "../" * rel.count("/"))
@@ -158,21 +168,36 @@ class Site:
         for m in MAPPINGS:
             for x in _values(raw, page.iri, (SKOS + m,)):
                 maps.append(f'<li><a href="{e(x)}">{e(compact(x))}</a> <span class="how">skos:{m}</span></li>')
-        notes = "".join(f"<p>{e(n)}</p>" for n in _values(raw, page.iri, (SKOS + "note", "http://purl.obolibrary.org/obo/IAO_0000115")))
-        meta = [("also called", e(", ".join(page.synonyms)) if page.synonyms else ""), ("types", types),
-                ("identifiers", f"<ul>{''.join(maps)}</ul>" if maps else "none recorded")]
-        body = [f"<h1>{e(page.label)}<span class=\"curie\">{e(compact(page.iri))}</span></h1>",
-                "<dl class=\"meta\">" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in meta if v) + "</dl>", notes]
+        notes = "".join(
+            f"<p>{e(n)}</p>"
+            for n in _values(raw, page.iri, (SKOS + "note", "http://purl.obolibrary.org/obo/IAO_0000115"))
+        )
+        meta = [
+            ("also called", e(", ".join(page.synonyms)) if page.synonyms else ""),
+            ("types", types),
+            ("identifiers", f"<ul>{''.join(maps)}</ul>" if maps else "none recorded"),
+        ]
+        body = [
+            f'<h1>{e(page.label)}<span class="curie">{e(compact(page.iri))}</span></h1>',
+            '<dl class="meta">' + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in meta if v) + "</dl>",
+            notes,
+        ]
         if svg:
             body.append(f'<h2>Diagram</h2><figure class="diagram">{svg}</figure>')
         if page.iri in self.explanations:
             body.append("<h2>Inferred classes</h2>" + explanation_html(self.explanations[page.iri], link, _local))
         cards = [self.cards[f] for f in self.sorted_finding_iris(page.findings)]
-        body.append(f"<h2>Findings ({len(cards)})</h2>" + ("\n".join(card_html(c, link) for c in cards) or "<p>It takes part in no finding.</p>"))
+        body.append(
+            f"<h2>Findings ({len(cards)})</h2>"
+            + ("\n".join(card_html(c, link) for c in cards) or "<p>It takes part in no finding.</p>")
+        )
         refs = {r["number"]: r["citation"] for c in cards for r in c.references}
         if refs:
-            body.append("<h2>References</h2><ul class=\"refs\">" + "".join(
-                f"<li>[{n}] {e(refs[n] or '(no citation text)')}</li>" for n in sorted(refs)) + "</ul>")
+            body.append(
+                '<h2>References</h2><ul class="refs">'
+                + "".join(f"<li>[{n}] {e(refs[n] or '(no citation text)')}</li>" for n in sorted(refs))
+                + "</ul>"
+            )
         self.write(page.path, page.label, "\n".join(body))
 
     def sorted_finding_iris(self, iris: list[str]) -> list[str]:
@@ -183,12 +208,23 @@ class Site:
     def finding_page(self, page: Page) -> None:
         link = self.linker(page.path)
         card = self.cards[page.iri]
-        involved = sorted({iri for iris in card.links.values() for iri in iris if iri in self.pages and iri != page.iri},
-                          key=lambda i: (self.pages[i].kind, self.pages[i].label.casefold(), i))
-        body = [f"<h1>{e(card.claim)}<span class=\"curie\">{e(card.finding)}</span></h1>", card_html(card, link, heading_link=False)]
+        involved = sorted(
+            {iri for iris in card.links.values() for iri in iris if iri in self.pages and iri != page.iri},
+            key=lambda i: (self.pages[i].kind, self.pages[i].label.casefold(), i),
+        )
+        body = [
+            f'<h1>{e(card.claim)}<span class="curie">{e(card.finding)}</span></h1>',
+            card_html(card, link, heading_link=False),
+        ]
         if involved:
-            body.append("<h2>Entities</h2><ul>" + "".join(f"<li>{link(i, self.pages[i].label)} <span class=\"how\">"
-                                                            f"{e(self.pages[i].kind)}</span></li>" for i in involved) + "</ul>")
+            body.append(
+                "<h2>Entities</h2><ul>"
+                + "".join(
+                    f'<li>{link(i, self.pages[i].label)} <span class="how">{e(self.pages[i].kind)}</span></li>'
+                    for i in involved
+                )
+                + "</ul>"
+            )
         if page.iri in self.explanations:
             body.append("<h2>Inferred classes</h2>" + explanation_html(self.explanations[page.iri], link, _local))
         self.write(page.path, card.claim, "\n".join(body))
@@ -199,24 +235,40 @@ class Site:
 
         link = self.linker(page.path)
         text = _values(self.inferred, page.iri, ("http://purl.obolibrary.org/obo/IAO_0000115",))
-        defs = [q.object for q in self.inferred.quads_for_pattern(ox.NamedNode(page.iri), ox.NamedNode("http://www.w3.org/2002/07/owl#equivalentClass"), None)
-                if isinstance(q.object, ox.BlankNode)]
-        members = sorted((i for i, d in self.explanations.items() if any(x["class"] == page.iri for x in d["defined"])),
-                         key=lambda i: (self.pages[i].kind, self.pages[i].label.casefold(), i))
-        body = [f"<h1>{e(page.label)}<span class=\"curie\">{e(compact(page.iri))}</span></h1>",
-                "".join(f"<p>{e(t)}</p>" for t in text),
-                f"<p>Definition: <code>{e(manchester(class_expression(self.inferred, defs[0])))}</code></p>" if defs else "",
-                f"<h2>Members ({len(members)}), inferred by the {e(self.reasoner)} reasoner</h2>"]
+        defs = [
+            q.object
+            for q in self.inferred.quads_for_pattern(
+                ox.NamedNode(page.iri), ox.NamedNode("http://www.w3.org/2002/07/owl#equivalentClass"), None
+            )
+            if isinstance(q.object, ox.BlankNode)
+        ]
+        members = sorted(
+            (i for i, d in self.explanations.items() if any(x["class"] == page.iri for x in d["defined"])),
+            key=lambda i: (self.pages[i].kind, self.pages[i].label.casefold(), i),
+        )
+        body = [
+            f'<h1>{e(page.label)}<span class="curie">{e(compact(page.iri))}</span></h1>',
+            "".join(f"<p>{e(t)}</p>" for t in text),
+            f"<p>Definition: <code>{e(manchester(class_expression(self.inferred, defs[0])))}</code></p>"
+            if defs
+            else "",
+            f"<h2>Members ({len(members)}), inferred by the {e(self.reasoner)} reasoner</h2>",
+        ]
         for i in members:
-            body.append(f"<h3>{link(i, self.pages[i].label)} <span class=\"how\">{e(self.pages[i].kind)}</span></h3>"
-                        + explanation_html(self.explanations[i], link, _local, only=page.iri))
+            body.append(
+                f'<h3>{link(i, self.pages[i].label)} <span class="how">{e(self.pages[i].kind)}</span></h3>'
+                + explanation_html(self.explanations[i], link, _local, only=page.iri)
+            )
         self.write(page.path, page.label, "\n".join(body))
 
     def index_pages(self) -> None:
         from tkiros.prefixes import compact
 
         sections = []
-        for folder, title, _, _ in self.kinds + [("class", "Mechanism classes", "", []), ("finding", "Findings", "", [])]:
+        for folder, title, _, _ in self.kinds + [
+            ("class", "Mechanism classes", "", []),
+            ("finding", "Findings", "", []),
+        ]:
             rel = f"{folder}/index.html"
             link = self.linker(rel)
             pages = self.sorted_pages(folder)
@@ -224,23 +276,38 @@ class Site:
                 rows = [[link(p.iri, p.label), e(compact(p.iri))] for p in pages]
                 tab = table(["claim", "finding"], rows)
             elif folder == "class":
-                rows = [[link(p.iri, p.label), str(sum(1 for d in self.explanations.values() if any(x["class"] == p.iri for x in d["defined"])))]
-                        for p in pages]
+                rows = [
+                    [
+                        link(p.iri, p.label),
+                        str(
+                            sum(1 for d in self.explanations.values() if any(x["class"] == p.iri for x in d["defined"]))
+                        ),
+                    ]
+                    for p in pages
+                ]
                 tab = table(["class", "members"], rows)
             else:
                 rows = [[link(p.iri, p.label), e(", ".join(p.synonyms)), str(len(p.findings))] for p in pages]
                 tab = table(["name", "also called", "findings"], rows)
             self.write(rel, title, f"<h1>{e(title)} ({len(pages)})</h1>{tab}")
             sections.append(f'<li><a href="{folder}/index.html">{e(title)}</a> ({len(pages)})</li>')
-        intro = ("<p>How tyrosine kinase inhibitors kill cancer cells through reactive oxygen species, how cells resist, "
-                 "and how ROS-raising strategies re-sensitize them: every finding with the exact sentence of its source "
-                 "and the references it cites. Search a drug, gene or cancer by name or synonym above.</p>")
+        intro = (
+            "<p>How tyrosine kinase inhibitors kill cancer cells through reactive oxygen species, how cells resist, "
+            "and how ROS-raising strategies re-sensitize them: every finding with the exact sentence of its source "
+            "and the references it cites. Search a drug, gene or cancer by name or synonym above.</p>"
+        )
         self.write("index.html", "tkiros", f"<h1>tkiros</h1>{intro}<ul>{''.join(sections)}</ul>")
 
     def search_index(self) -> bytes:
         singular = {k[0]: k[2] for k in self.kinds} | {"class": "mechanism class"}
-        rows = [[p.label, p.synonyms, p.path, singular[p.kind]] for i, p in sorted(self.pages.items()) if p.kind != "finding"]
-        return ("window.TKIROS_INDEX = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n").encode("utf-8")
+        rows = [
+            [p.label, p.synonyms, p.path, singular[p.kind]]
+            for i, p in sorted(self.pages.items())
+            if p.kind != "finding"
+        ]
+        return ("window.TKIROS_INDEX = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n").encode(
+            "utf-8"
+        )
 
     def linked(self, dot: str, diagram) -> str:
         """The DOT with each node that stands for one entity with a page linking to it (from an entity page)."""
@@ -272,8 +339,12 @@ class Site:
         self.files["search-index.js"] = self.search_index()
         for name in ("site.css", "site.js"):
             self.files[name] = (ASSETS / name).read_bytes()
-        counts = {k: sum(1 for p in self.pages.values() if p.kind == k) for k in sorted({p.kind for p in self.pages.values()})}
-        self.files[MARKER] = (json.dumps({"pages": counts, "files": len(self.files) + 1}, indent=1, sort_keys=True) + "\n").encode()
+        counts = {
+            k: sum(1 for p in self.pages.values() if p.kind == k) for k in sorted({p.kind for p in self.pages.values()})
+        }
+        self.files[MARKER] = (
+            json.dumps({"pages": counts, "files": len(self.files) + 1}, indent=1, sort_keys=True) + "\n"
+        ).encode()
         return dict(sorted(self.files.items()))
 
 
@@ -348,7 +419,7 @@ def serve_site(handler, source: SiteSource) -> None:
     path = unquote(urlsplit(handler.path).path)
     if path == "/site":
         return handler._reply(301, b"", [("Location", "/site/")])
-    rel = path[len("/site/"):]
+    rel = path[len("/site/") :]
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
     try:
@@ -359,4 +430,6 @@ def serve_site(handler, source: SiteSource) -> None:
     if folder not in target.parents or not target.is_file():
         return handler._error(404, f"tkiros: no such page of the site: {path}")
     media = SITE_MEDIA_TYPES.get(target.suffix, "application/octet-stream")
-    handler._reply(200, target.read_bytes(), content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+    handler._reply(
+        200, target.read_bytes(), content_type=media + ("; charset=utf-8" if media.startswith("text/") else "")
+    )

@@ -57,22 +57,31 @@ class Linker:
 def card_html(card: Card, link: Linker, heading_link: bool = True) -> str:
     local = card.iri.rsplit("/", 1)[-1]
     title = link(card.iri, card.claim) if heading_link else e(card.claim)
-    agents = " + ".join(x for x in (link.many(card, "agent", " + "), link.many(card, "co-treatment", " + ")) if x) or "?"
+    agents = (
+        " + ".join(x for x in (link.many(card, "agent", " + "), link.many(card, "co-treatment", " + ")) if x) or "?"
+    )
     neg = "<strong>NOT</strong> " if "true" in card.get("negated") else ""
     via = f" (via {link.many(card, 'via')})" if card.get("via") else ""
     outcome = f" &#8594; {link.many(card, 'outcome')}" if card.get("outcome") else ""
-    chain = f"{agents} &#8594; {neg}{e(', '.join(card.get('direction')))}{via} &#8594; {link.many(card, 'target')}{outcome}"
+    chain = (
+        f"{agents} &#8594; {neg}{e(', '.join(card.get('direction')))}{via} &#8594; {link.many(card, 'target')}{outcome}"
+    )
     rows = [(k, link.many(card, k)) for k in CONTEXT_KEYS if card.get(k) and k not in ("co-treatment", "study system")]
     rows += [(k, link.many(card, k)) for k in CARD_EXTRA_KEYS + FINDING_LINK_KEYS if card.get(k)]
     dl = "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in rows)
-    parts = [f'<article class="card" id="{e(local)}">', f'<h3>{title}<span class="curie">{e(card.finding)}</span></h3>',
-             f'<p class="chain">{chain}</p>']
+    parts = [
+        f'<article class="card" id="{e(local)}">',
+        f'<h3>{title}<span class="curie">{e(card.finding)}</span></h3>',
+        f'<p class="chain">{chain}</p>',
+    ]
     if dl:
         parts.append(f"<dl>{dl}</dl>")
     parts += [f'<p class="erratum">Erratum: {e(note)}</p>' for note in card.errata]
     for s in card.spans:
-        parts.append(f"<blockquote>{e(s['quote'])}</blockquote>"
-                     f'<p class="source">{e(s["seed"] or "")}, characters {s["start"]}-{s["end"]}</p>')
+        parts.append(
+            f"<blockquote>{e(s['quote'])}</blockquote>"
+            f'<p class="source">{e(s["seed"] or "")}, characters {s["start"]}-{s["end"]}</p>'
+        )
     if card.references:
         refs = "".join(f"<li>[{r['number']}] {e(r['citation'] or '(no citation text)')}</li>" for r in card.references)
         parts.append(f'<ul class="refs">{refs}</ul>')
@@ -87,19 +96,27 @@ def supports_html(ex, supports, link: Linker, local) -> str:
     items = []
     for s in supports:
         if s.kind == "listed":
-            items.append(f"<li>{link(s.subject, ex.label(s.subject))} is named in the definition: one of {e(s.object)}</li>")
+            items.append(
+                f"<li>{link(s.subject, ex.label(s.subject))} is named in the definition: one of {e(s.object)}</li>"
+            )
             continue
         if s.kind == "type":
             how = "asserted" if s.asserted else s.how
             nested = supports_html(ex, s.nested, link, local) if s.nested else ""
-            items.append(f'<li>{link(s.subject, ex.label(s.subject))} is a {link(s.object, local(s.object))} '
-                         f'<span class="how">[{e(how)}]</span>{nested}</li>')
+            items.append(
+                f"<li>{link(s.subject, ex.label(s.subject))} is a {link(s.object, local(s.object))} "
+                f'<span class="how">[{e(how)}]</span>{nested}</li>'
+            )
             continue
         origin = "from findings" if s.findings else "asserted" if s.asserted else "inferred by the reasoner"
-        found = "".join(f"<li>{link(f, flabel)}" + (f"<blockquote>{e(q)}</blockquote>" if q else "") + "</li>"
-                        for f, flabel, q in s.findings)
-        items.append(f"<li>{link(s.subject, ex.label(s.subject))} {e(local(s.predicate))} {link(s.object, ex.label(s.object))} "
-                     f'<span class="how">[{e(origin)}]</span>' + (f"<ul>{found}</ul>" if found else "") + "</li>")
+        found = "".join(
+            f"<li>{link(f, flabel)}" + (f"<blockquote>{e(q)}</blockquote>" if q else "") + "</li>"
+            for f, flabel, q in s.findings
+        )
+        items.append(
+            f"<li>{link(s.subject, ex.label(s.subject))} {e(local(s.predicate))} {link(s.object, ex.label(s.object))} "
+            f'<span class="how">[{e(origin)}]</span>' + (f"<ul>{found}</ul>" if found else "") + "</li>"
+        )
     return f"<ul>{''.join(items)}</ul>"
 
 
@@ -109,13 +126,17 @@ def explanation_html(data: dict, link: Linker, local, only: str | None = None) -
     for d in data["defined"]:
         if only and d["class"] != only:
             continue
-        body = (f'<p>Definition: <code>{e(d["definition"])}</code>. Because:</p>'
-                f"{supports_html(data['ex'], d['supports'], link, local)}")
+        body = (
+            f"<p>Definition: <code>{e(d['definition'])}</code>. Because:</p>"
+            f"{supports_html(data['ex'], d['supports'], link, local)}"
+        )
         if only:
             out.append(f'<div class="because">{body}</div>')
         else:  # one line per class, opened on demand: a drug may be in a dozen classes
-            meaning = f" <span class=\"how\">{e(d['text'])}</span>" if d["text"] else ""
-            out.append(f'<details class="because"><summary>{link(d["class"], d["label"])}{meaning}</summary>{body}</details>')
+            meaning = f' <span class="how">{e(d["text"])}</span>' if d["text"] else ""
+            out.append(
+                f'<details class="because"><summary>{link(d["class"], d["label"])}{meaning}</summary>{body}</details>'
+            )
     return "\n".join(out)
 
 

@@ -26,7 +26,16 @@ from tkiros.errors import TkirosError
 SLACK_S = 1.0  # beyond Oxigraph's own limit, before the relay gives up on an answer
 MAX_BODY = 64 << 20  # a request or an answer larger than this is refused
 MAX_IDLE = 16  # kept-alive connections to Oxigraph
-_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade", "proxy-connection"}
+_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-connection",
+}
 
 
 def sparql_text(method: str, path: str, content_type: str, body: bytes) -> str | None:
@@ -138,7 +147,11 @@ class Relay(BaseHTTPRequestHandler):
             generation, attempt = gw.generation, time.monotonic()
             try:
                 status, reason, out_headers, data = gw.forward(self.command, self.path, body, headers, deadline)
-                if status == 200 and time.monotonic() - started >= gw.oxigraph_limit_s and not _complete(out_headers, data):
+                if (
+                    status == 200
+                    and time.monotonic() - started >= gw.oxigraph_limit_s
+                    and not _complete(out_headers, data)
+                ):
                     raise _Cut(busy=False)  # Oxigraph ended a streamed answer at its limit, mid-document
                 return self._reply(status, data, out_headers)
             except _Gone:

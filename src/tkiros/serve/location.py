@@ -10,8 +10,15 @@ from pathlib import Path
 from tkiros.errors import TkirosError
 
 # RDF files a server can load, by extension (a release folder is served from its N-Triples or Turtle file).
-RDF_EXTENSIONS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".owl": "RDF_XML",
-                  ".rdf": "RDF_XML", ".jsonld": "JSON_LD"}
+RDF_EXTENSIONS = {
+    ".ttl": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".owl": "RDF_XML",
+    ".rdf": "RDF_XML",
+    ".jsonld": "JSON_LD",
+}
 RELEASE_FILES = ("tkiros.nt", "tkiros.ttl")
 
 
@@ -44,7 +51,9 @@ def store_location(location: str | Path | None = None) -> tuple[Path, str]:
         return path, f"the Oxigraph store {path}"
     rdf = rdf_file_of(path)
     if rdf is None:
-        raise TkirosError(f"--location {location}: neither an Oxigraph store folder nor a release folder (no {' or '.join(RELEASE_FILES)}) nor an RDF file")
+        raise TkirosError(
+            f"--location {location}: neither an Oxigraph store folder nor a release folder (no {' or '.join(RELEASE_FILES)}) nor an RDF file"
+        )
     return load_rdf_file(rdf), f"{rdf} (loaded)"
 
 

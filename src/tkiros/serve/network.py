@@ -63,9 +63,13 @@ def check_port(host: str, port: int) -> None:
             s.bind((host, port))
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                raise TkirosError(f"--port {port}: already in use on {host}; stop that server or choose another port (--port 0 picks a free one)") from None
+                raise TkirosError(
+                    f"--port {port}: already in use on {host}; stop that server or choose another port (--port 0 picks a free one)"
+                ) from None
             if err.errno == errno.EACCES:
-                raise TkirosError(f"--port {port}: permission denied on {host} (ports below 1024 need privileges)") from None
+                raise TkirosError(
+                    f"--port {port}: permission denied on {host} (ports below 1024 need privileges)"
+                ) from None
             if err.errno == errno.EADDRNOTAVAIL:
                 raise TkirosError(f"--host {host}: not an address of this machine") from None
             raise TkirosError(f"--host {host} --port {port}: cannot listen: {err.strerror or err}") from None

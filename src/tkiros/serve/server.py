@@ -55,7 +55,9 @@ def oxigraph_binary() -> str:
     found = shutil.which("oxigraph")
     if found:
         return found
-    raise TkirosError("the Oxigraph server is not installed (no 'oxigraph' beside python or on PATH); install it with: pip install oxigraph")
+    raise TkirosError(
+        "the Oxigraph server is not installed (no 'oxigraph' beside python or on PATH); install it with: pip install oxigraph"
+    )
 
 
 # --- The server process -------------------------------------------------------------------------------
@@ -72,15 +74,28 @@ def _tail(log, limit: int = 4000) -> str:
     except (OSError, ValueError):
         return ""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    keep = [ln for ln in lines if not ln.startswith(("stack backtrace", "note:", "at ")) and not ln[:1].isdigit() and not ln.startswith("Listening")]
+    keep = [
+        ln
+        for ln in lines
+        if not ln.startswith(("stack backtrace", "note:", "at "))
+        and not ln[:1].isdigit()
+        and not ln.startswith("Listening")
+    ]
     return keep[-1] if keep else ""
 
 
 class Server:
     """One Oxigraph read-only server over a store folder, as a child process of this one."""
 
-    def __init__(self, location: str | Path | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 timeout_s: float = DEFAULT_TIMEOUT_S, binary: str | None = None, federation: bool = False):
+    def __init__(
+        self,
+        location: str | Path | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        binary: str | None = None,
+        federation: bool = False,
+    ):
         import math
 
         if not (timeout_s > 0 and math.isfinite(timeout_s)):
@@ -119,8 +134,16 @@ class Server:
     def command(self) -> list[str]:
         # oxigraph takes whole seconds; round up so that a fraction never means "no limit".
         seconds = max(1, int(-(-self.timeout_s // 1)))
-        return [self.binary, "serve-read-only", "--location", str(self.location),
-                "--bind", bind_address("127.0.0.1", self.inner_port), "--timeout-s", str(seconds)]
+        return [
+            self.binary,
+            "serve-read-only",
+            "--location",
+            str(self.location),
+            "--bind",
+            bind_address("127.0.0.1", self.inner_port),
+            "--timeout-s",
+            str(seconds),
+        ]
 
     def start(self, ready_timeout: float = 30.0) -> str:
         """Start the server (the gateway, then Oxigraph) and wait until it answers; returns the endpoint URL."""
@@ -129,8 +152,14 @@ class Server:
                 from tkiros.serve.gateway import Gateway
 
                 check_port(self.host, self.port)
-                self.gateway = Gateway(self.host, self.port, ("127.0.0.1", self.inner_port), self.timeout_s,
-                                       self.federation, on_overrun=self.restart)
+                self.gateway = Gateway(
+                    self.host,
+                    self.port,
+                    ("127.0.0.1", self.inner_port),
+                    self.timeout_s,
+                    self.federation,
+                    on_overrun=self.restart,
+                )
                 from tkiros.release.site import SiteSource
 
                 self.gateway.site = SiteSource(self.requested)
@@ -173,8 +202,15 @@ class Server:
         self._log = tempfile.TemporaryFile(prefix="tkiros-serve-")
         env = dict(os.environ, RUST_BACKTRACE="0")
         try:
-            self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-                                            env=env, start_new_session=True, **child_kwargs())
+            self.process = subprocess.Popen(
+                self.command(),
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=self._log,
+                env=env,
+                start_new_session=True,
+                **child_kwargs(),
+            )
         except OSError as err:
             raise TkirosError(f"{self.binary}: cannot start the Oxigraph server: {err.strerror or err}") from None
         self._wait_ready(ready_timeout)
@@ -183,7 +219,10 @@ class Server:
         from urllib.error import URLError
         from urllib.request import Request, urlopen
 
-        probe = Request(f"http://127.0.0.1:{self.inner_port}/query?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
+        probe = Request(
+            f"http://127.0.0.1:{self.inner_port}/query?query=ASK%7B%7D",
+            headers={"Accept": "application/sparql-results+json"},
+        )
         deadline = time.monotonic() + ready_timeout
         while True:
             code = self.process.poll()
@@ -199,7 +238,9 @@ class Server:
                 pass
             if time.monotonic() > deadline:
                 self.stop()
-                raise TkirosError(f"the Oxigraph server did not answer at {self.local_endpoint} within {ready_timeout:g} s")
+                raise TkirosError(
+                    f"the Oxigraph server did not answer at {self.local_endpoint} within {ready_timeout:g} s"
+                )
             time.sleep(0.05)
 
     def alive(self) -> bool:
@@ -251,8 +292,14 @@ class Server:
 
 
 @contextmanager
-def serving(location: str | Path | None = None, host: str = DEFAULT_HOST, port: int = 0,
-            timeout_s: float = DEFAULT_TIMEOUT_S, ready_timeout: float = 30.0, federation: bool = False) -> Iterator[str]:
+def serving(
+    location: str | Path | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = 0,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    ready_timeout: float = 30.0,
+    federation: bool = False,
+) -> Iterator[str]:
     """Run a read-only server for the duration of a ``with`` block; yields the endpoint URL.
 
     ``port=0`` picks a free port. Example::
@@ -304,7 +351,9 @@ def supervise(server: Server, on_restart=None, poll: float = 0.2) -> None:
             now = time.monotonic()
             restarts = [t for t in restarts if now - t < 60] + [now]
             if len(restarts) > RESTARTS_PER_MINUTE:
-                raise TkirosError(f"the Oxigraph server died {len(restarts)} times within a minute (last: {reason}); giving up")
+                raise TkirosError(
+                    f"the Oxigraph server died {len(restarts)} times within a minute (last: {reason}); giving up"
+                )
             if on_restart:
                 on_restart(reason)
             with server.lock:

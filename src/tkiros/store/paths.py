@@ -25,9 +25,13 @@ class DataSource:
     kind: str  # "TKIROS_HOME", "checkout" or "bundled"
 
     def describe(self) -> str:
-        how = {"TKIROS_HOME": "from TKIROS_HOME", "checkout": "the project around the working directory",
-               "bundled": "the copy bundled with the installed package" if self.root.name == "_data"
-               else "the checkout of the editable install"}[self.kind]
+        how = {
+            "TKIROS_HOME": "from TKIROS_HOME",
+            "checkout": "the project around the working directory",
+            "bundled": "the copy bundled with the installed package"
+            if self.root.name == "_data"
+            else "the checkout of the editable install",
+        }[self.kind]
         return f"{self.root} ({how})"
 
 
@@ -76,8 +80,11 @@ def data_source(cwd: Path | None = None, bundled: Path | None = None, warn: bool
         near = next((f for f in (start, *start.parents) if _looks_like_checkout(f)), None)
         if near is not None and near.resolve() != root.resolve():
             _warned.add(start)
-            print(f"tkiros: note: {near} lacks ontology/tkiros.ttl or instances/; using the bundled data in {root} "
-                  "(set TKIROS_HOME to choose)", file=sys.stderr)
+            print(
+                f"tkiros: note: {near} lacks ontology/tkiros.ttl or instances/; using the bundled data in {root} "
+                "(set TKIROS_HOME to choose)",
+                file=sys.stderr,
+            )
     return DataSource(root, "bundled")
 
 
@@ -118,12 +125,16 @@ def rule_files(root: Path | None = None) -> list[Path]:
     rules = sorted((root / "ontology" / "rules").glob("*.rq"))
     for rule in rules:
         if not re.match(r"\d\d-", rule.name):
-            raise SourceError(f"ontology/rules/{rule.name}: a rule's file name must start with its two-digit rank "
-                              "(e.g. 30-evidence-origin.rq): rules run in that order, each on the previous ones' output")
+            raise SourceError(
+                f"ontology/rules/{rule.name}: a rule's file name must start with its two-digit rank "
+                "(e.g. 30-evidence-origin.rq): rules run in that order, each on the previous ones' output"
+            )
     ranks = [r.name[:2] for r in rules]
     shared = sorted({r for r in ranks if ranks.count(r) > 1})
     if shared:
-        raise SourceError(f"ontology/rules/: two rules share the rank {shared[0]}; give each its own so the order is explicit")
+        raise SourceError(
+            f"ontology/rules/: two rules share the rank {shared[0]}; give each its own so the order is explicit"
+        )
     return rules
 
 

@@ -17,7 +17,7 @@ def seed_files(root: Path | None = None) -> dict[str, str]:
     for meta in sorted(((root or project_root()) / "seeds").glob("*.meta.ttl")):
         for q in ox.parse(path=str(meta), format=ox.RdfFormat.TURTLE):
             if q.predicate.value == TK + "fileName" and q.subject.value.startswith(TKD + "seed-"):
-                out[q.subject.value[len(TKD + "seed-"):]] = q.object.value
+                out[q.subject.value[len(TKD + "seed-") :]] = q.object.value
     return out
 
 
@@ -45,5 +45,7 @@ def locate(seed: str, quote: str, nth: int = 1, root: Path | None = None) -> tup
 def span_turtle(seed: str, span_id: str, quote: str, nth: int = 1) -> str:
     start, end = locate(seed, quote, nth)
     esc = quote.replace("\\", "\\\\").replace('"', '\\"')
-    return (f"tkd:{span_id} a tkiros:SeedSpan ;\n    tkiros:inSeed tkd:seed-{seed} ;\n"
-            f"    oa:start {start} ;\n    oa:end {end} ;\n    oa:exact \"{esc}\" .\n")
+    return (
+        f"tkd:{span_id} a tkiros:SeedSpan ;\n    tkiros:inSeed tkd:seed-{seed} ;\n"
+        f'    oa:start {start} ;\n    oa:end {end} ;\n    oa:exact "{esc}" .\n'
+    )

@@ -118,11 +118,11 @@ def load_sources(store: ox.Store, root: Path, instances: list[Path] | None = Non
                 if seen and seen[0] != q.object.value and seen[1] != rel:  # within one file: the shapes say it
                     from tkiros.prefixes import compact
 
-                    raise SourceError(f"{rel}: {compact(q.subject.value)} has conflicting labels {seen[0]!r} ({seen[1]}) and {q.object.value!r} ({rel})")
+                    raise SourceError(
+                        f"{rel}: {compact(q.subject.value)} has conflicting labels {seen[0]!r} ({seen[1]}) and {q.object.value!r} ({rel})"
+                    )
                 labels.setdefault(key, (q.object.value, rel))
         store.extend(quads)
-
-
 
 
 def add_seed_texts(store: ox.Store, root: Path) -> None:
@@ -133,7 +133,9 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
 
     from tkiros.prefixes import compact
 
-    rows = store.query(f"SELECT ?seed ?file ?sha WHERE {{ ?seed <{TK}fileName> ?file OPTIONAL {{ ?seed <{TK}sha256> ?sha }} }}")
+    rows = store.query(
+        f"SELECT ?seed ?file ?sha WHERE {{ ?seed <{TK}fileName> ?file OPTIONAL {{ ?seed <{TK}sha256> ?sha }} }}"
+    )
     seeds = (root / "seeds").resolve()
     for row in list(rows):
         path = (root / "seeds" / row["file"].value).resolve()
@@ -141,19 +143,29 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
         if seeds not in path.parents:  # a seed is a file of seeds/; '../../etc/hostname' would be published
             raise SourceError(f"{compact(row['seed'].value)}: tkiros:fileName {row['file'].value!r} is outside seeds/")
         if row["sha"] is None:
-            raise SourceError(f"{compact(row['seed'].value)}: no tkiros:sha256; a seed's text must be pinned by its digest")
+            raise SourceError(
+                f"{compact(row['seed'].value)}: no tkiros:sha256; a seed's text must be pinned by its digest"
+            )
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise TkirosError(f"{rel}: cannot read seed text: {err}") from None
         seed = row["seed"]
         if row["sha"] is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() != row["sha"].value:
-            broken = [r["f"].value for r in store.query(f"""SELECT DISTINCT ?f WHERE {{
+            broken = [
+                r["f"].value
+                for r in store.query(f"""SELECT DISTINCT ?f WHERE {{
                 ?f <{TK}hasSpan> ?span . ?span <{TK}inSeed> {seed} ; <http://www.w3.org/ns/oa#start> ?s ;
-                <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}""") if not _span_matches(store, r["f"], text)]
-            names = ", ".join(compact(b) for b in sorted(broken)[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5 else "")
-            raise SourceError(f"{rel}: the seed changed after curation (SHA-256 differs from its .meta.ttl); "
-                              f"{len(broken)} finding(s) no longer match their quotes{': ' + names if broken else ''}")
+                <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}""")
+                if not _span_matches(store, r["f"], text)
+            ]
+            names = ", ".join(compact(b) for b in sorted(broken)[:5]) + (
+                f" and {len(broken) - 5} more" if len(broken) > 5 else ""
+            )
+            raise SourceError(
+                f"{rel}: the seed changed after curation (SHA-256 differs from its .meta.ttl); "
+                f"{len(broken)} finding(s) no longer match their quotes{': ' + names if broken else ''}"
+            )
         for r in store.query(f"""SELECT ?span ?s ?e WHERE {{ ?span <{TK}inSeed> {seed} ;
                 <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }}"""):
             try:
@@ -161,7 +173,9 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
             except ValueError:
                 continue  # a non-integer offset is reported by the shapes (span-start / span-end)
             if end > len(text) or start < 0:
-                raise SourceError(f"{compact(r['span'].value)}: span [{start}, {end}) exceeds {rel} ({len(text)} characters)")
+                raise SourceError(
+                    f"{compact(r['span'].value)}: span [{start}, {end}) exceeds {rel} ({len(text)} characters)"
+                )
         store.add(ox.Quad(seed, ox.NamedNode(TK + "text"), ox.Literal(text)))
 
 
@@ -169,7 +183,7 @@ def _span_matches(store: ox.Store, finding, text: str) -> bool:
     for r in store.query(f"""SELECT ?s ?e ?q WHERE {{ {finding} <{TK}hasSpan> ?span . ?span <http://www.w3.org/ns/oa#start> ?s ;
             <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}"""):
         try:
-            if text[int(r["s"].value):int(r["e"].value)] != r["q"].value:
+            if text[int(r["s"].value) : int(r["e"].value)] != r["q"].value:
                 return False
         except ValueError:
             return False
@@ -188,8 +202,9 @@ def apply_rules(store: ox.Store, root: Path) -> int:
         except UnicodeDecodeError:
             raise SourceError(f"{_relative(rule, root)}: not UTF-8 text") from None
         except SyntaxError as err:
-
-            raise SourceError(syntax_message(_relative(rule, root), str(err)).replace("SPARQL syntax error", "malformed SPARQL rule")) from None
+            raise SourceError(
+                syntax_message(_relative(rule, root), str(err)).replace("SPARQL syntax error", "malformed SPARQL rule")
+            ) from None
         before = len(store)
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         added += len(store) - before

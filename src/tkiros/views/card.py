@@ -9,8 +9,17 @@ import pyoxigraph as ox
 
 from tkiros.rqfile import internal
 
-CONTEXT_KEYS = ("cancer", "cell line", "cell type", "cell state", "resistant to", "mutation", "co-treatment",
-                "during treatment with", "study system")
+CONTEXT_KEYS = (
+    "cancer",
+    "cell line",
+    "cell type",
+    "cell state",
+    "resistant to",
+    "mutation",
+    "co-treatment",
+    "during treatment with",
+    "study system",
+)
 
 
 @dataclass
@@ -38,8 +47,14 @@ class Card:
 
 
 def is_finding(store, iri: str) -> bool:
-    return any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                                     ox.NamedNode("https://w3id.org/tkiros/vocab/Finding")))
+    return any(
+        True
+        for _ in store.quads_for_pattern(
+            ox.NamedNode(iri),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("https://w3id.org/tkiros/vocab/Finding"),
+        )
+    )
 
 
 def finding_card(store, iri: str) -> Card:
@@ -82,7 +97,7 @@ def render_card_text(card: Card) -> str:
     for note in card.errata:
         lines.append(f"  erratum: {note}")
     for s in card.spans:
-        lines += ["", f"  {s['seed']}, characters {s['start']}-{s['end']}:", f"    \"{s['quote']}\""]
+        lines += ["", f"  {s['seed']}, characters {s['start']}-{s['end']}:", f'    "{s["quote"]}"']
     if card.references:
         lines += ["", "  references:"]
         lines += [f"    [{ref['number']}] {ref['citation'] or '(no citation text)'}" for ref in card.references]

@@ -38,16 +38,35 @@ NODE_STYLES = (
 )
 DEFAULT_NODE = ("box", "#ffffff", "other")
 DIRECTION_LABELS = {
-    "increase": "increases", "decrease": "decreases", "activation": "activates", "inhibition": "inhibits",
-    "induction": "induces", "resistanceReversal": "reverses resistance", "resistanceConferral": "confers resistance",
-    "mediation": "mediates", "positiveCorrelation": "correlates with", "protection": "protects against",
-    "sensitization": "sensitizes to", "growthSuppression": "suppresses growth of",
+    "increase": "increases",
+    "decrease": "decreases",
+    "activation": "activates",
+    "inhibition": "inhibits",
+    "induction": "induces",
+    "resistanceReversal": "reverses resistance",
+    "resistanceConferral": "confers resistance",
+    "mediation": "mediates",
+    "positiveCorrelation": "correlates with",
+    "protection": "protects against",
+    "sensitization": "sensitizes to",
+    "growthSuppression": "suppresses growth of",
 }
-EDGE_COLOURS = {"kill": "#b2182b", "resistance": "#1b7837", "resensitization": "#762a83", "other": "#404040",
-                "outcome": "#7f7f7f", "via": "#7f7f7f"}
-LEGEND = (("kill", "raises ROS, stress or death", "solid"), ("resistance", "resistance or antioxidant arm", "solid"),
-          ("resensitization", "re-sensitization", "solid"), ("other", "inhibits or lowers (other)", "solid"),
-          ("via", "acts via (mediator)", "dashed"), ("outcome", "leads to outcome", "dotted"))
+EDGE_COLOURS = {
+    "kill": "#b2182b",
+    "resistance": "#1b7837",
+    "resensitization": "#762a83",
+    "other": "#404040",
+    "outcome": "#7f7f7f",
+    "via": "#7f7f7f",
+}
+LEGEND = (
+    ("kill", "raises ROS, stress or death", "solid"),
+    ("resistance", "resistance or antioxidant arm", "solid"),
+    ("resensitization", "re-sensitization", "solid"),
+    ("other", "inhibits or lowers (other)", "solid"),
+    ("via", "acts via (mediator)", "dashed"),
+    ("outcome", "leads to outcome", "dotted"),
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +122,9 @@ def _label(raw, iri: str) -> str:
 
 
 def _objects(raw, finding: str, prop: str) -> list[str]:
-    return sorted({r["o"].value for r in raw.query(f"SELECT ?o WHERE {{ <{finding}> <{TK}{prop}> ?o . FILTER(isIRI(?o)) }}")})
+    return sorted(
+        {r["o"].value for r in raw.query(f"SELECT ?o WHERE {{ <{finding}> <{TK}{prop}> ?o . FILTER(isIRI(?o)) }}")}
+    )
 
 
 def _is(raw, iri: str, cls: str) -> bool:
@@ -148,8 +169,12 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
         outcomes = _objects(store, f, "hasOutcome")
         directions = [d.removeprefix(TK) for d in _objects(store, f, "hasDirection")]
         direction = directions[0] if directions else ""
-        refs = {int(r["n"].value) for r in store.query(
-            f"SELECT ?n WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?n }}")}
+        refs = {
+            int(r["n"].value)
+            for r in store.query(
+                f"SELECT ?n WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?n }}"
+            )
+        }
         if partners:  # a combination acts as one node: "siramesine + lapatinib"
             members = sorted(agents + partners)
             cid = "c_" + "_".join(_node_id(m)[2:] for m in members)
@@ -231,7 +256,9 @@ def to_dot(diagram: Diagram) -> str:
         refs = sorted(diagram.edges[key])
         text = label + (f"\n[{', '.join(str(n) for n in refs)}]" if refs else "")
         colour = EDGE_COLOURS[kind]
-        lines.append(f"  {source} -> {target} [label={_quote(text)}, color={_quote(colour)}, fontcolor={_quote(colour)}, style={style}];")
+        lines.append(
+            f"  {source} -> {target} [label={_quote(text)}, color={_quote(colour)}, fontcolor={_quote(colour)}, style={style}];"
+        )
     lines += _legend()
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -239,7 +266,11 @@ def to_dot(diagram: Diagram) -> str:
 
 def _legend() -> list[str]:
     """A compact legend: one node holding a table of coloured line samples, and what [n] means."""
-    sample = {"solid": "&#8212;&#8212;&#8212;&gt;&#160;&#160;", "dashed": "- - - &gt;&#160;&#160;", "dotted": ". . . . &gt;&#160;&#160;"}
+    sample = {
+        "solid": "&#8212;&#8212;&#8212;&gt;&#160;&#160;",
+        "dashed": "- - - &gt;&#160;&#160;",
+        "dotted": ". . . . &gt;&#160;&#160;",
+    }
     rows = "".join(
         f'<TR><TD ALIGN="LEFT"><FONT COLOR="{EDGE_COLOURS[kind]}">{sample[style]}</FONT></TD>'
         f'<TD ALIGN="LEFT"><FONT COLOR="{EDGE_COLOURS[kind]}">{text}</FONT></TD></TR>'
@@ -266,7 +297,9 @@ def render(dot: str, fmt: str) -> bytes:
         return dot.encode("utf-8")
     command = renderer()
     if command is None:
-        raise TkirosError(f"cannot render {fmt}: no Graphviz found; pip install graphviz-pure (or write .dot, which needs nothing)")
+        raise TkirosError(
+            f"cannot render {fmt}: no Graphviz found; pip install graphviz-pure (or write .dot, which needs nothing)"
+        )
     try:
         done = subprocess.run(command + [f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -294,7 +327,11 @@ def diagram_for_query(name: str, params: dict[str, str], store) -> Diagram:
     findings = set()
     for row in result.rows:
         for term in row:
-            if term is not None and term.__class__.__name__ == "NamedNode" and bool(store.query(f"ASK {{ <{term.value}> a <{TK}Finding> }}")):
+            if (
+                term is not None
+                and term.__class__.__name__ == "NamedNode"
+                and bool(store.query(f"ASK {{ <{term.value}> a <{TK}Finding> }}"))
+            ):
                 findings.add(term.value)
     if not findings:
         raise TkirosError(f"query {name!r}: its rows name no finding, so there is nothing to draw")

@@ -105,19 +105,33 @@ class Explainer:
         self.def_cache: dict[str, tuple | None] = {}
 
     def has(self, s: str, p: str, o: str) -> bool:
-        return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph()))
+        return any(
+            True
+            for _ in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph())
+        )
 
     def objects(self, s: str, p: str) -> list[str]:
-        return sorted(q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, ox.DefaultGraph())
-                      if isinstance(q.object, ox.NamedNode))
+        return sorted(
+            q.object.value
+            for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, ox.DefaultGraph())
+            if isinstance(q.object, ox.NamedNode)
+        )
 
     def subjects(self, p: str, o: str) -> list[str]:
-        return sorted(q.subject.value for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph())
-                      if isinstance(q.subject, ox.NamedNode))
+        return sorted(
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph())
+            if isinstance(q.subject, ox.NamedNode)
+        )
 
     def label(self, iri: str) -> str:
         if iri not in self.label_cache:
-            labels = [q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, ox.DefaultGraph())]
+            labels = [
+                q.object.value
+                for q in self.store.quads_for_pattern(
+                    ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, ox.DefaultGraph()
+                )
+            ]
             self.label_cache[iri] = sorted(labels)[0] if labels else local_name(iri)
         return self.label_cache[iri]
 
@@ -147,7 +161,11 @@ class Explainer:
                     out += s
             return out if any_ok else None
         if tag == "oneof":
-            return [Support("listed", x, OWL + "oneOf", "{" + ", ".join(local_name(i) for i in expr[1]) + "}", True)] if x in expr[1] else None
+            return (
+                [Support("listed", x, OWL + "oneOf", "{" + ", ".join(local_name(i) for i in expr[1]) + "}", True)]
+                if x in expr[1]
+                else None
+            )
         if tag == "value":
             if isinstance(expr[1], tuple):
                 return [Support("edge", expr[2], expr[1][1], x, False)] if self.has(expr[2], expr[1][1], x) else None
@@ -160,7 +178,11 @@ class Explainer:
                 s = self.satisfy(filler, v, limit)
                 if s is None:
                     continue
-                edge = Support("edge", v, prop[1], x, False) if isinstance(prop, tuple) else Support("edge", x, prop, v, False)
+                edge = (
+                    Support("edge", v, prop[1], x, False)
+                    if isinstance(prop, tuple)
+                    else Support("edge", x, prop, v, False)
+                )
                 out += [edge] + s
                 found += 1
                 if found >= limit:
@@ -173,8 +195,12 @@ class Explainer:
         for sup in supports:
             if sup.kind == "listed":
                 continue
-            sup.asserted = any(True for _ in asserted_graph.quads_for_pattern(ox.NamedNode(sup.subject), ox.NamedNode(sup.predicate),
-                                                                              ox.NamedNode(sup.object), ox.DefaultGraph()))
+            sup.asserted = any(
+                True
+                for _ in asserted_graph.quads_for_pattern(
+                    ox.NamedNode(sup.subject), ox.NamedNode(sup.predicate), ox.NamedNode(sup.object), ox.DefaultGraph()
+                )
+            )
             if sup.kind == "edge":
                 sup.findings = self.findings_for(sup)
             elif not sup.asserted:
@@ -194,22 +220,32 @@ class Explainer:
 
     def definition(self, cls: str):
         if cls not in self.def_cache:
-            defs = [q.object for q in self.store.quads_for_pattern(ox.NamedNode(cls), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
-                    if isinstance(q.object, ox.BlankNode)]
+            defs = [
+                q.object
+                for q in self.store.quads_for_pattern(
+                    ox.NamedNode(cls), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph()
+                )
+                if isinstance(q.object, ox.BlankNode)
+            ]
             self.def_cache[cls] = class_expression(self.store, defs[0]) if defs else None
         return self.def_cache[cls]
 
     def why_type(self, sup: Support, asserted_graph, depth: int) -> None:
         """Why an inferred type holds: asserted sub-classes, a definition met (expanded), a domain or a range."""
         x, cls = sup.subject, sup.object
-        own = [q.object.value for q in asserted_graph.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(TYPE), None, ox.DefaultGraph())
-               if isinstance(q.object, ox.NamedNode) and not q.object.value.startswith(META)]
+        own = [
+            q.object.value
+            for q in asserted_graph.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(TYPE), None, ox.DefaultGraph())
+            if isinstance(q.object, ox.NamedNode) and not q.object.value.startswith(META)
+        ]
         sup.via = sorted(t for t in own if cls in self.ancestors(t))
         if sup.via:
             sup.how = "asserted " + ", ".join(local_name(t) for t in sup.via)
             return
         if depth < 6:  # definitions nest a few levels at most; the bound only guards cycles
-            below = sorted(d for d in self.objects(x, TYPE) if d != cls and cls in self.ancestors(d) and self.definition(d))
+            below = sorted(
+                d for d in self.objects(x, TYPE) if d != cls and cls in self.ancestors(d) and self.definition(d)
+            )
             for d in [cls] + below:
                 expr = self.definition(d)
                 nested = self.satisfy(expr, x) if expr else None
@@ -243,12 +279,19 @@ class Explainer:
                 if sup.predicate == TK + "leadsToOutcome":
                     if self.has(f, TK + "hasOutcome", sup.object):
                         finding_iris.append(f)
-                elif any(self.has(f, TK + "hasDirection", d) for d in directions) and self.has(f, TK + "hasTarget", sup.object):
+                elif any(self.has(f, TK + "hasDirection", d) for d in directions) and self.has(
+                    f, TK + "hasTarget", sup.object
+                ):
                     finding_iris.append(f)
         out = []
         for f in sorted(set(finding_iris)):
-            quotes = [q.object.value for span in self.objects(f, TK + "hasSpan")
-                      for q in self.store.quads_for_pattern(ox.NamedNode(span), ox.NamedNode(OA + "exact"), None, ox.DefaultGraph())]
+            quotes = [
+                q.object.value
+                for span in self.objects(f, TK + "hasSpan")
+                for q in self.store.quads_for_pattern(
+                    ox.NamedNode(span), ox.NamedNode(OA + "exact"), None, ox.DefaultGraph()
+                )
+            ]
             out.append((f, self.label(f), sorted(quotes)[0] if quotes else ""))
         return out
 
@@ -269,33 +312,59 @@ def explain(entity: str, reasoner: str = DEFAULT_REASONER) -> dict:
 
 def explain_iri(iri: str, inferred, asserted, ex: "Explainer", reasoner: str = DEFAULT_REASONER) -> dict:
     """explain() on open stores (the inferred and the asserted one), for callers that explain many entities."""
-    asserted_types = {q.object.value for q in asserted.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TYPE), None, ox.DefaultGraph())}
+    asserted_types = {
+        q.object.value
+        for q in asserted.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TYPE), None, ox.DefaultGraph())
+    }
     all_types = set(ex.objects(iri, TYPE))
     inferred_types = sorted(c for c in all_types - asserted_types if not c.startswith(META))
     defined, entailed = [], []
     for c in inferred_types:
-        defs = [q.object for q in inferred.quads_for_pattern(ox.NamedNode(c), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
-                if isinstance(q.object, ox.BlankNode)]
+        defs = [
+            q.object
+            for q in inferred.quads_for_pattern(ox.NamedNode(c), ox.NamedNode(EQUIVALENT), None, ox.DefaultGraph())
+            if isinstance(q.object, ox.BlankNode)
+        ]
         if not defs:
             entailed.append(c)
             continue
         expr = class_expression(inferred, defs[0])
         supports = ex.satisfy(expr, iri) or []
         ex.add_evidence(supports, asserted)
-        definition = [q.object.value for q in inferred.quads_for_pattern(ox.NamedNode(c), ox.NamedNode("http://purl.obolibrary.org/obo/IAO_0000115"), None, ox.DefaultGraph())]
-        defined.append({"class": c, "label": ex.label(c), "definition": manchester(expr),
-                        "text": definition[0] if definition else "", "supports": supports})
-    return {"entity": iri, "label": ex.label(iri), "reasoner": reasoner,
-            "asserted_types": sorted(t for t in asserted_types if not t.startswith(META)),
-            "defined": defined, "entailed": entailed, "ex": ex}
+        definition = [
+            q.object.value
+            for q in inferred.quads_for_pattern(
+                ox.NamedNode(c), ox.NamedNode("http://purl.obolibrary.org/obo/IAO_0000115"), None, ox.DefaultGraph()
+            )
+        ]
+        defined.append(
+            {
+                "class": c,
+                "label": ex.label(c),
+                "definition": manchester(expr),
+                "text": definition[0] if definition else "",
+                "supports": supports,
+            }
+        )
+    return {
+        "entity": iri,
+        "label": ex.label(iri),
+        "reasoner": reasoner,
+        "asserted_types": sorted(t for t in asserted_types if not t.startswith(META)),
+        "defined": defined,
+        "entailed": entailed,
+        "ex": ex,
+    }
 
 
 def explanation_text(data: dict) -> str:
     from tkiros.prefixes import compact
 
     ex = data["ex"]
-    lines = [f"{compact(data['entity'])} ({data['label']})",
-             "asserted: " + (", ".join(local_name(t) for t in data["asserted_types"]) or "(no class)")]
+    lines = [
+        f"{compact(data['entity'])} ({data['label']})",
+        "asserted: " + (", ".join(local_name(t) for t in data["asserted_types"]) or "(no class)"),
+    ]
     if not data["defined"] and not data["entailed"]:
         lines.append(f"The reasoner ({data['reasoner']}) infers no class for it beyond those asserted.")
     for d in data["defined"]:
@@ -318,7 +387,9 @@ def _support_lines(ex, supports: list[Support], pad: str) -> list[str]:
             lines.append(f"{pad}{ex.label(s.subject)} is named in the definition: one of {s.object}  [listed]")
             continue
         if s.kind == "type":
-            lines.append(f"{pad}{ex.label(s.subject)} is an instance of {local_name(s.object)}  [{'asserted' if s.asserted else s.how}]")
+            lines.append(
+                f"{pad}{ex.label(s.subject)} is an instance of {local_name(s.object)}  [{'asserted' if s.asserted else s.how}]"
+            )
             lines += _support_lines(ex, s.nested, pad + "  ")
             continue
         origin = "from findings" if s.findings else "asserted" if s.asserted else "inferred by the reasoner"
@@ -333,13 +404,23 @@ def _support_lines(ex, supports: list[Support], pad: str) -> list[str]:
 
 
 def _support_json(s: Support) -> dict:
-    return {"kind": s.kind, "subject": s.subject, "predicate": s.predicate, "object": s.object, "asserted": s.asserted,
-            "via": s.via, "how": s.how, "nested": [_support_json(n) for n in s.nested],
-            "findings": [{"finding": f, "label": lab, "quote": q} for f, lab, q in s.findings]}
+    return {
+        "kind": s.kind,
+        "subject": s.subject,
+        "predicate": s.predicate,
+        "object": s.object,
+        "asserted": s.asserted,
+        "via": s.via,
+        "how": s.how,
+        "nested": [_support_json(n) for n in s.nested],
+        "findings": [{"finding": f, "label": lab, "quote": q} for f, lab, q in s.findings],
+    }
 
 
 def explanation_json(data: dict) -> str:
     out = {k: v for k, v in data.items() if k not in ("ex", "defined")}
-    out["defined"] = [{**{k: v for k, v in d.items() if k != "supports"}, "supports": [_support_json(s) for s in d["supports"]]}
-                      for d in data["defined"]]
+    out["defined"] = [
+        {**{k: v for k, v in d.items() if k != "supports"}, "supports": [_support_json(s) for s in d["supports"]]}
+        for d in data["defined"]
+    ]
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"

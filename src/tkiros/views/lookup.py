@@ -20,7 +20,12 @@ from tkiros.query.queries import norm_key
 from tkiros.vocab import RDFS, SKOS, TK, TKD
 
 # Which name property a match came through, as search reports it.
-NAME_KINDS = {RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "synonym", SKOS + "notation": "abbreviation"}
+NAME_KINDS = {
+    RDFS + "label": "label",
+    SKOS + "prefLabel": "label",
+    SKOS + "altLabel": "synonym",
+    SKOS + "notation": "abbreviation",
+}
 MAPPINGS = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 RANKS = ("exact", "prefix", "substring", "similar")
 
@@ -253,10 +258,17 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
         inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
     identifiers = sorted(
         f"skos:{r['p'].value.rsplit('#', 1)[-1]} {c(r['x'].value)}"
-        for r in store.query(f"SELECT ?p ?x WHERE {{ VALUES ?p {{ {' '.join(f'<{SKOS}{m}>' for m in MAPPINGS)} }} <{iri}> ?p ?x }}")
+        for r in store.query(
+            f"SELECT ?p ?x WHERE {{ VALUES ?p {{ {' '.join(f'<{SKOS}{m}>' for m in MAPPINGS)} }} <{iri}> ?p ?x }}"
+        )
     )
-    identifiers += [f"dcterms:identifier {v}" for v in _values(store, f"SELECT ?v WHERE {{ <{iri}> <http://purl.org/dc/terms/identifier> ?v }}")]
-    notes = _values(store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}note>|<http://purl.obolibrary.org/obo/IAO_0000115> ?v }}")
+    identifiers += [
+        f"dcterms:identifier {v}"
+        for v in _values(store, f"SELECT ?v WHERE {{ <{iri}> <http://purl.org/dc/terms/identifier> ?v }}")
+    ]
+    notes = _values(
+        store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}note>|<http://purl.obolibrary.org/obo/IAO_0000115> ?v }}"
+    )
     facts = sorted(
         f"{c(r['p'].value)} {c(r['o'].value) if r['o'].__class__.__name__ == 'NamedNode' else r['o'].value}"
         for r in store.query(
@@ -264,8 +276,19 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
             f"<{TK}perturbs> <{TK}partOfSystem> <{RDFS}subClassOf> }} }}"
         )
     )
-    return EntityView(iri, c(iri), label, synonyms, asserted, inferred_types, inferred_note, identifiers, notes, facts,
-                      _findings_of(store, iri))
+    return EntityView(
+        iri,
+        c(iri),
+        label,
+        synonyms,
+        asserted,
+        inferred_types,
+        inferred_note,
+        identifiers,
+        notes,
+        facts,
+        _findings_of(store, iri),
+    )
 
 
 def _findings_of(raw, iri: str) -> list[FindingView]:
@@ -281,30 +304,53 @@ def _findings_of(raw, iri: str) -> list[FindingView]:
     order = [name for name, _ in ROLES]
     views = []
     for f in sorted(roles, key=finding_sort_key):
+
         def vals(prop, var="v", f=f):
             return _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}{prop}>/<{RDFS}label> ?v }}", var)
 
         context = []
-        for name, prop in (("cancer", "inCancerType"), ("cell line", "inCellLine"), ("cell state", "inCellState"),
-                           ("resistant to", "resistantTo"), ("mutation", "withMutation"), ("with", "hasCoTreatment"),
-                           ("during", "duringTreatmentWith"), ("via", "hasMediator"), ("system", "inStudySystem")):
+        for name, prop in (
+            ("cancer", "inCancerType"),
+            ("cell line", "inCellLine"),
+            ("cell state", "inCellState"),
+            ("resistant to", "resistantTo"),
+            ("mutation", "withMutation"),
+            ("with", "hasCoTreatment"),
+            ("during", "duringTreatmentWith"),
+            ("via", "hasMediator"),
+            ("system", "inStudySystem"),
+        ):
             context += [f"{name}: {v}" for v in vals(prop)]
-        views.append(FindingView(
-            finding=compact(f),
-            label=_label(raw, f),
-            roles=sorted(roles[f], key=order.index),
-            direction=", ".join(vals("hasDirection")),
-            agents=vals("hasAgent"),
-            targets=vals("hasTarget"),
-            outcomes=vals("hasOutcome"),
-            context=context,
-            qualifiers=vals("hasQualifier"),
-            references=sorted(int(v) for v in _values(raw, f"SELECT ?v WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?v }}")),
-            evidence=sorted(compact(v) for v in _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}hasEvidenceType> ?v }}")),
-            quotes=[r["q"].value for r in raw.query(
-                f"SELECT ?q WHERE {{ <{f}> <{TK}hasSpan> ?s . ?s <http://www.w3.org/ns/oa#exact> ?q ; "
-                f"<http://www.w3.org/ns/oa#start> ?start }} ORDER BY ?start ?q")],
-        ))
+        views.append(
+            FindingView(
+                finding=compact(f),
+                label=_label(raw, f),
+                roles=sorted(roles[f], key=order.index),
+                direction=", ".join(vals("hasDirection")),
+                agents=vals("hasAgent"),
+                targets=vals("hasTarget"),
+                outcomes=vals("hasOutcome"),
+                context=context,
+                qualifiers=vals("hasQualifier"),
+                references=sorted(
+                    int(v)
+                    for v in _values(
+                        raw,
+                        f"SELECT ?v WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?v }}",
+                    )
+                ),
+                evidence=sorted(
+                    compact(v) for v in _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}hasEvidenceType> ?v }}")
+                ),
+                quotes=[
+                    r["q"].value
+                    for r in raw.query(
+                        f"SELECT ?q WHERE {{ <{f}> <{TK}hasSpan> ?s . ?s <http://www.w3.org/ns/oa#exact> ?q ; "
+                        f"<http://www.w3.org/ns/oa#start> ?start }} ORDER BY ?start ?q"
+                    )
+                ],
+            )
+        )
     return views
 
 
@@ -343,7 +389,9 @@ def render_show_text(view: EntityView) -> str:
         if fv.qualifiers:
             lines.append(f"    qualifiers: {', '.join(fv.qualifiers)}")
         refs = ", ".join(str(n) for n in fv.references)
-        lines.append(f"    references: {('[' + refs + ']') if refs else '(none cited)'}; evidence: {', '.join(fv.evidence)}")
+        lines.append(
+            f"    references: {('[' + refs + ']') if refs else '(none cited)'}; evidence: {', '.join(fv.evidence)}"
+        )
         for q in fv.quotes:
             lines.append(f'    "{q}"')
     return "\n".join(lines) + "\n"
@@ -359,4 +407,7 @@ def render_hits_table(hits: list[Hit]) -> str:
     def fmt(cells):
         return "  ".join((c if len(c) <= 50 else c[:47] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
 
-    return "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]) + f"\n({len(hits)} match{'es' if len(hits) != 1 else ''})\n"
+    return (
+        "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+        + f"\n({len(hits)} match{'es' if len(hits) != 1 else ''})\n"
+    )

@@ -304,10 +304,20 @@ def catalogue_markdown(queries=None, table_rows: dict[int, int] | None = None) -
                 lines.append(f"- `{p.name}` ({p.kind}, {'required' if p.required else 'optional'}): {p.doc}")
             lines.append("")
         example = " ".join(f"--param {p.name}=..." for p in q.params.values() if p.required)
-        lines += [f"Keywords: {', '.join(q.keywords)}.", "", f"```\ntkiros query {q.name}{(' ' + example) if example else ''}\n```", ""]
-    lines += ["## The review's tables, rebuilt", "",
-              "`tkiros tables [--table 1|2|3|4|all] [--format md|csv|html]` renders them from the queries below.", "",
-              "| table | query | rows |", "|---|---|---|"]
+        lines += [
+            f"Keywords: {', '.join(q.keywords)}.",
+            "",
+            f"```\ntkiros query {q.name}{(' ' + example) if example else ''}\n```",
+            "",
+        ]
+    lines += [
+        "## The review's tables, rebuilt",
+        "",
+        "`tkiros tables [--table 1|2|3|4|all] [--format md|csv|html]` renders them from the queries below.",
+        "",
+        "| table | query | rows |",
+        "|---|---|---|",
+    ]
     for n, spec in sorted(TABLES.items()):
         count = "" if table_rows is None else str(table_rows.get(n, ""))
         lines.append(f"| {_header_cell(spec.title)} | `{spec.query}` | {count} |")

@@ -12,8 +12,18 @@ from tkiros.query.results import Result
 
 
 class Engine(Protocol):
-    def __call__(self, text: str, substitutions: dict, graph, *, where: str, timeout: float | None,
-                 max_rows: int | None, inferred: bool, endpoint: str | None) -> Result: ...
+    def __call__(
+        self,
+        text: str,
+        substitutions: dict,
+        graph,
+        *,
+        where: str,
+        timeout: float | None,
+        max_rows: int | None,
+        inferred: bool,
+        endpoint: str | None,
+    ) -> Result: ...
 
 
 ENGINES: dict[str, Engine] = {"oxigraph": oxigraph.run, "rdflib": naive.run, "endpoint": remote.run}

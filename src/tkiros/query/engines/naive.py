@@ -69,8 +69,17 @@ def rdflib_copy(graph):
     return _inferred_graphs[key]
 
 
-def run(text: str, substitutions: dict, graph, *, where: str = "query", timeout: float | None = None,
-        max_rows: int | None = None, inferred: bool = False, endpoint: str | None = None) -> Result:
+def run(
+    text: str,
+    substitutions: dict,
+    graph,
+    *,
+    where: str = "query",
+    timeout: float | None = None,
+    max_rows: int | None = None,
+    inferred: bool = False,
+    endpoint: str | None = None,
+) -> Result:
     """The engine interface (tkiros.query.engines): rdflib parses the sources itself, or, for ``inferred``,
     reads the reasoned graph tkiros built. rdflib runs in this process, without a time limit or row cap."""
     check_read_only(text, where)

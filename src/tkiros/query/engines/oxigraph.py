@@ -33,8 +33,14 @@ def _evaluate(store, text: str, substitutions: dict | None, where: str, max_rows
         raise TkirosError(f"{where}: query failed: {str(err).splitlines()[0]}") from None
 
 
-def execute(store, text: str, substitutions: dict | None = None, where: str = "query",
-            timeout: float | None = DEFAULT_TIMEOUT_S, max_rows: int | None = DEFAULT_MAX_ROWS) -> Result:
+def execute(
+    store,
+    text: str,
+    substitutions: dict | None = None,
+    where: str = "query",
+    timeout: float | None = DEFAULT_TIMEOUT_S,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+) -> Result:
     """Run a user's query: read-only, in a child process (see tkiros.query.isolate), within ``timeout``
     seconds and ``max_rows`` rows (None: no limit)."""
     from tkiros.query.isolate import run_isolated  # looked up at call time, so a test can stand in for it
@@ -45,7 +51,16 @@ def execute(store, text: str, substitutions: dict | None = None, where: str = "q
     return run_isolated(lambda: _evaluate(store, text, substitutions, where, max_rows), timeout, where)
 
 
-def run(text: str, substitutions: dict, graph, *, where: str = "query", timeout: float | None = DEFAULT_TIMEOUT_S,
-        max_rows: int | None = DEFAULT_MAX_ROWS, inferred: bool = False, endpoint: str | None = None) -> Result:
+def run(
+    text: str,
+    substitutions: dict,
+    graph,
+    *,
+    where: str = "query",
+    timeout: float | None = DEFAULT_TIMEOUT_S,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    inferred: bool = False,
+    endpoint: str | None = None,
+) -> Result:
     """The engine interface (tkiros.query.engines): ``graph`` is already the inferred store when ``inferred``."""
     return execute(graph, text, substitutions, where=where, timeout=timeout, max_rows=max_rows)

@@ -36,7 +36,9 @@ def parse_results(raw: bytes, where: str):
         rows = [[term_from_json(b[v]) if v in b else None for v in variables] for b in data["results"]["bindings"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
         snippet = raw[:60].decode("utf-8", "replace").replace("\n", " ")
-        raise TkirosError(f"{where}: the endpoint did not answer with SPARQL JSON results ({type(err).__name__}; starts {snippet!r})") from None
+        raise TkirosError(
+            f"{where}: the endpoint did not answer with SPARQL JSON results ({type(err).__name__}; starts {snippet!r})"
+        ) from None
     return Result(variables, rows)
 
 
@@ -83,16 +85,29 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
         reason = getattr(err, "reason", err)
         raise TkirosError(f"--endpoint {endpoint}: cannot reach the endpoint: {reason}") from None
     except Exception as err:  # SPARQLWrapper wraps socket timeouts in several ways
-        raise TkirosError(f"--endpoint {endpoint}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'failed'}") from None
+        raise TkirosError(
+            f"--endpoint {endpoint}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'failed'}"
+        ) from None
     return parse_results(raw, f"--endpoint {endpoint}")
 
 
-def run(text: str, substitutions: dict, graph, *, where: str = "query", timeout: float | None = 30.0,
-        max_rows: int | None = None, inferred: bool = False, endpoint: str | None = None) -> Result:
+def run(
+    text: str,
+    substitutions: dict,
+    graph,
+    *,
+    where: str = "query",
+    timeout: float | None = 30.0,
+    max_rows: int | None = None,
+    inferred: bool = False,
+    endpoint: str | None = None,
+) -> Result:
     """The engine interface (tkiros.query.engines): the query goes to ``endpoint``, which answers from its own
     graph; SERVICE is the endpoint's business, not a fetch by tkiros."""
     if inferred:
-        raise TkirosError(f"--endpoint {endpoint}: --inferred cannot apply to an endpoint, which answers from its own graph; "
-                          "load the reasoned graph there (tkiros reason -o FILE) and query it without --inferred")
+        raise TkirosError(
+            f"--endpoint {endpoint}: --inferred cannot apply to an endpoint, which answers from its own graph; "
+            "load the reasoned graph there (tkiros reason -o FILE) and query it without --inferred"
+        )
     check_read_only(text, where, allow_service=True)
     return run_remote(endpoint, text, substitutions, timeout=timeout if timeout is not None else math.inf, where=where)
