@@ -67,7 +67,8 @@ def main() -> None:
     os.environ["TKIROS_CACHE"] = str(cache)
     from reasoners import scaled_graph
 
-    from tkiros.reasoning.fastpath import Ontology, tbox_hierarchy
+    from tkiros.reasoning.fastpath import tbox_hierarchy
+    from tkiros.reasoning.fragment import Ontology
     from tkiros.reasoning.reason import reasoner_triples, run
 
     rows = []

@@ -510,7 +510,7 @@ def test_release_loads_into_a_quad_store_with_the_nanopublications(published, fi
 
 
 def test_kgx_is_valid_biolink(published):
-    from tkiros.release.kgx_export import biolink_problems
+    from tkiros.release.kgx_check import biolink_problems
 
     out, _ = published
     problems = biolink_problems((out / "kgx" / "nodes.tsv").read_text(), (out / "kgx" / "edges.tsv").read_text())
@@ -518,7 +518,7 @@ def test_kgx_is_valid_biolink(published):
 
 
 def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings):
-    from tkiros.release.kgx_export import read_tsv
+    from tkiros.release.kgx_check import read_tsv
 
     out, _ = published
     nodes = {n["id"]: n for n in read_tsv((out / "kgx" / "nodes.tsv").read_text())}
@@ -575,7 +575,7 @@ def test_kgx_edges_carry_finding_publication_and_qualifiers(published, findings)
 def test_kgx_marks_what_the_resource_does_not_take_as_true(published, findings):
     """Supported findings are knowledge assertions; hedged ones predictions; title-only ones not_provided;
     errata give no edge; negative findings carry negated."""
-    from tkiros.release.kgx_export import read_tsv
+    from tkiros.release.kgx_check import read_tsv
 
     out, result = published
     main = result.graphs.main
@@ -651,7 +651,7 @@ def test_nanopublications_assert_plain_edges_only_for_supported_findings(publish
 
 
 def test_biolink_check_catches_broken_tables(published):
-    from tkiros.release.kgx_export import biolink_problems
+    from tkiros.release.kgx_check import biolink_problems
 
     out, _ = published
     nodes = (out / "kgx" / "nodes.tsv").read_text()

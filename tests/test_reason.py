@@ -400,7 +400,8 @@ def test_explain_always_gives_a_reason(fast):
     import pyoxigraph as ox
 
     from tkiros.reasoning.cache import inferred_store
-    from tkiros.views.explain import explain, explanation_text
+    from tkiros.views.explain import explain
+    from tkiros.views.explain_text import explanation_text
     from tkiros.vocab import EQUIVALENT
 
     store = inferred_store().store

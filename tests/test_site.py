@@ -243,7 +243,8 @@ def test_serve_serves_the_site_beside_the_query_page(tmp_path, graph):
 
 
 def test_a_served_release_shows_its_own_site(tmp_path):
-    from tkiros.release.site import MARKER, SiteSource
+    from tkiros.release.site import MARKER
+    from tkiros.serve.site import SiteSource
 
     release = tmp_path / "release"
     (release / "site").mkdir(parents=True)

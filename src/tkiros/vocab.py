@@ -32,6 +32,7 @@ MODULE_BASE = "https://w3id.org/tkiros/imports/"
 
 # Terms used by name
 TYPE = RDF + "type"
+FIRST, REST, NIL = RDF + "first", RDF + "rest", RDF + "nil"
 LABEL = RDFS + "label"
 SUBCLASS = RDFS + "subClassOf"
 EQUIVALENT = OWL + "equivalentClass"

@@ -12,7 +12,8 @@ from tkiros.errors import TkirosError
 from tkiros.reasoning.cache import cached_run
 from tkiros.reasoning.reason import run
 from tkiros.reasoning.results import InconsistentError
-from tkiros.views.explain import explain, explanation_json, explanation_text
+from tkiros.views.explain import explain
+from tkiros.views.explain_text import explanation_json, explanation_text
 
 
 @click.command("explain")

@@ -24,13 +24,9 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.release.site_html import Linker, card_html, explanation_html, frame, table
+from tkiros.vocab import RDFS, SKOS, TK, TKD, TYPE
 
 ASSETS = Path(__file__).with_name("site_assets")
-TK = "https://w3id.org/tkiros/vocab/"
-TKD = "https://w3id.org/tkiros/data/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MARKER = "site.json"  # written last; a folder holding it is a site that `tkiros site -o` may replace
 SITE_MEDIA_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json"}
 
@@ -383,53 +379,3 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-# --- Serving the site (tkiros serve, at /site/) -------------------------------------------------------
-
-
-class SiteSource:
-    """The folder `tkiros serve` shows at /site/: a served release's site/, else the site of the sources,
-    built on the first request into the cache (once per state of the sources)."""
-
-    def __init__(self, location: str | Path | None = None):
-        import threading
-
-        release_site = Path(location) / "site" if location is not None else None
-        self._folder = release_site if release_site and (release_site / MARKER).is_file() else None
-        self._lock = threading.Lock()
-
-    def folder(self) -> Path:
-        with self._lock:
-            if self._folder is None:
-                from tkiros.store.paths import cache_dir
-                from tkiros.store.store import sources_digest
-
-                target = cache_dir() / f"site-{sources_digest()[:24]}"
-                if not (target / MARKER).is_file():
-                    write_site(target, build_site())
-                self._folder = target
-            return self._folder
-
-
-def serve_site(handler, source: SiteSource) -> None:
-    """Answer one GET or HEAD under /site/ with a file of the site (never a file outside it)."""
-    from urllib.parse import unquote, urlsplit
-
-    path = unquote(urlsplit(handler.path).path)
-    if path == "/site":
-        return handler._reply(301, b"", [("Location", "/site/")])
-    rel = path[len("/site/") :]
-    if rel == "" or rel.endswith("/"):
-        rel += "index.html"
-    try:
-        folder = source.folder().resolve()
-    except TkirosError as err:
-        return handler._error(500, f"tkiros: cannot build the site: {err.message}")
-    target = (folder / rel).resolve()
-    if folder not in target.parents or not target.is_file():
-        return handler._error(404, f"tkiros: no such page of the site: {path}")
-    media = SITE_MEDIA_TYPES.get(target.suffix, "application/octet-stream")
-    handler._reply(
-        200, target.read_bytes(), content_type=media + ("; charset=utf-8" if media.startswith("text/") else "")
-    )

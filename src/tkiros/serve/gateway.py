@@ -105,7 +105,7 @@ class Relay(BaseHTTPRequestHandler):
     def do_GET(self):
         site = self.server.gateway.site
         if site is not None and self.command in ("GET", "HEAD") and urlsplit(self.path).path.startswith("/site"):
-            from tkiros.release.site import serve_site
+            from tkiros.serve.site import serve_site
 
             return serve_site(self, site)
         self._relay()
@@ -178,7 +178,7 @@ class _Listener(ThreadingHTTPServer):
 class Gateway:
     """Listens on ``host:port`` for clients and relays to the Oxigraph child at ``upstream``."""
 
-    site = None  # a tkiros.release.site.SiteSource: the browsable pages, served at /site/ beside the query page
+    site = None  # a tkiros.serve.site.SiteSource: the browsable pages, served at /site/ beside the query page
 
     def __init__(self, host: str, port: int, upstream: tuple[str, int], timeout_s: float, federation: bool, on_overrun):
         self.host, self.port, self.upstream = host, port, upstream

@@ -160,7 +160,7 @@ class Server:
                     self.federation,
                     on_overrun=self.restart,
                 )
-                from tkiros.release.site import SiteSource
+                from tkiros.serve.site import SiteSource
 
                 self.gateway.site = SiteSource(self.requested)
                 self.gateway.start()
