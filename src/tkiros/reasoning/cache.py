@@ -77,7 +77,7 @@ def _cached_meta(target: Path) -> dict | None:
     """The cached result's result.json, or None if there is none; a damaged copy (truncated JSON, files
     that differ from what was written) is reported in one line and removed, so that it is computed again."""
     from tkiros.procs import sweep
-    from tkiros.store.store import damage, discard_damaged
+    from tkiros.store.cachefolders import damage, discard_damaged
 
     # Left by runs that were killed: a result being written, the reasoner's own temporary folder.
     sweep(target.parent, ".reasoning-*")
@@ -141,7 +141,7 @@ def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
     """Write the inferred triples and a pyoxigraph store of asserted + inferred beside each other, atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     from tkiros.procs import owned_prefix
-    from tkiros.store.store import store_manifest
+    from tkiros.store.cachefolders import store_manifest
 
     tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(".reasoning"), dir=target.parent))
     try:

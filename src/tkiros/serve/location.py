@@ -62,8 +62,9 @@ def load_rdf_file(rdf: Path) -> Path:
     import pyoxigraph as ox
 
     from tkiros.procs import sweep
+    from tkiros.store.cachefolders import damage, discard_damaged, hold
     from tkiros.store.paths import cache_dir
-    from tkiros.store.store import build_atomically, damage, discard_damaged, hold
+    from tkiros.store.store import build_atomically
 
     fmt = RDF_EXTENSIONS.get(rdf.suffix.lower())
     if fmt is None:
@@ -94,7 +95,7 @@ def load_rdf_file(rdf: Path) -> Path:
 
 def _prune_loaded(keep: Path, spare: int = 3) -> None:
     """Remove store folders of RDF files loaded long ago, keeping the newest few (a server may still read them)."""
-    from tkiros.store.store import in_use
+    from tkiros.store.cachefolders import in_use
 
     old = sorted((p for p in keep.parent.glob("served-*") if p != keep), key=lambda p: p.stat().st_mtime)
     for p in old[:-spare]:

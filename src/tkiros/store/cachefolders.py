@@ -1,0 +1,82 @@
+"""The cache folders of built stores: the in-use locks that keep a store from being pruned while a
+process reads it, and the manifest (SHA-256 of each RocksDB file) by which a damaged copy is found."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+_held: list = []  # lock files of the stores this process uses, held until it exits
+
+
+def hold(folder: Path) -> None:
+    """Mark a cached store as in use by this process (a shared lock); _prune never removes it meanwhile."""
+    import fcntl
+
+    try:
+        fh = open(folder / ".in-use", "a")
+        fcntl.flock(fh, fcntl.LOCK_SH)
+        _held.append(fh)
+    except OSError:
+        pass
+
+
+def in_use(folder: Path) -> bool:
+    import fcntl
+
+    try:
+        with open(folder / ".in-use", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        pass
+    return False
+
+
+_STORE_FILES = ("CURRENT", "IDENTITY", "MANIFEST-*", "OPTIONS-*", "*.sst", "*.log")
+
+
+def store_manifest(folder: Path) -> dict[str, str]:
+    """SHA-256 of each file RocksDB reads, recorded in .complete when a store is built."""
+    files = sorted({p for pattern in _STORE_FILES for p in folder.glob(pattern) if p.is_file()})
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def damage(folder: Path) -> str | None:
+    """Why a cached store folder cannot be used (None if every file is as it was built)."""
+    if not (folder / "CURRENT").is_file():
+        return "its CURRENT file is missing"
+    try:
+        text = (folder / ".complete").read_text(encoding="utf-8")
+        expected = json.loads(text) if text.strip() else None
+    except OSError as err:
+        return f"cannot read .complete: {err.strerror or err}"
+    except ValueError:
+        return ".complete (its manifest) is truncated or not JSON"
+    if not isinstance(expected, dict):
+        return None  # a store built before manifests were recorded: nothing to compare with
+    try:
+        actual = store_manifest(folder)
+    except OSError as err:
+        return f"cannot read it: {err.strerror or err}"
+    for name, sha in expected.items():
+        if name not in actual:
+            return f"{name} is missing"
+        if actual[name] != sha:
+            return f"{name} differs from what was built (truncated or corrupted)"
+    return None
+
+
+def discard_damaged(folder: Path, what: str, why: str | None) -> bool:
+    """Say in one line that a cached ``what`` is damaged and remove it, so that the caller rebuilds it."""
+    if not why:
+        return False
+    sys.stderr.write(f"tkiros: the cached {what} {folder} is damaged ({why}); rebuilding it\n")
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
