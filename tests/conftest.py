@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,18 @@ def shapes():
     from tkiros.checks.validate import load_shapes
 
     return load_shapes()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The static site built once per test run (tests/test_site.py and tests/test_site_browser.py only read it)."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    res = subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "1"},
+    )
+    assert res.returncode == 0, res.stderr
+    print("\n" + res.stderr.strip())
+    return out

@@ -21,20 +21,6 @@ TK = "https://w3id.org/tkiros/vocab/"
 TKD = "https://w3id.org/tkiros/data/"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    res = subprocess.run(
-        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "1"},
-    )
-    assert res.returncode == 0, res.stderr
-    print("\n" + res.stderr.strip())
-    return out
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 

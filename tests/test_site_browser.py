@@ -9,29 +9,11 @@ The screenshot of the imatinib page in docs/images/site-drug-page.png is rewritt
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from chromium_helpers import chromium, screenshot  # noqa: F401 (chromium is a fixture)
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "site-drug-page.png"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site-browser") / "site"
-    res = subprocess.run(
-        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-    )
-    assert res.returncode == 0, res.stderr
-    return out
 
 
 def open_page(tools, url: str) -> None:

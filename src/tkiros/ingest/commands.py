@@ -110,19 +110,24 @@ def ingest_cmd(document, meta, output):
     )
 
 
-def status(values: dict) -> str:
-    st = values.get("status", ["open"])
-    return next((s for s in ("accepted", "rejected") if s in st), "open")
-
-
-@click.command("candidates")
-@click.option(
+# The options the candidate commands share (candidates, accept, reject), each defined once.
+candidate_files_option = click.option(
     "--file",
     "files",
     multiple=True,
     type=click.Path(dir_okay=False),
     help="Candidates file(s) (default: candidates/*.ttl).",
 )
+curator_option = click.option("--by", default=None, help="Curator name (default: $TKIROS_CURATOR or the login name).")
+
+
+def status(values: dict) -> str:
+    st = values.get("status", ["open"])
+    return next((s for s in ("accepted", "rejected") if s in st), "open")
+
+
+@click.command("candidates")
+@candidate_files_option
 @click.option(
     "--entity", default=None, help="Only candidates whose agent or target is this entity (label, synonym or tkd: name)."
 )

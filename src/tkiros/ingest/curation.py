@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from tkiros.errors import TkirosError
 from tkiros.ingest import rules
 from tkiros.ingest.candidates import RDFS, TK, TKD, Stored, curie, find_candidate, lit
-from tkiros.ingest.commands import status
+from tkiros.ingest.commands import candidate_files_option, curator_option, status
 from tkiros.output import write_atomic
 from tkiros.store.paths import project_root
 
@@ -261,20 +261,14 @@ def record(cand: Stored, body: str, who: str, when: str) -> None:
     metavar="KEY=VALUE",
     help=f"Correct the candidate first (repeatable); KEY: {', '.join(EDIT_KEYS)}.",
 )
-@click.option("--by", default=None, help="Curator name (default: $TKIROS_CURATOR or the login name).")
+@curator_option
 @click.option(
     "--into",
     default=None,
     metavar="FILE",
     help="instances/ file to write to (default: the file holding the section's findings).",
 )
-@click.option(
-    "--file",
-    "files",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Candidates file(s) (default: candidates/*.ttl).",
-)
+@candidate_files_option
 def accept_cmd(candidate_id, edits, by, into, files):
     """Turn a candidate into a curated finding in instances/ (checked by the shapes first).
 
@@ -291,14 +285,8 @@ def accept_cmd(candidate_id, edits, by, into, files):
 @click.command("reject")
 @click.argument("candidate_id")
 @click.option("--why", required=True, help="The reason, kept with the candidate.")
-@click.option("--by", default=None, help="Curator name (default: $TKIROS_CURATOR or the login name).")
-@click.option(
-    "--file",
-    "files",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Candidates file(s) (default: candidates/*.ttl).",
-)
+@curator_option
+@candidate_files_option
 def reject_cmd(candidate_id, why, by, files):
     """Reject a candidate and record why.
 

@@ -141,7 +141,7 @@ def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
     """Write the inferred triples and a pyoxigraph store of asserted + inferred beside each other, atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     from tkiros.procs import owned_prefix
-    from tkiros.store.cachefolders import store_manifest
+    from tkiros.store.cachefolders import write_manifest
 
     tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(".reasoning"), dir=target.parent))
     try:
@@ -152,7 +152,7 @@ def _write_cache(target: Path, result: ReasoningResult, asked: str) -> None:
         store.flush()
         store.optimize()
         del store  # close RocksDB before the rename
-        (tmp / "db" / ".complete").write_text(json.dumps(store_manifest(tmp / "db"), indent=0, sort_keys=True) + "\n")
+        write_manifest(tmp / "db")
         computed_on = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         (tmp / "result.json").write_text(
             json.dumps(

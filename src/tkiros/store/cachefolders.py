@@ -9,6 +9,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from tkiros.store.paths import cache_dir
+from tkiros.store.statdigest import cached_digest
+
 _held: list = []  # lock files of the stores this process uses, held until it exits
 
 
@@ -42,10 +45,22 @@ def in_use(folder: Path) -> bool:
 _STORE_FILES = ("CURRENT", "IDENTITY", "MANIFEST-*", "OPTIONS-*", "*.sst", "*.log")
 
 
+def _store_files(folder: Path) -> list[Path]:
+    return sorted({p for pattern in _STORE_FILES for p in folder.glob(pattern) if p.is_file()})
+
+
 def store_manifest(folder: Path) -> dict[str, str]:
     """SHA-256 of each file RocksDB reads, recorded in .complete when a store is built."""
-    files = sorted({p for pattern in _STORE_FILES for p in folder.glob(pattern) if p.is_file()})
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in _store_files(folder)}
+
+
+def write_manifest(folder: Path) -> None:
+    """Record the built store's manifest in ``folder/.complete`` (its presence marks the build finished)."""
+    (folder / ".complete").write_text(json.dumps(store_manifest(folder), indent=0, sort_keys=True) + "\n")
+
+
+def _manifest_digest(manifest: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
 
 
 def damage(folder: Path) -> str | None:
@@ -61,7 +76,15 @@ def damage(folder: Path) -> str | None:
         return ".complete (its manifest) is truncated or not JSON"
     if not isinstance(expected, dict):
         return None  # a store built before manifests were recorded: nothing to compare with
+    # Hashing the whole store on every open grows with the data (~15 ms at x1, seconds at x100), so a
+    # manifest once found intact is remembered by the files' stat records (tkiros.store.statdigest): a
+    # truncation, rewrite or removal of any file changes its record and the files are hashed again.
     try:
+        found = cached_digest(
+            f"store files {folder}", _store_files(folder), lambda: _manifest_digest(store_manifest(folder)), cache_dir()
+        )
+        if found == _manifest_digest(expected):
+            return None
         actual = store_manifest(folder)
     except OSError as err:
         return f"cannot read it: {err.strerror or err}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 RECENT_NS = 2_000_000_000
-KEEP = 8  # records kept (one per checkout and kind of digest)
+KEEP = 16  # records kept (one per checkout's sources and per cached store checked)
 
 
 def _record(path: Path) -> list[int]:

@@ -8,7 +8,6 @@ build it leave one valid store and a reader never sees a half-built one.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 from tkiros import __version__
 from tkiros.errors import SourceError, TkirosError
 from tkiros.rqfile import syntax_message
-from tkiros.store.cachefolders import damage, discard_damaged, hold, in_use, store_manifest
+from tkiros.store.cachefolders import damage, discard_damaged, hold, in_use, write_manifest
 from tkiros.store.paths import cache_dir, project_root, rule_files, source_files
 from tkiros.vocab import RDFS, TK, TKD
 
@@ -296,7 +295,7 @@ def build_atomically(target: Path, fill, prefix: str = ".building-", verify=None
         del store  # close RocksDB before the rename
         if verify:
             verify()
-        (tmp / "db" / ".complete").write_text(json.dumps(store_manifest(tmp / "db"), indent=0, sort_keys=True) + "\n")
+        write_manifest(tmp / "db")
         try:
             os.rename(tmp / "db", target)
         except OSError:
