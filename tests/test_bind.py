@@ -82,7 +82,7 @@ def test_any_string_value_is_written_as_one_escaped_literal(value):
     # exactly the variable tokens became the engine's own serialisation of the term, nothing else changed
     assert new == text.replace("SELECT ?label", f"SELECT ({term} AS ?label)").replace(
         "rdfs:label ?label", f"rdfs:label {term}"
-    ).replace("ORDER BY ?label", f"ORDER BY ({term})")
+    ).replace("ORDER BY ?label", "")
     store = ox.Store()
     s = ox.NamedNode("http://example.org/s")
     store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), term))

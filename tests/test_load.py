@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tkiros.query.queries import get_query, run_query
+from tkiros.query.queries import run_query
 from tkiros.serve.server import serving
 
 CLIENTS = 8
@@ -22,18 +22,18 @@ def test_concurrent_clients_get_no_errors(graph):
 
     expected = sorted(tuple(str(t) for t in row) for row in run_query(QUERY, store=graph).rows)
     assert expected
-    text = get_query(QUERY).text
     counts = [0] * CLIENTS
     errors: list[str] = []
     with serving(location=graph.path, port=0) as endpoint:
-        from tkiros.query.engines.remote import run_remote
-
         deadline = time.monotonic() + SECONDS
 
         def client(i: int) -> None:
             while time.monotonic() < deadline:
                 try:
-                    rows = sorted(tuple(str(t) for t in row) for row in run_remote(endpoint, text, {}, timeout=30).rows)
+                    result = run_query(
+                        QUERY, store=graph, endpoint=endpoint, timeout=30
+                    )  # list cells sorted as for any engine
+                    rows = sorted(tuple(str(t) for t in row) for row in result.rows)
                 except Exception as err:  # every failure counts, whatever its kind
                     errors.append(f"{type(err).__name__}: {err}")
                     continue

@@ -12,7 +12,7 @@ becomes a constant only where that is exactly what binding it means:
 - the variable appears in a triple pattern at the top level of the outer WHERE, so every solution binds it
   and fixing it there is the same as joining with the binding; it never appears in a sub-SELECT (its own
   scope), after AS, in a VALUES head, or with SELECT *; in the projection it becomes ``(term AS ?v)``, in
-  GROUP BY / ORDER BY ``(term)``;
+  GROUP BY ``(term)``; as an ORDER BY key it is dropped (a constant sorts nothing);
 - the rewritten text must parse; otherwise the parameter stays an ordinary substitution.
 
 Anything else keeps the engine's substitution (or, for an endpoint, a VALUES block): correct, just slower.
@@ -188,6 +188,9 @@ def _apply(text, tokens, sites, outer, term):
             repl = f"({term} AS {tok})" if q is outer else ""
         elif clause == "select":
             repl = term
+        elif clause == "order-by" and not paren:
+            # a constant sort key orders nothing; written in, Virtuoso reads ORDER BY (86) as a column index
+            repl = ""
         elif clause in ("group-by", "order-by"):
             repl = term if paren else f"({term})"
         else:
@@ -195,7 +198,18 @@ def _apply(text, tokens, sites, outer, term):
         out.append(text[last:start] + repl)
         last = end
     out.append(text[last:])
-    return "".join(out)
+    return _drop_empty_order_by("".join(out))
+
+
+def _drop_empty_order_by(text: str) -> str:
+    """Without ``ORDER BY`` when its only key was a parameter written in (nothing is left to sort by)."""
+    tokens = [t for t in _scan(text) if not t[3].isspace()]
+    for i in range(len(tokens) - 1):
+        if tokens[i][3].upper() == "ORDER" and tokens[i + 1][3].upper() == "BY":
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            if after is None or after[3] == "}" or after[3].upper() in ("LIMIT", "OFFSET"):
+                return text[: tokens[i][0]] + text[tokens[i + 1][1] :].lstrip(" \t")
+    return text
 
 
 def _mentions(text: str, name: str) -> bool:
