@@ -30,11 +30,7 @@ VAD_DIR = "/usr/share/virtuoso-opensource-7/vad"
 # Saved queries that Virtuoso 7.2.5 (Debian 12's virtuoso-opensource) answers differently, and why. They
 # are strict xfails: the day a query is rewritten (or Virtuoso fixed) so that it agrees, the test says so.
 # docs/serving.md lists the query forms rewritten so that Virtuoso 7 agrees.
-VIRTUOSO_DIVERGES: dict[str, str] = {
-    "table4-compounds-against-resistant-cells": "Virtuoso 7 refuses the one-pass table (one grouped sub-select over "
-    "the compound's findings and their TKI links) with compiler error SQ156 'Bad dfe in sqlo_place_exp'; the "
-    "earlier five per-column sub-selects compiled but lost rows for vorinostat with erlotinib and gefitinib",
-}
+VIRTUOSO_DIVERGES: dict[str, str] = {}
 TIMINGS: dict[str, float] = {}  # set-up durations, printed at the end of the session (pytest -s) and asserted present
 _APT_UPDATED = False
 
