@@ -8,7 +8,8 @@ Every .rq file of the project, whether a saved query (queries/), a check (shapes
     #      indented by two or more spaces
     # param: tki (entity) optional: restrict to one TKI
 
-``headers`` reads it; ``read_rq`` reads the file with one-line errors; ``internal`` loads a packaged query.
+``headers`` reads it; ``read_rq`` reads the file with one-line errors; ``internal`` loads a packaged query and
+``run_internal`` runs one with its parameters bound.
 """
 
 from __future__ import annotations
@@ -81,6 +82,18 @@ def read_rq(p: Path, shown: str | None = None) -> str:
 def internal(name: str) -> str:
     """The text of a packaged query, src/tkiros/sparql/NAME.rq (or NAME given with its suffix)."""
     return (INTERNAL_FOLDER / (name if name.endswith(".rq") else f"{name}.rq")).read_text(encoding="utf-8")
+
+
+def run_internal(store, name: str, **terms):
+    """The answer of the packaged query NAME on ``store``, each keyword bound to the variable of that name.
+
+    A value is an RDF term (a str is an IRI); it is bound by SEP-0007 substitution, never written into the
+    text, so the query must project every variable it is given.
+    """
+    import pyoxigraph as ox
+
+    subs = {ox.Variable(k): ox.NamedNode(v) if isinstance(v, str) else v for k, v in terms.items()}
+    return store.query(internal(name), substitutions=subs or None)
 
 
 def query_form(text: str) -> str:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from tkiros.errors import TkirosError
 from tkiros.ingest.candidates import OA, RDFS, TK, TKD, DocInfo, doc_slug, lit
 from tkiros.ingest.sentences import Piece, sections
+from tkiros.rqfile import run_internal
 
 
 def sha256(text: str) -> str:
@@ -41,22 +42,18 @@ def doc_info(root: Path, file_name: str, text: str, meta: Path | None) -> DocInf
     if meta is None or not meta.is_file():
         return info
     store = _parse([meta] + sorted((root / "instances").glob("references*.ttl")))
-    seeds = [r["s"].value for r in store.query(f"SELECT ?s WHERE {{ ?s <{TK}fileName> ?f }}")]
+    seeds = [r["seed"].value for r in run_internal(store, "check/seed-files")]
     if len(seeds) != 1:
         raise TkirosError(f"{meta}: expected one seed document (tkiros:fileName), found {len(seeds)}")
     info.seed = seeds[0]
-    sha = [r["h"].value for r in store.query(f"SELECT ?h WHERE {{ <{info.seed}> <{TK}sha256> ?h }}")]
+    sha = [r["sha"].value for r in run_internal(store, "store/seeds", seed=info.seed) if r["sha"] is not None]
     if sha and sha[0] != info.sha256:
         raise TkirosError(
             f"{meta}: its SHA-256 is not that of {file_name}; the text changed, or the metadata is another document's"
         )
-    for r in store.query(f"""SELECT ?sec ?l ?s ?e WHERE {{ ?sec <{TK}inSeed> <{info.seed}> ; <{TK}startOffset> ?s ;
-            <{TK}endOffset> ?e OPTIONAL {{ ?sec <{RDFS}label> ?l }} }} ORDER BY ?s"""):
+    for r in run_internal(store, "ingest/sections", seed=info.seed):
         info.sections.append((r["sec"].value, r["l"].value if r["l"] else "", int(r["s"].value), int(r["e"].value)))
-    for (
-        r
-    ) in store.query(f"""SELECT ?ref ?n WHERE {{ ?ref <{TK}referenceNumber>|<http://purl.org/dc/terms/identifier> ?n ;
-            <{TK}hasSpan>/<{TK}inSeed> <{info.seed}> }}"""):
+    for r in run_internal(store, "ingest/references", seed=info.seed):
         info.refs[int(r["n"].value)] = r["ref"].value
     return info
 

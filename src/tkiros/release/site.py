@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
 from tkiros.release.site_html import Linker, card_html, explanation_html, frame, table
-from tkiros.vocab import RDFS, SKOS, TK, TKD, TYPE
+from tkiros.rqfile import run_internal
+from tkiros.vocab import RDFS, SKOS, TK, TYPE
 
 ASSETS = Path(__file__).with_name("site_assets")
 MARKER = "site.json"  # written last; a folder holding it is a site that `tkiros site -o` may replace
@@ -93,13 +94,13 @@ class Site:
 
         raw = self.raw
         label = lambda iri: (_values(raw, iri, (RDFS + "label",)) or [_local(iri)])[0]  # noqa: E731
-        for r in raw.query(f'SELECT DISTINCT ?s WHERE {{ ?s a <{TK}Entity> FILTER(STRSTARTS(STR(?s), "{TKD}")) }}'):
+        for r in run_internal(raw, "release/own-entities"):
             iri = r["s"].value
             types = {q.object.value for q in raw.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TYPE), None)}
             folder = next(k[0] for k in self.kinds if any(TK + c in types for c in k[3]))
             syn = _values(raw, iri, (SKOS + "altLabel", SKOS + "prefLabel", SKOS + "notation"))
             self.pages[iri] = Page(iri, label(iri), folder, f"{folder}/{_file_name(iri)}", syn)
-        findings = sorted(r["f"].value for r in raw.query(f"SELECT ?f WHERE {{ ?f a <{TK}Finding> }}"))
+        findings = sorted(r["f"].value for r in run_internal(raw, "release/findings"))
         self.cards = {f: finding_card(raw, f) for f in findings}
         for f, card in self.cards.items():
             self.pages[f] = Page(f, card.claim, "finding", f"finding/{_file_name(f)}")
@@ -109,11 +110,7 @@ class Site:
                     if page is not None and page.kind != "finding" and f not in page.findings:
                         page.findings.append(f)
         # Mechanism classes: the defined classes that the default reasoner fills with our individuals.
-        rows = self.inferred.query(
-            f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2002/07/owl#equivalentClass> ?d . FILTER(isBlank(?d)) "
-            f'FILTER(STRSTARTS(STR(?c), "{TK}")) ?x a ?c . FILTER(STRSTARTS(STR(?x), "{TKD}")) }}'
-        )
-        for r in rows:
+        for r in run_internal(self.inferred, "release/mechanism-classes"):
             c = r["c"].value
             self.pages[c] = Page(
                 c, (_values(self.inferred, c, (RDFS + "label",)) or [_local(c)])[0], "class", f"class/{_file_name(c)}"

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from tkiros import __version__
 from tkiros.errors import SourceError, TkirosError
-from tkiros.rqfile import syntax_message
+from tkiros.rqfile import run_internal, syntax_message
 from tkiros.store.cachefolders import damage, discard_damaged, hold, in_use, write_manifest
 from tkiros.store.paths import cache_dir, project_root, rule_files, source_files
 from tkiros.vocab import RDFS, TK, TKD
@@ -132,9 +132,7 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
 
     from tkiros.prefixes import compact
 
-    rows = store.query(
-        f"SELECT ?seed ?file ?sha WHERE {{ ?seed <{TK}fileName> ?file OPTIONAL {{ ?seed <{TK}sha256> ?sha }} }}"
-    )
+    rows = run_internal(store, "store/seeds")
     seeds = (root / "seeds").resolve()
     for row in list(rows):
         path = (root / "seeds" / row["file"].value).resolve()
@@ -153,9 +151,7 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
         if row["sha"] is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() != row["sha"].value:
             broken = [
                 r["f"].value
-                for r in store.query(f"""SELECT DISTINCT ?f WHERE {{
-                ?f <{TK}hasSpan> ?span . ?span <{TK}inSeed> {seed} ; <http://www.w3.org/ns/oa#start> ?s ;
-                <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}""")
+                for r in run_internal(store, "store/seed-findings", seed=seed)
                 if not _span_matches(store, r["f"], text)
             ]
             names = ", ".join(compact(b) for b in sorted(broken)[:5]) + (
@@ -165,8 +161,7 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
                 f"{rel}: the seed changed after curation (SHA-256 differs from its .meta.ttl); "
                 f"{len(broken)} finding(s) no longer match their quotes{': ' + names if broken else ''}"
             )
-        for r in store.query(f"""SELECT ?span ?s ?e WHERE {{ ?span <{TK}inSeed> {seed} ;
-                <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }}"""):
+        for r in run_internal(store, "store/seed-spans", seed=seed):
             try:
                 start, end = int(r["s"].value), int(r["e"].value)
             except ValueError:
@@ -179,8 +174,7 @@ def add_seed_texts(store: ox.Store, root: Path) -> None:
 
 
 def _span_matches(store: ox.Store, finding, text: str) -> bool:
-    for r in store.query(f"""SELECT ?s ?e ?q WHERE {{ {finding} <{TK}hasSpan> ?span . ?span <http://www.w3.org/ns/oa#start> ?s ;
-            <http://www.w3.org/ns/oa#end> ?e ; <http://www.w3.org/ns/oa#exact> ?q }}"""):
+    for r in run_internal(store, "store/finding-spans", finding=finding):
         try:
             if text[int(r["s"].value) : int(r["e"].value)] != r["q"].value:
                 return False
@@ -213,7 +207,7 @@ def apply_rules(store: ox.Store, root: Path) -> int:
 def compile_into(store: ox.Store, root: Path, instances: list[Path] | None = None) -> ox.Store:
     """Load the sources, attach the seed texts (after the integrity checks) and derive the rule triples."""
     load_sources(store, root, instances)
-    if instances is None and not store.query(f"ASK {{ ?f a <{TK}Finding> }}"):
+    if instances is None and not run_internal(store, "store/any-finding"):
         raise TkirosError("instances/: no tkiros:Finding in the sources; a resource without findings is an input error")
     add_seed_texts(store, root)
     apply_rules(store, root)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tkiros.errors import TkirosError
-from tkiros.vocab import RDFS, TK
+from tkiros.rqfile import run_internal
+from tkiros.vocab import TK
 
 # Node style by the first class (in this order) that the entity belongs to.
 NODE_STYLES = (
@@ -104,8 +105,7 @@ def _wrap(text: str, width: int = 22) -> str:
 
 
 def _classes(raw, iri: str) -> set[str]:
-    rows = raw.query(f"SELECT DISTINCT ?c WHERE {{ <{iri}> a/<{RDFS}subClassOf>* ?c }}")
-    return {r["c"].value.removeprefix(TK) for r in rows}
+    return {r["c"].value.removeprefix(TK) for r in run_internal(raw, "views/classes", iri=iri)}
 
 
 def _style_key(raw, iri: str) -> str:
@@ -117,31 +117,21 @@ def _style_key(raw, iri: str) -> str:
 
 
 def _label(raw, iri: str) -> str:
-    rows = list(raw.query(f"SELECT ?l WHERE {{ <{iri}> <{RDFS}label> ?l }} ORDER BY ?l LIMIT 1"))
+    rows = list(run_internal(raw, "views/label", iri=iri))
     return rows[0]["l"].value if rows else iri.rsplit("/", 1)[-1]
 
 
 def _objects(raw, finding: str, prop: str) -> list[str]:
-    return sorted(
-        {r["o"].value for r in raw.query(f"SELECT ?o WHERE {{ <{finding}> <{TK}{prop}> ?o . FILTER(isIRI(?o)) }}")}
-    )
+    return sorted({r["o"].value for r in run_internal(raw, "views/objects", f=finding, p=TK + prop)})
 
 
 def _is(raw, iri: str, cls: str) -> bool:
-    return bool(raw.query(f"ASK {{ <{iri}> a/<{RDFS}subClassOf>* <{TK}{cls}> }}"))
+    return bool(run_internal(raw, "views/is-a", iri=iri, **{"class": TK + cls}))
 
 
 def findings_around(raw, iri: str) -> list[str]:
     """The findings an entity takes part in (any role but plain context), and every step downstream of them."""
-    rows = raw.query(
-        f"""SELECT DISTINCT ?f WHERE {{
-          ?seed a <{TK}Finding> ; ?role <{iri}> .
-          VALUES ?role {{ <{TK}hasAgent> <{TK}hasCoTreatment> <{TK}hasTarget> <{TK}hasMediator>
-                         <{TK}duringTreatmentWith> <{TK}resistantTo> }}
-          ?seed <{TK}causallyUpstreamOf>* ?f .
-        }}"""
-    )
-    return sorted(r["f"].value for r in rows)
+    return sorted(r["f"].value for r in run_internal(raw, "views/findings-around", iri=iri))
 
 
 def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
@@ -169,12 +159,7 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
         outcomes = _objects(store, f, "hasOutcome")
         directions = [d.removeprefix(TK) for d in _objects(store, f, "hasDirection")]
         direction = directions[0] if directions else ""
-        refs = {
-            int(r["n"].value)
-            for r in store.query(
-                f"SELECT ?n WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?n }}"
-            )
-        }
+        refs = {int(r["n"].value) for r in run_internal(store, "views/finding-references", f=f)}
         if partners:  # a combination acts as one node: "siramesine + lapatinib"
             members = sorted(agents + partners)
             cid = "c_" + "_".join(_node_id(m)[2:] for m in members)
@@ -196,7 +181,7 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
                 sign = ", ".join(DIRECTION_LABELS.get(d, d) for d in signs.get(m, []))
                 add(Edge(s, node(m), f"via, {sign}" if sign else "via", "via", "dashed"), refs, f)
         # The outcome is drawn only at the end of a chain, where no included step follows.
-        downstream = {r["n"].value for r in store.query(f"SELECT ?n WHERE {{ <{f}> <{TK}causallyUpstreamOf> ?n }}")}
+        downstream = {r["n"].value for r in run_internal(store, "views/next-steps", f=f)}
         if outcomes and not (downstream & included):
             for t in targets:
                 for o in outcomes:
@@ -207,12 +192,8 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
 
 def _mediator_signs(raw, finding: str) -> dict[str, list[str]]:
     """Mediator -> the directions in which one of the finding's agents acts on it, per a finding of the same span."""
-    rows = raw.query(
-        f"""SELECT DISTINCT ?m ?d WHERE {{ <{finding}> <{TK}hasMediator> ?m ; <{TK}hasAgent> ?a ; <{TK}hasSpan> ?s .
-          ?g <{TK}hasAgent> ?a ; <{TK}hasTarget> ?m ; <{TK}hasDirection> ?d ; <{TK}hasSpan> ?s . }} ORDER BY ?m ?d"""
-    )
     out: dict[str, list[str]] = {}
-    for r in rows:
+    for r in run_internal(raw, "views/mediator-signs", finding=finding):
         out.setdefault(r["m"].value, []).append(r["d"].value.removeprefix(TK))
     return out
 
@@ -330,12 +311,12 @@ def diagram_for_query(name: str, params: dict[str, str], store) -> Diagram:
             if (
                 term is not None
                 and term.__class__.__name__ == "NamedNode"
-                and bool(store.query(f"ASK {{ <{term.value}> a <{TK}Finding> }}"))
+                and bool(run_internal(store, "views/is-finding", iri=term))
             ):
                 findings.add(term.value)
     if not findings:
         raise TkirosError(f"query {name!r}: its rows name no finding, so there is nothing to draw")
     closure = set()
     for f in findings:  # with the chain steps that follow each finding
-        closure |= {r["f"].value for r in store.query(f"SELECT ?f WHERE {{ <{f}> <{TK}causallyUpstreamOf>* ?f }}")}
+        closure |= {r["f"].value for r in run_internal(store, "views/chain", start=f)}
     return build_diagram(sorted(closure), f"{get_query(name).title} (tkiros)", store)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tkiros.errors import TkirosError
 from tkiros.query.queries import norm_key
+from tkiros.rqfile import run_internal
 from tkiros.vocab import RDFS, SKOS, TK, TKD
 
 # Which name property a match came through, as search reports it.
@@ -52,20 +53,16 @@ def _names(store):
 
     from tkiros.prefixes import compact
 
-    rows = store.query(
-        f"SELECT ?s ?p ?n WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> <{SKOS}altLabel> <{SKOS}notation> }} ?s ?p ?n }}"
-    )
-    for row in rows:
+    for row in run_internal(store, "query/names"):
         if isinstance(row["s"], ox.NamedNode) and isinstance(row["n"], ox.Literal):
             yield row["s"].value, row["n"].value, NAME_KINDS[row["p"].value]
-    mapping_values = " ".join(f"<{SKOS}{m}>" for m in MAPPINGS)
-    for row in store.query(f"SELECT ?s ?x WHERE {{ VALUES ?p {{ {mapping_values} }} ?s ?p ?x }}"):
+    for row in run_internal(store, "query/mappings"):
         if isinstance(row["s"], ox.NamedNode) and isinstance(row["x"], ox.NamedNode):
             yield row["s"].value, compact(row["x"].value), "identifier"
 
 
 def _is_finding_or_span(store, iri: str) -> bool:
-    return bool(store.query(f"ASK {{ <{iri}> a ?t . VALUES ?t {{ <{TK}Finding> <{TK}SeedSpan> }} }}"))
+    return bool(run_internal(store, "views/finding-or-span", iri=iri))
 
 
 def search(text: str, limit: int = 20, store=None) -> list[Hit]:
@@ -137,36 +134,18 @@ def search(text: str, limit: int = 20, store=None) -> list[Hit]:
 
 
 def _label(store, iri: str) -> str:
-    rows = list(store.query(f"SELECT ?l WHERE {{ <{iri}> <{RDFS}label> ?l }} ORDER BY ?l LIMIT 1"))
+    rows = list(run_internal(store, "views/label", iri=iri))
     return rows[0]["l"].value if rows else ""
 
 
 def asserted_types(store, iri: str) -> list[str]:
     from tkiros.prefixes import compact
 
-    # the most specific types only: the store also holds each superclass (ontology/rules/90-instance-types.rq)
-    rows = store.query(
-        f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(?t != <http://www.w3.org/2002/07/owl#NamedIndividual>) "
-        f"FILTER NOT EXISTS {{ <{iri}> a ?narrower . ?narrower <{RDFS}subClassOf>+ ?t . FILTER(?narrower != ?t) }} }} ORDER BY ?t"
-    )
-    return [compact(r["t"].value) for r in rows]
+    return [compact(r["t"].value) for r in run_internal(store, "views/asserted-types", iri=iri)]
 
 
 # ---------------------------------------------------------------------------------------------------
 # show
-
-ROLES = (
-    ("agent", "hasAgent"),
-    ("target", "hasTarget"),
-    ("co-treatment", "hasCoTreatment"),
-    ("mediator", "hasMediator"),
-    ("outcome", "hasOutcome"),
-    ("during treatment with", "duringTreatmentWith"),
-    ("cancer", "inCancerType"),
-    ("cell line", "inCellLine"),
-    ("resisted drug", "resistantTo"),
-    ("mutation", "withMutation"),
-)
 
 
 @dataclass
@@ -200,8 +179,9 @@ class EntityView:
     findings: list[FindingView]
 
 
-def _values(store, sparql: str, var: str = "v") -> list[str]:
-    return sorted({r[var].value for r in store.query(sparql)})
+def _values(store, name: str, var: str = "v", **terms) -> list[str]:
+    """The distinct values of ``var`` in the answer of the packaged query ``name``, sorted."""
+    return sorted({r[var].value for r in run_internal(store, name, **terms)})
 
 
 def _inferred_types(iri: str) -> tuple[list[str] | None, str]:
@@ -214,7 +194,7 @@ def _inferred_types(iri: str) -> tuple[list[str] | None, str]:
 
     try:
         inferred = inferred_store()
-        rows = inferred.query(f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t . FILTER(isIRI(?t)) }}")
+        rows = run_internal(inferred, "views/types", iri=iri)
         return sorted(compact(r["t"].value) for r in rows), ""
     except TkirosError as err:
         return None, f"reasoner unavailable: {err.message.splitlines()[0] if err.message else type(err).__name__}"
@@ -251,30 +231,20 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
     iri = resolve(store, entity)
     c = compact
     label = _label(store, iri)
-    synonyms = _values(store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}altLabel>|<{SKOS}prefLabel>|<{SKOS}notation> ?v }}")
+    synonyms = _values(store, "views/synonyms", iri=iri)
     asserted = asserted_types(store, iri)
     inferred_types, inferred_note = _inferred_types(iri) if inferred else (None, "not asked for: --no-inferred")
     if inferred_types is not None:
         inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
     identifiers = sorted(
         f"skos:{r['p'].value.rsplit('#', 1)[-1]} {c(r['x'].value)}"
-        for r in store.query(
-            f"SELECT ?p ?x WHERE {{ VALUES ?p {{ {' '.join(f'<{SKOS}{m}>' for m in MAPPINGS)} }} <{iri}> ?p ?x }}"
-        )
+        for r in run_internal(store, "query/mappings", s=iri)
     )
-    identifiers += [
-        f"dcterms:identifier {v}"
-        for v in _values(store, f"SELECT ?v WHERE {{ <{iri}> <http://purl.org/dc/terms/identifier> ?v }}")
-    ]
-    notes = _values(
-        store, f"SELECT ?v WHERE {{ <{iri}> <{SKOS}note>|<http://purl.obolibrary.org/obo/IAO_0000115> ?v }}"
-    )
+    identifiers += [f"dcterms:identifier {v}" for v in _values(store, "views/identifiers", iri=iri)]
+    notes = _values(store, "views/notes", iri=iri)
     facts = sorted(
         f"{c(r['p'].value)} {c(r['o'].value) if r['o'].__class__.__name__ == 'NamedNode' else r['o'].value}"
-        for r in store.query(
-            f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o . VALUES ?p {{ <{TK}generation> <{TK}isMutationOf> <{TK}derivedFromCellLine> "
-            f"<{TK}perturbs> <{TK}partOfSystem> <{RDFS}subClassOf> }} }}"
-        )
+        for r in run_internal(store, "views/facts", iri=iri)
     )
     return EntityView(
         iri,
@@ -294,19 +264,16 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
 def _findings_of(raw, iri: str) -> list[FindingView]:
     from tkiros.prefixes import compact
 
-    role_values = " ".join(f'(<{TK}{p}> "{name}")' for name, p in ROLES)
-    rows = raw.query(
-        f"SELECT ?f ?role WHERE {{ VALUES (?p ?role) {{ {role_values} }} ?f ?p <{iri}> ; a <{TK}Finding> . }}"
-    )
     roles: dict[str, set[str]] = {}
-    for r in rows:
+    rank: dict[str, int] = {}
+    for r in run_internal(raw, "views/finding-roles", iri=iri):
         roles.setdefault(r["f"].value, set()).add(r["role"].value)
-    order = [name for name, _ in ROLES]
+        rank[r["role"].value] = int(r["rank"].value)
     views = []
     for f in sorted(roles, key=finding_sort_key):
 
         def vals(prop, var="v", f=f):
-            return _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}{prop}>/<{RDFS}label> ?v }}", var)
+            return _values(raw, "views/linked-labels", var, f=f, p=TK + prop)
 
         context = []
         for name, prop in (
@@ -325,30 +292,16 @@ def _findings_of(raw, iri: str) -> list[FindingView]:
             FindingView(
                 finding=compact(f),
                 label=_label(raw, f),
-                roles=sorted(roles[f], key=order.index),
+                roles=sorted(roles[f], key=rank.__getitem__),
                 direction=", ".join(vals("hasDirection")),
                 agents=vals("hasAgent"),
                 targets=vals("hasTarget"),
                 outcomes=vals("hasOutcome"),
                 context=context,
                 qualifiers=vals("hasQualifier"),
-                references=sorted(
-                    int(v)
-                    for v in _values(
-                        raw,
-                        f"SELECT ?v WHERE {{ <{f}> <http://purl.org/spar/cito/citesAsEvidence>/<{TK}referenceNumber> ?v }}",
-                    )
-                ),
-                evidence=sorted(
-                    compact(v) for v in _values(raw, f"SELECT ?v WHERE {{ <{f}> <{TK}hasEvidenceType> ?v }}")
-                ),
-                quotes=[
-                    r["q"].value
-                    for r in raw.query(
-                        f"SELECT ?q WHERE {{ <{f}> <{TK}hasSpan> ?s . ?s <http://www.w3.org/ns/oa#exact> ?q ; "
-                        f"<http://www.w3.org/ns/oa#start> ?start }} ORDER BY ?start ?q"
-                    )
-                ],
+                references=sorted(int(v) for v in _values(raw, "views/finding-references", "n", f=f)),
+                evidence=sorted(compact(v) for v in _values(raw, "views/evidence-types", f=f)),
+                quotes=[r["q"].value for r in run_internal(raw, "views/quotes", f=f)],
             )
         )
     return views
