@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from tkiros.cli.views import tables_cmd
 from tkiros.views.tables import (
-    TABLES,
     Column,
     Table,
     TableSpec,
@@ -29,10 +28,12 @@ from tkiros.views.tables import (
     render_html,
     render_md,
     table_row_counts,
+    table_spec,
+    table_specs,
 )
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-TABLE_NUMBERS = sorted(TABLES)
+TABLE_NUMBERS = sorted(table_specs())
 
 
 def test_every_table_has_a_golden_file():
@@ -157,5 +158,57 @@ def test_catalogue_lists_every_query_and_parameter():
         assert f"## {q.name}\n" in text and q.question in text
         for p in q.params:
             assert f"`{p}`" in text
-    for spec in TABLES.values():
+    for spec in table_specs().values():
         assert f"`{spec.query}`" in text.split("## The review's tables, rebuilt")[1]
+
+
+def _query(tmp_path, header: str):
+    from tkiros.query.queries import parse_header
+
+    p = tmp_path / "tableX.rq"
+    p.write_text(f"# title: t\n{header}\nSELECT ?a ?b WHERE {{ }}\n", encoding="utf-8")
+    return parse_header(p, p.read_text(encoding="utf-8"))
+
+
+def test_the_layout_is_read_from_the_query_header(tmp_path):
+    spec = table_spec(
+        _query(
+            tmp_path,
+            "# table: 7. A caption\n# note: first words\n#       and the rest\n"
+            "# column: a | Alpha | list\n# column: b | Beta\n# order: query",
+        )
+    )
+    assert spec == TableSpec(7, "tableX", "Table 7. A caption", "first words and the rest",
+                             (Column("a", "Alpha", "list"), Column("b", "Beta")), sort_rows=False)  # fmt: skip
+    assert table_spec(_query(tmp_path, "# column-like comment: a | b")) is None  # not a table
+
+
+def test_every_table_query_declares_its_layout():
+    from tkiros.query.queries import list_queries
+
+    tables = [q for q in list_queries() if q.name.startswith("table")]
+    assert len(tables) == len(table_specs()) == 4
+    for q in tables:
+        spec = table_spec(q)
+        declared = [line for line in q.text.splitlines() if line.startswith("# column:")]
+        assert len(spec.columns) == len(declared)
+        assert all(f"?{c.variable}" in q.text for c in spec.columns)
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("# table: seven. A caption\n# column: a | A", "tableX.rq:2: malformed table header"),
+        ("# table: 7. A caption\n# column: a", "tableX.rq:3: malformed column header"),
+        ("# table: 7. A caption\n# column: a | A | bold", "tableX.rq:3: malformed column header"),
+        ("# table: 7. A caption\n# column: a | A\n# order: reversed", "tableX.rq:4: order 'reversed'"),
+        ("# table: 7. A caption", "table 7 has no '# column:' header"),
+        ("# column: a | A", "column headers without a '# table: N. Caption' header"),
+    ],
+)
+def test_a_malformed_layout_is_a_one_line_error(tmp_path, header, message):
+    from tkiros.errors import TkirosError
+
+    with pytest.raises(TkirosError) as err:
+        table_spec(_query(tmp_path, header))
+    assert message in str(err.value) and "\n" not in str(err.value)

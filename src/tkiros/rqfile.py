@@ -8,6 +8,15 @@ Every .rq file of the project, whether a saved query (queries/), a check (shapes
     #      indented by two or more spaces
     # param: tki (entity) optional: restrict to one TKI
 
+A saved query that rebuilds one of the review's tables also says how it is laid out (tkiros.views.tables)::
+
+    # table: 2. How each TKI raises ROS
+    # note: a sentence printed under the table, which may continue on
+    #       indented lines
+    # column: tkiLabel | TKI
+    # column: inhibits | Inhibits | list
+    # order: query
+
 ``headers`` reads it; ``read_rq`` reads the file with one-line errors; ``internal`` loads a packaged query and
 ``run_internal`` runs one with its parameters bound.
 """
@@ -20,7 +29,8 @@ from pathlib import Path
 
 from tkiros.errors import TkirosError
 
-HEADER = re.compile(r"^#\s*(title|question|param|keywords|why|severity)\s*:\s*(.*)$", re.I)
+HEADER = re.compile(r"^#\s*(title|question|param|keywords|why|severity|table|note|column|order)\s*:\s*(.*)$", re.I)
+CONTINUED = {"why", "note"}  # the keys whose value may continue on indented lines
 CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
 INTERNAL_FOLDER = Path(__file__).resolve().parent / "sparql"
 
@@ -36,7 +46,7 @@ OPAQUE = re.compile(
 def headers(text: str) -> list[tuple[int, str, str]]:
     """(line number, key in lower case, value) of each header line of the leading comment block.
 
-    A line indented by two or more spaces after '#' continues the value above it (joined by a space).
+    A line indented by two or more spaces after '#' continues a why or note value (joined by a space).
     """
     out: list[tuple[int, str, str]] = []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -49,7 +59,7 @@ def headers(text: str) -> list[tuple[int, str, str]]:
             out.append((lineno, m.group(1).lower(), m.group(2).strip()))
             continue
         more = CONTINUATION.match(line)
-        if more and out and out[-1][1] == "why":
+        if more and out and out[-1][1] in CONTINUED:
             n, key, value = out[-1]
             out[-1] = (n, key, f"{value} {more.group(1).strip()}")
     return out

@@ -1,6 +1,8 @@
 """The review's four tables, which our text of it lacks, rebuilt from the graph by saved queries.
 
-Each table is one saved query (queries/tableN-*.rq, tested like every other) plus a column layout here.
+Each table is one saved query (queries/tableN-*.rq, tested like every other) whose header also gives the
+table's caption, note and columns (see tkiros.rqfile); how the tables were checked against the text is
+queries/tables.md.
 Cells that hold several values (GROUP_CONCAT with " | ") are split, sorted and re-joined, so the
 rendering is the same whatever order an engine concatenates in; reference numbers sort numerically and
 print as the review prints them, in brackets.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,77 +43,64 @@ class TableSpec:
     sort_rows: bool = True
 
 
-TABLES: dict[int, TableSpec] = {
-    1: TableSpec(
-        1,
-        "table1-review-mechanisms",
-        "Table 1. Mechanisms of ROS in TKI action and resistance covered by the review",
-        "One row per section of the review with specific findings (citing a reference; not general claims, "
-        "not reference titles). Counts are findings that raise ROS, confer resistance or reverse it.",
-        (
-            Column("mechanism", "Mechanism (review section)"),
-            Column("tkis", "TKIs", "list"),
-            Column("keyPlayers", "Key players", "list"),
-            Column("cancers", "Cancers", "list"),
-            Column("findings", "Findings"),
-            Column("raisesRos", "Raise ROS"),
-            Column("confersResistance", "Confer resistance"),
-            Column("reversesResistance", "Reverse resistance"),
-            Column("references", "References", "references"),
-        ),
-        sort_rows=False,
-    ),
-    2: TableSpec(
-        2,
-        "table2-tki-ros-mechanisms",
-        "Table 2. How each TKI raises ROS",
-        "One row per finding in which the drug alone raises a ROS species (combinations are in Table 3). "
-        "Downstream: targets of the causally downstream steps.",
-        (
-            Column("tkiLabel", "TKI"),
-            Column("inhibits", "Inhibits", "list"),
-            Column("cancerLabel", "Cancer"),
-            Column("rosRaised", "ROS raised", "list"),
-            Column("via", "Via", "list"),
-            Column("downstream", "Downstream", "list"),
-            Column("outcomes", "Outcome", "list"),
-            Column("references", "References", "references"),
-            Column("finding", "Finding", "iri"),
-        ),
-    ),
-    3: TableSpec(
-        3,
-        "table3-ros-raising-combinations",
-        "Table 3. Therapeutic combinations with TKIs",
-        "One row per agent and co-treatment pair involving a TKI; compounds against resistant cells are in "
-        "Table 4, the contrary view's TKI-cisplatin antagonism is left out. ROS: a finding of the pair raises "
-        "ROS or acts through ROS.",
-        (
-            Column("agentLabel", "Agent"),
-            Column("partnerLabel", "Combined with"),
-            Column("cancers", "Cancers", "list"),
-            Column("effects", "Effects", "list"),
-            Column("rosInvolved", "ROS"),
-            Column("references", "References", "references"),
-        ),
-    ),
-    4: TableSpec(
-        4,
-        "table4-compounds-against-resistant-cells",
-        "Table 4. Compounds acting on TKI-resistant cancer cells",
-        "One row per non-TKI compound and the TKI whose resistance it meets (resistant cells or reversal). "
-        "With TKI: the compound is given together with that TKI in a finding.",
-        (
-            Column("compoundLabel", "Compound"),
-            Column("tkiLabel", "TKI resisted"),
-            Column("givenWithTki", "With TKI"),
-            Column("cancers", "Cancers", "list"),
-            Column("effects", "Effects", "list"),
-            Column("rosInvolved", "ROS"),
-            Column("references", "References", "references"),
-        ),
-    ),
-}
+KINDS = ("text", "list", "references", "iri")
+TABLE_HEADER = re.compile(r"^(\d+)\.\s+(\S.*)$")
+# Beside the queries: the header format of a table, and how the rebuilt tables were checked against the text.
+PROSE = "tables.md"
+
+
+def table_spec(query) -> TableSpec | None:
+    """The layout a saved query's header gives its table (its '# table:', '# note:', '# column:' and
+    '# order:' lines), or None when the query is not a table."""
+    from tkiros.rqfile import headers
+
+    where = f"queries/{query.path.name}"
+    number = title = None
+    note, columns, sort_rows = "", [], True
+    for lineno, key, value in headers(query.text):
+        if key == "table":
+            m = TABLE_HEADER.match(value)
+            if not m:
+                raise TkirosError(f"{where}:{lineno}: malformed table header {value!r}; expected 'N. Caption'")
+            number, title = int(m.group(1)), f"Table {m.group(1)}. {m.group(2)}"
+        elif key == "note":
+            note = value
+        elif key == "column":
+            parts = [p.strip() for p in value.split("|")]
+            if len(parts) not in (2, 3) or not all(parts) or (len(parts) == 3 and parts[2] not in KINDS):
+                raise TkirosError(
+                    f"{where}:{lineno}: malformed column header {value!r}; expected 'variable | Header [| {'|'.join(KINDS)}]'"
+                )
+            columns.append(Column(*parts))
+        elif key == "order":
+            if value != "query":
+                raise TkirosError(
+                    f"{where}:{lineno}: order {value!r}: the only order is 'query' (keep the query's rows)"
+                )
+            sort_rows = False
+    if number is None:
+        if columns:
+            raise TkirosError(f"{where}: column headers without a '# table: N. Caption' header")
+        return None
+    if not columns:
+        raise TkirosError(f"{where}: table {number} has no '# column:' header")
+    return TableSpec(number, query.name, title, note, tuple(columns), sort_rows)
+
+
+def table_specs(queries=None) -> dict[int, TableSpec]:
+    """Table number -> its layout, for every saved query whose header makes it a table."""
+    from tkiros.query.queries import list_queries
+
+    specs: dict[int, TableSpec] = {}
+    for q in list_queries() if queries is None else queries:
+        spec = table_spec(q)
+        if spec is not None:
+            if spec.number in specs:
+                raise TkirosError(
+                    f"queries/{spec.query}.rq: table {spec.number} is also queries/{specs[spec.number].query}.rq"
+                )
+            specs[spec.number] = spec
+    return dict(sorted(specs.items()))
 
 
 @dataclass
@@ -143,9 +133,10 @@ def format_cell(value: str, kind: str) -> str:
 def build_table(number: int, store=None) -> Table:
     from tkiros.query.queries import run_query
 
-    if number not in TABLES:
-        raise TkirosError(f"--table {number}: no such table (choose 1, 2, 3, 4 or all)")
-    spec = TABLES[number]
+    specs = table_specs()
+    if number not in specs:
+        raise TkirosError(f"--table {number}: no such table (choose {', '.join(map(str, specs))} or all)")
+    spec = specs[number]
     result = run_query(spec.query, store=store)
     index = {v: i for i, v in enumerate(result.variables)}
     missing = [c.variable for c in spec.columns if c.variable not in index]
@@ -168,7 +159,7 @@ def build_tables(which: str = "all", store=None) -> list[Table]:
         from tkiros.store.store import open_store
 
         store = open_store()
-    numbers = sorted(TABLES) if which == "all" else [int(which)]
+    numbers = list(table_specs()) if which == "all" else [int(which)]
     return [build_table(n, store) for n in numbers]
 
 
@@ -230,46 +221,6 @@ RENDERERS = {"md": render_md, "csv": render_csv, "html": render_html}
 # ---------------------------------------------------------------------------------------------------
 # docs/queries.md: the catalogue of saved queries, generated from their headers.
 
-CHECKS = """\
-## How the tables were checked against the text
-
-Our copy of the review lacks Tables 1-4 (its seed metadata says so), so each rebuilt table was read row
-by row against the running text and the reference list of `seeds/000_d5f8ed2bf1a7bc40.txt`:
-
-- **Table 1** (13 rows, one per section with specific findings). The reference column of each section
-  was compared with the bracketed numbers of its paragraphs: ErbB inhibitors [13]-[31], ALK [32]-[34],
-  VEGFR [35]-[43], BCR-ABL [44]-[48], FGFR [49]-[53], Contrary view [54]-[59]; in the resistance
-  sections the numbers that back only general statements drop out as designed (Autophagy loses
-  [61]-[66] and [70]; NRF2-KEAP1 loses [77]-[80], [88], [89]; Glutathione [90]-[92]; Antioxidant enzymes
-  [100], [101]; Increasing ROS production [106]); "Other methods" runs to the end of the body and so
-  also holds the fourth-generation TKIs [155]-[157]. The ErbB count of ROS-raising findings (11) equals
-  its rows in Table 2.
-- **Table 2** (30 rows): every sentence of "ErbB inhibitors" to "FGFR inhibitors" in which a TKI (or
-  herceptin) raises ROS has its row with the sentence's reference, as do the ROS-raising TKI sentences of
-  "Autophagy" (afatinib [29], crizotinib [73], vandetanib [75], erlotinib [17], neratinib [31, 74]) and
-  "Antioxidant enzymes" (erlotinib [102]); nilotinib's row is its GSK3B-NOX4 step [47]. Herceptin's
-  uncited HER2-blockade sentence has no row (no reference to give). Mediators were checked against the
-  "via" of the text (gefitinib: NOX2, NOX4 [14]; regorafenib: NOX5 [42]; lenvatinib: xCT, GPX4 [51]).
-- **Table 3** (25 rows): the text introduces Table 3 as ROS-raising therapeutic pairings right after
-  reference [132]; [133], [134] and [136]-[139] are cited nowhere in the running text, so their rows
-  (entinostat with neratinib, siramesine with TKIs, auranofin with erlotinib, a topoisomerase inhibitor
-  with crizotinib, an antimetabolite with TKIs) come from the titles of those references. The pairings
-  of the text (HDAC inhibitors [124]-[131], autophagy inhibitors [17, 29, 76], bexarotene [83],
-  JNK-IN-8 [84], siramesine [87, 135], obatoclax [71, 72], entinostat with lenvatinib [69],
-  photodynamic therapy [112]-[119]) were checked against their sentences. "ROS: not stated" means the
-  graph records no ROS effect for that pair, not that there is none.
-- **Table 4** (12 rows): the text introduces Table 4 as compounds that, combined with TKIs, eradicate
-  drug-resistant cells; [144]-[153] are cited only there. Rows appear for the titles that name
-  resistant cells or re-sensitization (shikonin [145], benzyl isothiocyanate [148], dihydroartemisinin
-  [149], beta-escin [150], PEITC [152], sulforaphane [153]); plumbagin, celastrol and AKI603 titles
-  name no resistance and stay out. The compounds of the text (6-shogaol [108], ampelopsin [107],
-  sanguinarine [109], berberine [82], shikonin [98], dihydroartemisinin with osimertinib [86]) were
-  checked against their sentences.
-
-A rebuilt table answers the review's question from the graph; it is not a copy of the published table,
-whose rows we cannot see.
-"""
-
 
 def _header_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -277,7 +228,7 @@ def _header_cell(text: str) -> str:
 
 def catalogue_markdown(queries=None, table_rows: dict[int, int] | None = None) -> str:
     """docs/queries.md: every saved query with its title, question and parameters, then the tables."""
-    from tkiros.query.queries import list_queries
+    from tkiros.query.queries import list_queries, queries_folder
 
     qs = list_queries() if queries is None else queries
     lines = [
@@ -318,10 +269,14 @@ def catalogue_markdown(queries=None, table_rows: dict[int, int] | None = None) -
         "| table | query | rows |",
         "|---|---|---|",
     ]
-    for n, spec in sorted(TABLES.items()):
+    for n, spec in table_specs(qs).items():
         count = "" if table_rows is None else str(table_rows.get(n, ""))
         lines.append(f"| {_header_cell(spec.title)} | `{spec.query}` | {count} |")
-    lines += ["", CHECKS]
+    prose = (qs[0].path.parent if qs else queries_folder()) / PROSE
+    try:
+        lines += ["", prose.read_text(encoding="utf-8")]
+    except OSError as err:
+        raise TkirosError(f"{prose}: cannot read: {err.strerror or err}") from None
     return "\n".join(lines)
 
 
