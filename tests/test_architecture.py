@@ -137,3 +137,17 @@ def test_the_graph_is_read():
     # the rule tests above would pass on an empty graph; make sure the reader finds the real imports
     assert ("tkiros.store.store", "open_store") in {(t, n) for t, n, _ in GRAPH["tkiros.query.queries"]}
     assert len(MODULES) >= 40
+
+
+def test_the_readme_layout_table_names_every_folder():
+    import re
+    import subprocess
+
+    root = SRC.parent
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout
+    folders = {str(Path(f).parent) for f in tracked.splitlines()} - {"."}
+    assert len(folders) >= 20  # the file list was read
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(f for f in folders if not re.search(rf"(?<![\w-]){re.escape(Path(f).name)}\b", layout))
+    assert not missing, "README.md's layout table does not name: " + ", ".join(missing)
