@@ -36,7 +36,6 @@ NOT_YET_REWRITTEN: dict[str, str] = {
     "ferroptosis-inducers": "not yet rewritten",
     "glutathione-thioredoxin-systems": "not yet rewritten",
     "protective-autophagy-blockers": "not yet rewritten",
-    "table2-tki-ros-mechanisms": "not yet rewritten",
     "table3-ros-raising-combinations": "its rows are being changed on another branch; rewrite after that",
     "tkis-triggering-protective-autophagy": "its rows are being changed on another branch; rewrite after that",
 }
