@@ -23,9 +23,8 @@ CASES = sorted(
 # Bound the engine's way on purpose: a constant would change what these mean (see tkiros.query.bind).
 # (A parameter with subtypes, such as findings-in-cancer's cancer=NSCLC, travels as a VALUES list.)
 KEPT_AS_BINDINGS = {
-    ("hedged-findings", "qualifier"),  # bound by a VALUES head
-    ("table3-ros-raising-combinations", "partner"),
-}  # used inside MINUS
+    ("table3-ros-raising-combinations", "partner"),  # used inside MINUS
+}
 
 
 def rows(store, text, subs) -> list[tuple[str, ...]]:
