@@ -5,6 +5,8 @@ own variable, LIMIT)."""
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +26,8 @@ CASES = sorted(
 # (A parameter with subtypes, such as findings-in-cancer's cancer=NSCLC, travels as a VALUES list.)
 KEPT_AS_BINDINGS = {
     ("table3-ros-raising-combinations", "partner"),  # used inside MINUS
+    ("table2-tki-ros-mechanisms", "tki"),  # only inside sub-SELECTs (their own scope) since its one-pass rewrite
+    ("table4-compounds-against-resistant-cells", "tki"),  # likewise
 }
 
 
@@ -138,3 +142,32 @@ def test_constants_where_they_mean_the_binding(why):
     assert rows(store, new, {}) == rows(store, SAFE[why], subs)
     if why == "sub-SELECT's own ?o":
         assert "<http://example.org/q> ?o" in new  # a different variable of the same name is left alone
+
+
+@pytest.mark.parametrize("name,key,value", CASES, ids=[f"{n}-{k}" for n, k, _ in CASES])
+def test_an_endpoint_is_sent_the_constants(name, key, value, graph, monkeypatch):
+    """`tkiros query --endpoint` sends a lookup with its parameter written in, never as the trailing VALUES
+    block that an endpoint joins after planning (issue 17, goal 1); a case kept as a binding still travels
+    as one, and a parameter with subtypes as the VALUES list of its terms."""
+    from tkiros.query import queries
+    from tkiros.query.engines import remote
+
+    sent = []
+
+    def capture(endpoint, text, substitutions, **kwargs):
+        sent.append(text + remote.values_block(substitutions))
+        return Result([], [])
+
+    monkeypatch.setattr(remote, "run_remote", capture)
+    queries.run_query(name, {key: value}, store=graph.store, endpoint="http://127.0.0.1:9/sparql")
+    (text,) = sent
+    subs = bind_params(get_query(name), {key: value}, graph.store)
+    term = str(subs[ox.Variable(key)])
+    block = remote.values_block({ox.Variable(key): subs[ox.Variable(key)]})
+    if (name, key) in KEPT_AS_BINDINGS:
+        assert text.endswith(block)
+    elif "# the parameter and its subtypes" in text:
+        assert not text.endswith(block) and term in text.split("# the parameter and its subtypes")[1]
+    else:
+        assert block not in text and term in text
+        assert not re.search(rf"\?{key}\b", text.split("WHERE", 1)[1])  # the variable is gone from the pattern
