@@ -121,8 +121,12 @@ def _label(raw, iri: str) -> str:
     return rows[0]["l"].value if rows else iri.rsplit("/", 1)[-1]
 
 
-def _objects(raw, finding: str, prop: str) -> list[str]:
-    return sorted({r["o"].value for r in run_internal(raw, "views/objects", f=finding, p=TK + prop)})
+def _objects(raw, finding: str) -> dict[str, list[str]]:
+    """Property (local name) -> the resources the finding links to by it, sorted; one query per finding."""
+    out: dict[str, set[str]] = {}
+    for r in run_internal(raw, "views/objects", f=finding):
+        out.setdefault(r["p"].value.removeprefix(TK), set()).add(r["o"].value)
+    return {p: sorted(v) for p, v in out.items()}
 
 
 def _is(raw, iri: str, cls: str) -> bool:
@@ -152,12 +156,11 @@ def build_diagram(finding_iris: list[str], title: str, store=None) -> Diagram:
         diagram.support.setdefault(key, set()).add(finding)
 
     for f in sorted(included):
-        agents = _objects(store, f, "hasAgent")
-        partners = _objects(store, f, "hasCoTreatment")
-        targets = _objects(store, f, "hasTarget")
-        mediators = _objects(store, f, "hasMediator")
-        outcomes = _objects(store, f, "hasOutcome")
-        directions = [d.removeprefix(TK) for d in _objects(store, f, "hasDirection")]
+        objects = _objects(store, f)
+        agents, partners, targets, mediators, outcomes = (
+            objects.get(p, []) for p in ("hasAgent", "hasCoTreatment", "hasTarget", "hasMediator", "hasOutcome")
+        )
+        directions = [d.removeprefix(TK) for d in objects.get("hasDirection", [])]
         direction = directions[0] if directions else ""
         refs = {int(r["n"].value) for r in run_internal(store, "views/finding-references", f=f)}
         if partners:  # a combination acts as one node: "siramesine + lapatinib"

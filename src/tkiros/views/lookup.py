@@ -271,9 +271,12 @@ def _findings_of(raw, iri: str) -> list[FindingView]:
         rank[r["role"].value] = int(r["rank"].value)
     views = []
     for f in sorted(roles, key=finding_sort_key):
+        linked: dict[str, set[str]] = {}  # property -> labels of what the finding links to by it, in one query
+        for r in run_internal(raw, "views/linked-labels", f=f):
+            linked.setdefault(r["p"].value, set()).add(r["v"].value)
 
-        def vals(prop, var="v", f=f):
-            return _values(raw, "views/linked-labels", var, f=f, p=TK + prop)
+        def vals(prop, linked=linked):
+            return sorted(linked.get(TK + prop, ()))
 
         context = []
         for name, prop in (

@@ -130,10 +130,10 @@ def format_cell(value: str, kind: str) -> str:
     return value
 
 
-def build_table(number: int, store=None) -> Table:
+def build_table(number: int, store=None, specs: dict[int, TableSpec] | None = None) -> Table:
     from tkiros.query.queries import run_query
 
-    specs = table_specs()
+    specs = table_specs() if specs is None else specs
     if number not in specs:
         raise TkirosError(f"--table {number}: no such table (choose {', '.join(map(str, specs))} or all)")
     spec = specs[number]
@@ -159,8 +159,9 @@ def build_tables(which: str = "all", store=None) -> list[Table]:
         from tkiros.store.store import open_store
 
         store = open_store()
-    numbers = list(table_specs()) if which == "all" else [int(which)]
-    return [build_table(n, store) for n in numbers]
+    specs = table_specs()  # read once: it parses the header of every saved query
+    numbers = list(specs) if which == "all" else [int(which)]
+    return [build_table(n, store, specs) for n in numbers]
 
 
 def _md_cell(text: str) -> str:
