@@ -134,9 +134,9 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def published(home):
-    """The 0.1.0 release of the copied sources, with the default reasoner (HermiT) and a SPARQL endpoint."""
+    """The 0.1.0 release of the copied sources, with the default reasoner (the fast path) and a SPARQL endpoint."""
     out = home.parent / "release"
-    result = publish(out, version=VERSION, root=home, sparql_endpoint=ENDPOINT)  # the default reasoner, HermiT
+    result = publish(out, version=VERSION, root=home, sparql_endpoint=ENDPOINT)  # the default reasoner
     print(f"\npublish {VERSION} (reasoner {result.graphs.reasoner}): {result.seconds:.1f} s, {len(result.files)} files")
     return out, result
 
@@ -1014,6 +1014,33 @@ def test_owlrl_fallback_when_tkiros_reason_is_missing(monkeypatch):
     clash = asserted + [ox.Triple(N(TK + "A"), N(OWL + "disjointWith"), N(TK + "B"))]
     with pytest.raises(TkirosError, match="inconsistent under OWL RL"):
         infer(clash, "hermit", ROOT)
+
+
+def test_the_default_release_names_the_fast_path(published):
+    out, result = published
+    assert result.graphs.reasoner == "fast"
+    assert json.loads((out / "release.json").read_text())["reasoner"] == "fast"
+    assert "tkiros-full: with inferences (fast)" in (out / "void.ttl").read_text()
+
+
+def test_a_release_names_hermit_when_the_fast_path_hands_over():
+    """An axiom the fast path does not evaluate (allValuesFrom): HermiT answers, and the release says so."""
+    from tkiros.release.graphs import infer
+
+    N = ox.NamedNode
+    restriction = ox.BlankNode("only-egfr")
+    asserted = [
+        ox.Triple(N(TK + "A"), N(RDF_TYPE), N(OWL + "Class")),
+        ox.Triple(N(TK + "A"), N(OWL + "equivalentClass"), restriction),
+        ox.Triple(restriction, N(RDF_TYPE), N(OWL + "Restriction")),
+        ox.Triple(restriction, N(OWL + "onProperty"), N(TK + "inhibits")),
+        ox.Triple(restriction, N(OWL + "allValuesFrom"), N(TK + "EGFR")),
+        ox.Triple(N(TKD + "x"), N(RDF_TYPE), N(TK + "A")),
+        ox.Triple(N(TKD + "x"), N(TK + "inhibits"), N(TKD + "y")),
+    ]
+    inferred, used = infer(asserted, "fast", ROOT)
+    assert used == "hermit"
+    assert ox.Triple(N(TKD + "y"), N(RDF_TYPE), N(TK + "EGFR")) in inferred
 
 
 def test_swap_without_rename_exchange_and_recovery_of_a_half_done_swap(tmp_path, monkeypatch):

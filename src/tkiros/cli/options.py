@@ -53,8 +53,7 @@ def format_option(choices, default, help_text: str = "Output format."):
 
 
 def reasoner_option(help_text: str = REASONER_HELP, default: str = DEFAULT_REASONER):
-    """-r/--reasoner NAME: the same choices for every command that reasons (publish keeps HermiT, the
-    reasoner its releases name)."""
+    """-r/--reasoner NAME: the same choices and the same default (the fast path) for every command that reasons."""
     return click.option(
         "-r", "--reasoner", type=click.Choice(list(REASONERS)), default=default, show_default=True, help=help_text
     )

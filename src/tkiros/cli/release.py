@@ -38,7 +38,10 @@ from tkiros.release.publish import publish
     metavar="DIR|X.Y.Z",
     help="The previous release (folder or version) [default: the release in --out].",
 )
-@reasoner_option("Reasoner for tkiros-full ('owlrl' for OWL RL materialisation).", default="hermit")
+@reasoner_option(
+    "Reasoner for tkiros-full: the fast path gives HermiT's answer (and runs HermiT itself when it cannot "
+    "decide exactly); 'owlrl' for OWL RL materialisation."
+)
 @click.option("--no-reasoner", is_flag=True, help="Skip reasoning: no tkiros-full files.")
 @click.option(
     "--sparql-endpoint", default=None, metavar="URL", help="Where the release is served, recorded in void.ttl."

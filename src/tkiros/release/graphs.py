@@ -180,7 +180,8 @@ def infer(asserted: list, reasoner: str, root: Path) -> tuple[list, str]:
                 f"cannot publish tkiros-full: {why} (`tkiros reason` explains; --no-reasoner skips tkiros-full)"
             )
         inferred = [ox.Triple(*(to_ox(x) for x in tuple(t)[:3])) for t in result.inferred]
-        return keep_inferred(inferred, asserted), reasoner
+        # The reasoner that answered: HermiT when the fast path handed the graph over.
+        return keep_inferred(inferred, asserted), getattr(result, "reasoner", reasoner)
     if reasoner not in ("hermit", "owlrl"):
         raise TkirosError(f"--reasoner {reasoner}: only owlrl is available without tkiros.reasoning.reason")
     return keep_inferred(owlrl_closure(asserted), asserted), "owlrl"

@@ -289,7 +289,7 @@ def publish(
     version: str | None = None,
     date: str | None = None,
     prior: str | None = None,
-    reasoner: str | None = "hermit",
+    reasoner: str | None = "fast",
     sparql_endpoint: str | None = None,
     root: Path | None = None,
 ) -> Published:
