@@ -185,3 +185,44 @@ def test_a_strict_owl_parser_reads_every_definition():
     kinds = [type(a.component).__name__ for a in pyhornedowl.open_ontology_from_string(data, "ttl").get_axioms()]
     assert kinds.count("EquivalentClasses") == count("equivalentClass") >= 40
     assert kinds.count("DisjointClasses") in (count("disjointWith"), count("disjointWith") + count("members"))
+
+
+def test_tbox_hierarchy_is_cached_by_the_digest_of_the_axioms(tmp_path, monkeypatch):
+    """The class hierarchy comes from HermiT on the TBox alone, once per TBox: new data reuses it (no Java),
+    a new axiom (or the same axioms with other blank-node labels: no) changes the digest."""
+    import pyoxigraph as ox
+
+    from tkiros.reasoning import dl, fastpath
+    from tkiros.reasoning.fragment import Ontology
+
+    monkeypatch.setenv("TKIROS_CACHE", str(tmp_path))
+    prefixes = (
+        "@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> . "
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    )
+    # C = p some B, E = p some A and B below A: HermiT infers C below E.
+    tbox = (
+        ":p a owl:ObjectProperty . :A a owl:Class . :B a owl:Class ; rdfs:subClassOf :A . "
+        ":C a owl:Class ; owl:equivalentClass _:r1 . _:r1 a owl:Restriction ; owl:onProperty :p ; owl:someValuesFrom :B . "
+        ":E a owl:Class ; owl:equivalentClass _:r2 . _:r2 a owl:Restriction ; owl:onProperty :p ; owl:someValuesFrom :A . "
+    )
+
+    def onto(text: str, bnode: str = "r") -> Ontology:
+        text = text.replace("_:r", f"_:{bnode}")
+        return Ontology([q.triple for q in ox.parse((prefixes + text).encode(), format=ox.RdfFormat.TURTLE)])
+
+    first = onto(tbox + ":x :p :y . :y a :B .")
+    assert onto(tbox + ":x :p :y . :y a :B . :z a :A .").digest() == first.digest()  # data only
+    assert onto(tbox + ":x :p :y . :y a :B .", bnode="other").digest() == first.digest()  # labels only
+    assert onto(tbox + ":D a owl:Class ; rdfs:subClassOf :C .").digest() != first.digest()  # an axiom
+
+    hierarchy = fastpath.tbox_hierarchy(first)  # HermiT, once
+    sub = ox.Triple(ox.NamedNode("http://ex.org/C"), ox.NamedNode(SUBCLASS), ox.NamedNode("http://ex.org/E"))
+    assert sub in hierarchy
+    assert [p.name for p in tmp_path.iterdir()] == [f"tbox-hierarchy-{first.digest()}.nt"]
+
+    def no_java(*args, **kwargs):
+        raise AssertionError("HermiT ran again for a TBox it had classified")
+
+    monkeypatch.setattr(dl, "run_dl", no_java)
+    assert sorted(map(str, fastpath.tbox_hierarchy(onto(tbox + ":q :p :y .")))) == sorted(map(str, hierarchy))
