@@ -14,6 +14,7 @@ machine). Targets: ours <= 2x the floor and >= 30x faster than naive.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -58,6 +59,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--naive-every", type=int, default=3, help="run the naive path every Nth round (it is slow)")
+    parser.add_argument("--json", metavar="FILE", help="also write the medians as JSON (for benchmarks/goals.py)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     # Byte-code as an installed wheel has it (pip compiles at install; an editable install under
@@ -98,6 +100,12 @@ def main(argv=None) -> None:
         print(
             f"\n{label}: ours / floor = {over_floor:.2f}x (target <= 2x); naive / ours = {speedup:.1f}x (target >= 30x): "
             f"{'met' if ok else 'NOT met'}"
+        )
+    if args.json:
+        figures = {k: {"runs": len(times[k]), "wall_s": w, "cpu_s": c} for k, (w, c) in med.items()}
+        run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        Path(args.json).write_text(
+            json.dumps({"date": run_at, "rounds": args.rounds, "median": figures}, indent=1) + "\n"
         )
 
 

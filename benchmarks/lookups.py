@@ -188,6 +188,7 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--keep", metavar="DIR", help="build (or reuse) the stores in DIR instead of a temporary folder"
     )
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON (for benchmarks/goals.py)")
     args = parser.parse_args(argv)
     scales = [int(s) for s in args.scales.split(",")]
     results, pinned = {}, {}
@@ -250,6 +251,15 @@ def main(argv=None) -> None:
     print(
         f"\nflat at {prefix}{hi}: {flat} of {n}; linear in the answer from {prefix}{mid} to {prefix}{hi}: {linear} of {n}."
     )
+    if args.json:
+        figures = {
+            str(s): {k: {f: v for f, v in r.items() if not f.endswith("_text")} for k, r in results[s].items()}
+            for s in scales
+        }
+        run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        Path(args.json).write_text(
+            json.dumps({"date": run_at, "model": args.model, "scales": scales, "lookups": figures}, indent=1) + "\n"
+        )
 
 
 if __name__ == "__main__":

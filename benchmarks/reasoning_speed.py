@@ -2,6 +2,7 @@
 
     python benchmarks/reasoning_speed.py                      # fast path and HermiT at x1 and x10, warm reason
     python benchmarks/reasoning_speed.py --scales 1 --hermit-scales 1
+    python benchmarks/reasoning_speed.py --hermit-scales 1 --json reasoning.json   # for benchmarks/goals.py
 
 For each scale (the instance data copied N times under fresh IRIs, see benchmarks/reasoners.py) it times
 the fast path (`tkiros reason`'s default) and HermiT on the same graph, compares their class memberships
@@ -15,6 +16,7 @@ The machine is shared: wall times are upper bounds, rerun when the load is high.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -62,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10", help="copy factors for the fast path (default 1,10)")
     parser.add_argument("--hermit-scales", default="1,10", help="copy factors HermiT also runs at (x10 takes minutes)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     cache = Path(tempfile.mkdtemp(prefix="tkiros-bench-reason-"))
     os.environ["TKIROS_CACHE"] = str(cache)
@@ -71,7 +74,7 @@ def main() -> None:
     from tkiros.reasoning.fragment import Ontology
     from tkiros.reasoning.reason import reasoner_triples, run
 
-    rows = []
+    rows, figures = [], []
     try:
         for factor in [int(s) for s in args.scales.split(",")]:
             graph = scaled_graph(factor)
@@ -102,6 +105,20 @@ def main() -> None:
                     else f"DIFFER ({len(memberships(fast) ^ memberships(hermit))} pairs)"
                 )
                 print(f"  ... hermit x{factor}: {hermit_s:.1f} s (cpu {hermit_cpu:.1f} s)", flush=True)
+            figures.append(
+                {
+                    "scale": factor,
+                    "triples": len(asserted),
+                    "memberships": len(memberships(fast)),
+                    "fast_s": fast_s,
+                    "fast_cpu_s": fast_cpu,
+                    "fallback": fast.fallback,
+                    "hermit_s": hermit_s,
+                    "hermit_cpu_s": hermit_cpu,
+                    "agree": agree,
+                    "target_s": TARGETS.get(factor),
+                }
+            )
             rows.append(
                 (
                     f"x{factor}",
@@ -142,6 +159,16 @@ def main() -> None:
         f"({'≤' if warm <= 1 else 'OVER'} target 1 s)"
     )
     print(f"`tkiros query tkis-raising-ros --inferred` with the reasoned graph dropped: {after_change:.1f} s")
+    if args.json:
+        out = {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load_average": os.getloadavg()[0],
+            "scales": figures,
+            "warm_reason_s": warm,
+            "warm_target_s": 1.0,
+            "inferred_after_change_s": after_change,
+        }
+        Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
 
 
 if __name__ == "__main__":
