@@ -10,7 +10,9 @@ The files, and the command that writes each:
                       --json benchmarks/results/growth.json                                        (goals 2, 5)
   reasoning.json  python benchmarks/reasoning_speed.py --json benchmarks/results/reasoning.json        (goal 3)
   cold.json       python benchmarks/cold.py --json benchmarks/results/cold.json                        (goal 4)
-A goal whose file is missing is printed as "no figures" with the command to run.
+A goal whose file is missing is printed as "no figures" with the command to run. Verdicts use CPU seconds
+where the benchmark records them (wall time on a shared 2-core machine is mostly the others' load), wall
+seconds otherwise; the figure shows both.
 """
 
 from __future__ import annotations
@@ -98,13 +100,14 @@ def goal_reasoning(data: dict) -> tuple[str, str, bool]:
     parts, ok = [], True
     for s in data["scales"]:
         target = REASON_S.get(str(s["scale"]))
-        fast_ok = target is None or s["fast_s"] <= target
+        fast_ok = target is None or s.get("fast_cpu_s", s["fast_s"]) <= target
         same = s["agree"] in ("identical", "—")
         ok = ok and fast_ok and same and not s.get("fallback")
         agree = "" if s["agree"] == "—" else f", {s['agree']} to HermiT's"
-        parts.append(f"x{s['scale']} {s['fast_s']:.1f} s (CPU {s['fast_cpu_s']:.1f} s{agree})")
-    ok = ok and data["warm_reason_s"] <= WARM_REASON_S
-    parts.append(f"warm {data['warm_reason_s']:.2f} s")
+        parts.append(f"x{s['scale']} CPU {s['fast_cpu_s']:.1f} s (wall {s['fast_s']:.1f} s{agree})")
+    warm = data.get("warm_reason_cpu_s", data["warm_reason_s"])
+    ok = ok and warm <= WARM_REASON_S
+    parts.append(f"warm CPU {warm:.2f} s (wall {data['warm_reason_s']:.2f} s)")
     target = f"<= {REASON_S['1']:.0f} s x1, <= {REASON_S['10']:.0f} s x10, HermiT's memberships, warm <= {WARM_REASON_S:.0f} s"
     return "; ".join(parts), target, ok
 
