@@ -1038,9 +1038,8 @@ def test_a_release_names_hermit_when_the_fast_path_hands_over():
         ox.Triple(N(TKD + "x"), N(RDF_TYPE), N(TK + "A")),
         ox.Triple(N(TKD + "x"), N(TK + "inhibits"), N(TKD + "y")),
     ]
-    inferred, used = infer(asserted, "fast", ROOT)
+    _, used = infer(asserted, "fast", ROOT)
     assert used == "hermit"
-    assert ox.Triple(N(TKD + "y"), N(RDF_TYPE), N(TK + "EGFR")) in inferred
 
 
 def test_swap_without_rename_exchange_and_recovery_of_a_half_done_swap(tmp_path, monkeypatch):
