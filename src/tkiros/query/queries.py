@@ -26,7 +26,7 @@ from tkiros.query.engines.oxigraph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 from tkiros.query.results import Result
 from tkiros.rqfile import headers, internal, read_rq, run_internal
 from tkiros.store.paths import project_root
-from tkiros.vocab import OWN_NAMESPACE, SKOS, TKD
+from tkiros.vocab import OWN_NAMESPACE, TKD
 
 PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$"
@@ -127,12 +127,12 @@ def norm_key(s: str) -> str:
 def entity_index(store) -> dict[str, set[str]]:
     """Normalised label, synonym and CURIE -> entity IRIs."""
     index: dict[str, set[str]] = {}
-    for row in run_internal(store, "query/names"):
+    for row in run_internal(store, "query/entity-names"):
         s = row["s"]
         # Only our own terms: the imported external terms (ontology/imports/) carry the same labels.
         if isinstance(s, ox.NamedNode) and s.value.startswith(OWN_NAMESPACE):
-            index.setdefault(norm_key(row["n"].value), set()).add(s.value)
-    for row in run_internal(store, "query/mappings", p=SKOS + "exactMatch"):
+            index.setdefault(norm_key(row["l"].value), set()).add(s.value)
+    for row in run_internal(store, "query/exact-matches"):
         if isinstance(row["s"], ox.NamedNode) and row["s"].value.startswith(TKD) and isinstance(row["x"], ox.NamedNode):
             index.setdefault(norm_key(compact(row["x"].value)), set()).add(row["s"].value)
     return index

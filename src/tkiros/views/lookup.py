@@ -53,10 +53,10 @@ def _names(store):
 
     from tkiros.prefixes import compact
 
-    for row in run_internal(store, "query/names"):
+    for row in run_internal(store, "views/names"):
         if isinstance(row["s"], ox.NamedNode) and isinstance(row["n"], ox.Literal):
             yield row["s"].value, row["n"].value, NAME_KINDS[row["p"].value]
-    for row in run_internal(store, "query/mappings"):
+    for row in run_internal(store, "views/mappings"):
         if isinstance(row["s"], ox.NamedNode) and isinstance(row["x"], ox.NamedNode):
             yield row["s"].value, compact(row["x"].value), "identifier"
 
@@ -238,7 +238,7 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
         inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
     identifiers = sorted(
         f"skos:{r['p'].value.rsplit('#', 1)[-1]} {c(r['x'].value)}"
-        for r in run_internal(store, "query/mappings", s=iri)
+        for r in run_internal(store, "views/mappings", s=iri)
     )
     identifiers += [f"dcterms:identifier {v}" for v in _values(store, "views/identifiers", iri=iri)]
     notes = _values(store, "views/notes", iri=iri)
