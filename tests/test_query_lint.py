@@ -29,8 +29,6 @@ JOINED_PARTS = {"TriplesBlock", "GroupOrUnionGraphPattern", "GraphGraphPattern",
 # Queries that still have the shape, and why. Strict xfails: the day one is rewritten, the test says so.
 # Their growth from x10 to x100 is in docs/serving.md ("Query growth").
 NOT_YET_REWRITTEN: dict[str, str] = {
-    "antioxidant-enzymes-in-resistant-cells": "its UNION in a sub-SELECT gives every row the same ?finding on "
-    "Virtuoso 7 (nrf2-f30); kept as it was until a form that Virtuoso answers alike is found",
     "causal-chains": "not yet rewritten",
     "ferroptosis-inducers": "not yet rewritten",
     "glutathione-thioredoxin-systems": "not yet rewritten",
