@@ -150,7 +150,10 @@ def summary(folder: Path) -> tuple[list[str], int]:
     for goal, name, fn in GOALS:
         path = folder / name
         if not path.is_file():
-            run = COMMANDS[name].replace("DIR", str(folder))
+            shown = (
+                folder.resolve().relative_to(HERE.parent) if folder.resolve().is_relative_to(HERE.parent) else folder
+            )
+            run = COMMANDS[name].replace("DIR", str(shown))
             lines.append(f"| {goal} | no figures | | not measured | run `{run}` |")
             continue
         data = json.loads(path.read_text())
