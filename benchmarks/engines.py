@@ -3,6 +3,7 @@
     python benchmarks/engines.py                                  # x1, g10, g100; every engine
     python benchmarks/engines.py --scales 1,10 --engines embedded,server --json engines.json
     python benchmarks/engines.py --keep .cache/engines            # reuse the stores built by an earlier run
+    python benchmarks/engines.py --print a.json b.json            # the table of earlier runs (b's cells win)
 
 Scales: x1 is the real data, gN the data grown N times by benchmarks/growth.py (the same stores as the other
 benchmarks build). Engines, on the same compiled store (ontology, seeds, instances, rules):
@@ -224,6 +225,19 @@ def table(results: dict, engines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def merge(runs: list[dict]) -> dict:
+    """Several runs' figures as one: scales and queries of all, a later run's (engine, scale) cells winning."""
+    out: dict = {"scales": [], "queries": [], "triples": {}, "rows": {}, "engines": {}}
+    for run in runs:
+        out["scales"] = sorted(set(out["scales"]) | set(run["scales"]))
+        out["queries"] = sorted(set(out["queries"]) | set(run["queries"]))
+        out["triples"].update(run["triples"])
+        out["rows"].update(run["rows"])
+        for engine, by_scale in run["engines"].items():
+            out["engines"].setdefault(engine, {}).update(by_scale)
+    return out
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10,100", help="growth factors (1 is the real data)")
@@ -234,7 +248,12 @@ def main(argv=None) -> None:
     parser.add_argument("--rdflib-all-scales", default="1", help="scales rdflib runs every saved query at")
     parser.add_argument("--keep", default=str(ROOT / ".cache" / "engines"), metavar="DIR", help="stores built once")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--print", nargs="+", metavar="FILE", help="print the table of earlier runs' JSON and stop")
     args = parser.parse_args(argv)
+    if args.print:
+        merged = merge([json.loads(Path(f).read_text()) for f in args.print])
+        print(table(merged, [e for e in ENGINES if e in merged["engines"]]))
+        return
     from tkiros.query.queries import list_queries
 
     scales = [int(s) for s in args.scales.split(",")]
@@ -266,6 +285,8 @@ def main(argv=None) -> None:
             else:
                 res = run_virtuoso(store, texts, args.repeats, args.cap, work)
             results["engines"].setdefault(engine, {})[str(s)] = res
+            if args.json:  # after each engine, so that a stopped run keeps what it measured
+                Path(args.json).write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     results["load_average"] = os.getloadavg()[0]
     print(
         f"Saved queries by engine and scale ({started}; median of {args.repeats}, cap {args.cap:.0f} s; "
