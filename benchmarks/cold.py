@@ -9,6 +9,11 @@ Three whole new processes, alternated round by round so that the machine's load 
   naive  the same with `--engine rdflib` (rdflib parses every source file, then runs the query).
 Medians of wall time and of CPU time (user + system of the child, less hostage to other work on the
 machine). Targets: ours <= 2x the floor and >= 30x faster than naive.
+
+With valgrind on PATH it also counts instructions (callgrind; immune to the machine's load) of the floor,
+ours, a bare python and `import click` alone, so that click's share of the budget is a figure. The query
+runs in a forked child (tkiros.query.isolate): callgrind dumps at the fork, so that the child's own
+instructions are counted once (a forked child would otherwise inherit the parent's counts).
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,9 +62,32 @@ def run(cmd: list[str], env: dict) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def instructions(cmd: list[str], env: dict) -> int:
+    """Instructions executed by ``cmd`` and any child it forks, each counted once."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cold-callgrind-") as tmp:
+        out = Path(tmp) / "cg.%p"
+        res = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-before=_Fork", *cmd],
+            capture_output=True,
+            env=env,
+            timeout=900,
+        )
+        if res.returncode != 0:
+            raise SystemExit(f"valgrind {' '.join(cmd)}: exit {res.returncode}")
+        # one dump per process and part: the parent before and after the fork, the child after it
+        return sum(
+            int(m)
+            for f in Path(tmp).iterdir()
+            for m in re.findall(r"^totals: (\d+)", f.read_text(errors="replace"), re.M)
+        )
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--no-instructions", action="store_true", help="skip the callgrind counts")
     parser.add_argument("--naive-every", type=int, default=3, help="run the naive path every Nth round (it is slow)")
     parser.add_argument("--json", metavar="FILE", help="also write the medians as JSON (for benchmarks/goals.py)")
     args = parser.parse_args(argv)
@@ -101,12 +131,28 @@ def main(argv=None) -> None:
             f"\n{label}: ours / floor = {over_floor:.2f}x (target <= 2x); naive / ours = {speedup:.1f}x (target >= 30x): "
             f"{'met' if ok else 'NOT met'}"
         )
+    counts: dict[str, int] = {}
+    if not args.no_instructions and shutil.which("valgrind"):
+        counts = {k: instructions(cmds[k], env) for k in ("floor", "ours")}
+        counts["python alone"] = instructions([sys.executable, "-c", "pass"], env)
+        counts["import click alone"] = instructions([sys.executable, "-c", "import click"], env)
+        print("\n| process | instructions (callgrind) |\n|---|---|")
+        for k, n in counts.items():
+            print(f"| {k} | {n / 1e6:.1f} M |")
+        click_cost = counts["import click alone"] - counts["python alone"]
+        print(
+            f"\ninstructions: ours / floor = {counts['ours'] / counts['floor']:.2f}x (target <= 2x); "
+            f"importing click alone costs {click_cost / 1e6:.1f} M, {click_cost / counts['floor']:.2f}x the floor, "
+            f"against a budget of 1x the floor above it: "
+            f"{'2x is out of reach with click' if click_cost > counts['floor'] else 'within reach'}"
+        )
     if args.json:
         figures = {k: {"runs": len(times[k]), "wall_s": w, "cpu_s": c} for k, (w, c) in med.items()}
         run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        Path(args.json).write_text(
-            json.dumps({"date": run_at, "rounds": args.rounds, "median": figures}, indent=1) + "\n"
-        )
+        record = {"date": run_at, "rounds": args.rounds, "median": figures}
+        if counts:
+            record["instructions"] = counts
+        Path(args.json).write_text(json.dumps(record, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from tkiros.errors import TkirosError
@@ -63,6 +62,8 @@ def write_atomic(path: Path, data: str | bytes, option: str = "-o") -> None:
     if st is not None and not st.st_mode & 0o222:  # checked on the mode: root's writes ignore it
         raise TkirosError(f"{option} {shown}: the file is read-only; refusing to replace it")
     try:
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=parent)
     except OSError as err:
         raise TkirosError(f"{option} {shown}: cannot write in folder {path.parent}: {err.strerror or err}") from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
@@ -107,4 +106,6 @@ def sweep(folder: Path, pattern: str = ".*") -> None:
     for p in entries:
         m = OWNED.match(p.name)
         if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
+            import shutil
+
             shutil.rmtree(p, ignore_errors=True)

@@ -15,7 +15,6 @@ import os
 import pickle
 import select
 import signal
-import tempfile
 import time
 
 from tkiros.errors import TkirosError
@@ -29,6 +28,16 @@ def _panic_line(stderr: bytes) -> str:
     return lines[-1] if lines else ""
 
 
+def _scratch_file():
+    """An anonymous file for the child's stderr: in memory where Linux offers it (no tempfile import)."""
+    try:
+        return open(os.memfd_create("tkiros-query"), "w+b")
+    except (AttributeError, OSError):
+        import tempfile
+
+        return tempfile.TemporaryFile(prefix="tkiros-query-")
+
+
 def run_isolated(fn, timeout: float | None, where: str):
     """``fn()`` in a forked child; its pickled result, or a TkirosError it raised, comes back here."""
     if not hasattr(os, "fork"):
@@ -37,7 +46,7 @@ def run_isolated(fn, timeout: float | None, where: str):
         timeout = None  # no time limit
     if timeout is not None and not timeout > 0:
         raise TkirosError(f"--timeout {timeout}: must be a number of seconds above 0")
-    errlog = tempfile.TemporaryFile(prefix="tkiros-query-")
+    errlog = _scratch_file()
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns

@@ -107,12 +107,12 @@ def get_query(name_or_path: str) -> SavedQuery:
         query = parse_header(p, read_rq(p, name_or_path))
         protect(p)  # its results may never be written over it (-o)
         return query
-    import difflib  # only for the hint of an unknown name
-
     if "/" not in name_or_path and saved.is_file():  # read only the query asked for
         query = parse_header(saved, read_rq(saved, f"queries/{saved.name}"))
         protect(saved)
         return query
+    import difflib  # only for the hint of an unknown name
+
     candidates = {q.name: q for q in list_queries()}
     close = difflib.get_close_matches(name_or_path, list(candidates), n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else "; run 'tkiros queries' for the list"

@@ -3,9 +3,7 @@ process reads it, and the manifest (SHA-256 of each RocksDB file) by which a dam
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -51,6 +49,8 @@ def _store_files(folder: Path) -> list[Path]:
 
 def store_manifest(folder: Path) -> dict[str, str]:
     """SHA-256 of each file RocksDB reads, recorded in .complete when a store is built."""
+    import hashlib  # lazily: an intact store is known by its stat records (tkiros.store.statdigest)
+
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in _store_files(folder)}
 
 
@@ -59,8 +59,10 @@ def write_manifest(folder: Path) -> None:
     (folder / ".complete").write_text(json.dumps(store_manifest(folder), indent=0, sort_keys=True) + "\n")
 
 
-def _manifest_digest(manifest: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+def _manifest_key(manifest: dict[str, str]) -> str:
+    # The manifest itself (already SHA-256 per file) as canonical text: comparing it needs no hashlib,
+    # whose OpenSSL load would cost every cold query a few milliseconds.
+    return json.dumps(manifest, sort_keys=True, separators=(",", ":"))
 
 
 def damage(folder: Path) -> str | None:
@@ -81,9 +83,9 @@ def damage(folder: Path) -> str | None:
     # truncation, rewrite or removal of any file changes its record and the files are hashed again.
     try:
         found = cached_digest(
-            f"store files {folder}", _store_files(folder), lambda: _manifest_digest(store_manifest(folder)), cache_dir()
+            f"store manifest {folder}", _store_files(folder), lambda: _manifest_key(store_manifest(folder)), cache_dir()
         )
-        if found == _manifest_digest(expected):
+        if found == _manifest_key(expected):
             return None
         actual = store_manifest(folder)
     except OSError as err:
@@ -100,6 +102,8 @@ def discard_damaged(folder: Path, what: str, why: str | None) -> bool:
     """Say in one line that a cached ``what`` is damaged and remove it, so that the caller rebuilds it."""
     if not why:
         return False
+    import shutil
+
     sys.stderr.write(f"tkiros: the cached {what} {folder} is damaged ({why}); rebuilding it\n")
     shutil.rmtree(folder, ignore_errors=True)
     return True

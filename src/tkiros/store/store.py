@@ -7,10 +7,7 @@ build it leave one valid store and a reader never sees a half-built one.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +61,8 @@ def sources_digest(root: Path | None = None, trust_stats: bool = True) -> str:
     files = source_files(root) + rule_files(root) + seeds
 
     def compute() -> str:
+        import hashlib  # only when the stat records changed: OpenSSL's load is a tenth of a cold query
+
         h = hashlib.sha256(f"tkiros {__version__} store v1\n".encode())
         for path in files:
             h.update(str(path.relative_to(root)).encode() + b"\0")
@@ -277,6 +276,9 @@ def build_atomically(target: Path, fill, prefix: str = ".building-", verify=None
     ``verify()``, if given, is called before the rename and raises if the build must not be kept. The
     temporary folder carries the builder's process id, so that one left by a killed build is swept.
     """
+    import shutil
+    import tempfile
+
     from tkiros.procs import owned_prefix
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -314,6 +316,8 @@ def _build_into(root: Path, target: Path, digest: str) -> None:
 
 def _prune(keep: Path) -> None:
     """Remove stale compiled stores, keeping the newest few and any that a process (a server) uses."""
+    import shutil
+
     old = sorted((p for p in keep.parent.glob("store-*") if p != keep), key=lambda p: p.stat().st_mtime)
     for p in old[:-2]:
         if not in_use(p):

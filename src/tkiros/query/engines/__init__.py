@@ -5,10 +5,13 @@ inferred, endpoint) -> Result``. ``text`` is the query with its parameters alrea
 
 from __future__ import annotations
 
-from typing import Protocol
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol
 
-from tkiros.query.engines import naive, oxigraph, remote
-from tkiros.query.results import Result
+from tkiros.query.engines import oxigraph
+
+if TYPE_CHECKING:
+    from tkiros.query.results import Result
 
 
 class Engine(Protocol):
@@ -26,4 +29,18 @@ class Engine(Protocol):
     ) -> Result: ...
 
 
-ENGINES: dict[str, Engine] = {"oxigraph": oxigraph.run, "rdflib": naive.run, "endpoint": remote.run}
+def _on_first_call(module: str) -> Engine:
+    """``tkiros.query.engines.MODULE.run``, imported when first called: a query on the embedded store
+    loads neither rdflib nor the endpoint client."""
+
+    def run(*args, **kwargs) -> Result:
+        return import_module(f"tkiros.query.engines.{module}").run(*args, **kwargs)
+
+    return run
+
+
+ENGINES: dict[str, Engine] = {
+    "oxigraph": oxigraph.run,
+    "rdflib": _on_first_call("naive"),
+    "endpoint": _on_first_call("remote"),
+}
