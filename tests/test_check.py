@@ -101,3 +101,31 @@ def test_validate_names_the_bad_value(tmp_path, monkeypatch):
     res = invoke(["validate"])
     assert res.exit_code == 1
     assert "VIOLATION: tkd:" in res.output and "(got tkiros:hasDirection: tkiros:increse)" in res.output
+
+
+def test_a_clean_check_is_reused_until_something_checked_changes(tmp_path, monkeypatch):
+    """The last clean run is remembered by the digest of what it checked: an unchanged project answers
+    from it, and an edit that adds a violation (in the data or in shapes/) is caught on the next run."""
+    home = copy_project(tmp_path / "home")
+    monkeypatch.setenv("TKIROS_HOME", str(home))
+    first = invoke(["check"])
+    assert first.exit_code == 0 and "as in the last clean check" not in first.output, first.output
+    again = invoke(["check"])
+    assert again.exit_code == 0, again.output
+    for step in ("spans", "shapes", "qc", "duplicates"):
+        line = next(ln for ln in again.output.splitlines() if ln.startswith(step))
+        assert " ok " in line and "as in the last clean check" in line, again.output
+    f = home / "instances" / "erbb-inhibitors.ttl"
+    f.write_text(f.read_text().replace("tkiros:hasDirection tkiros:increase", "tkiros:hasDirection tkiros:increse", 1))
+    edited = invoke(["check"])
+    assert edited.exit_code == 1 and "tkiros:increse" in edited.output, edited.output
+    assert "as in the last clean check" not in edited.output
+    # a failed run is never remembered; undoing the edit restores the content of the clean run, reused as such
+    f.write_text(f.read_text().replace("tkiros:increse", "tkiros:increase", 1))
+    assert "as in the last clean check" in invoke(["check"]).output  # the first clean run's record still holds
+    (home / "shapes" / "checks" / "every-finding-violation.rq").write_text(
+        "# title: every finding is flagged\n# why: a new check must run even when the data did not change\n"
+        "SELECT ?subject ?detail WHERE { ?subject a <https://w3id.org/tkiros/vocab/Finding> BIND('new' AS ?detail) }\n"
+    )
+    new_check = invoke(["check"])
+    assert new_check.exit_code == 1 and "every-finding-violation" in new_check.output, new_check.output
