@@ -63,7 +63,8 @@ def goal_lookups(data: dict) -> tuple[str, str, bool]:
         f"{worst[1]} {worst[0]:.1f} ms"
     )
     if failed:
-        figure += f"; over: {', '.join(sorted(set(failed)))}"
+        over = sorted(set(failed))
+        figure += f"; over: {', '.join(over[:5])}" + (f" and {len(over) - 5} more" if len(over) > 5 else "")
     return (
         figure,
         f"<= {LOOKUP_MS:.0f} ms at {prefix}{scales[-1]} and <= {LOOKUP_RATIO:.0f}x {prefix}{scales[0]}",
