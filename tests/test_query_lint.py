@@ -29,7 +29,6 @@ JOINED_PARTS = {"TriplesBlock", "GroupOrUnionGraphPattern", "GraphGraphPattern",
 # Queries that still have the shape, and why. Strict xfails: the day one is rewritten, the test says so.
 # Their growth from x10 to x100 is in docs/serving.md ("Query growth").
 NOT_YET_REWRITTEN: dict[str, str] = {
-    "protective-autophagy-blockers": "not yet rewritten",
     "table3-ros-raising-combinations": "its rows are being changed on another branch; rewrite after that",
     "tkis-triggering-protective-autophagy": "its rows are being changed on another branch; rewrite after that",
 }
