@@ -52,16 +52,27 @@ def shapes():
     return load_shapes()
 
 
+def build_site(out: Path, hash_seed: str) -> subprocess.CompletedProcess:
+    """`tkiros site -o OUT` in a new process with this PYTHONHASHSEED (a build must not depend on it)."""
+    return subprocess.run(
+        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
+    )
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The static site built once per test run (tests/test_site.py and tests/test_site_browser.py only read it)."""
     out = tmp_path_factory.mktemp("site") / "site"
-    res = subprocess.run(
-        [sys.executable, "-m", "tkiros.cli", "site", "-o", str(out)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "1"},
-    )
+    res = build_site(out, "1")
     assert res.returncode == 0, res.stderr
     print("\n" + res.stderr.strip())
     return out
+
+
+@pytest.fixture(scope="session")
+def site_builder():
+    """build_site, for a test that builds the site once more (in another process, with another hash seed)."""
+    return build_site

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -180,14 +179,9 @@ def test_drug_page_has_cards_diagram_explanation_references_and_links(site):
     assert 'href="../finding/bcrabl-f01.html"' in page
 
 
-def test_two_builds_in_two_processes_are_byte_identical(site, tmp_path):
+def test_two_builds_in_two_processes_are_byte_identical(site, site_builder, tmp_path):
     again = tmp_path / "again"
-    res = subprocess.run(
-        [sys.executable, "-m", "tkiros.cli", "site", "--out", str(again)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "777"},
-    )
+    res = site_builder(again, "777")
     assert res.returncode == 0, res.stderr
     first, second = files_of(site), files_of(again)
     assert set(first) == set(second) and len(first) > 800

@@ -162,7 +162,7 @@ def build_tables(which: str = "all", store=None) -> list[Table]:
         from tkiros.store.store import open_store
 
         store = open_store()
-    specs = table_specs()  # read once: it parses the header of every saved query
+    specs = table_specs()  # read once for all the tables asked for
     numbers = list(specs) if which == "all" else [int(which)]
     return [build_table(n, store, specs) for n in numbers]
 
