@@ -3,6 +3,8 @@
     python benchmarks/engines.py                                  # x1, g10, g100; every engine
     python benchmarks/engines.py --scales 1,10 --engines embedded,server --json engines.json
     python benchmarks/engines.py --keep .cache/engines            # reuse the stores built by an earlier run
+    python benchmarks/engines.py --stores /work/stores            # prebuilt stores gN.db, opened read-only
+    python benchmarks/engines.py --queries causal-chains,table3-ros-raising-combinations --json later.json
     python benchmarks/engines.py --print a.json b.json            # the table of earlier runs (b's cells win)
 
 Scales: x1 is the real data, gN the data grown N times by benchmarks/growth.py (the same stores as the other
@@ -46,11 +48,17 @@ SHOWN = {
 }
 
 
-def build_store(scale: int, work: Path) -> tuple[Path, Path, dict]:
-    """The instance data (N-Triples) and compiled store of ``scale``, built once into ``work``."""
-    from query_bench import worker_json
+def build_store(scale: int, work: Path, stores: Path | None = None) -> tuple[Path, Path, dict]:
+    """The instance data (N-Triples) and compiled store of ``scale``: the store gN.db of ``stores`` when it is
+    there (read-only, never written), else built once into ``work``; the data (rdflib reads it) is written
+    into ``work`` when missing (benchmarks/growth.py is deterministic: the same data as the store's)."""
+    from query_bench import store_counts, worker_json
 
     data, store, info = work / f"g{scale}.nt", work / f"g{scale}.db", work / f"g{scale}.json"
+    if stores is not None and (stores / f"g{scale}.db").is_dir():
+        if not data.is_file():
+            worker_json(["growth-data", str(scale), str(data)], 3600)
+        return data, stores / f"g{scale}.db", store_counts(stores / f"g{scale}.db")
     if not (data.is_file() and store.is_dir() and info.is_file()):
         print(f"building g{scale} ...", file=sys.stderr, flush=True)
         shutil.rmtree(store, ignore_errors=True)
@@ -226,15 +234,18 @@ def table(results: dict, engines: list[str]) -> str:
 
 
 def merge(runs: list[dict]) -> dict:
-    """Several runs' figures as one: scales and queries of all, a later run's (engine, scale) cells winning."""
+    """Several runs' figures as one: scales and queries of all, a later run's (engine, scale, query) cells
+    winning (a re-run of a few queries replaces only theirs)."""
     out: dict = {"scales": [], "queries": [], "triples": {}, "rows": {}, "engines": {}}
     for run in runs:
         out["scales"] = sorted(set(out["scales"]) | set(run["scales"]))
         out["queries"] = sorted(set(out["queries"]) | set(run["queries"]))
         out["triples"].update(run["triples"])
-        out["rows"].update(run["rows"])
+        for scale, rows in run["rows"].items():
+            out["rows"].setdefault(scale, {}).update(rows)
         for engine, by_scale in run["engines"].items():
-            out["engines"].setdefault(engine, {}).update(by_scale)
+            for scale, cells in by_scale.items():
+                out["engines"].setdefault(engine, {}).setdefault(scale, {}).update(cells)
     return out
 
 
@@ -247,6 +258,12 @@ def main(argv=None) -> None:
     parser.add_argument("--rdflib-scales", default="1,10", help="scales rdflib runs at (it loads slowly)")
     parser.add_argument("--rdflib-all-scales", default="1", help="scales rdflib runs every saved query at")
     parser.add_argument("--keep", default=str(ROOT / ".cache" / "engines"), metavar="DIR", help="stores built once")
+    parser.add_argument(
+        "--stores", metavar="DIR", help="prebuilt stores gN.db to reuse read-only (e.g. /work/stores); others in --keep"
+    )
+    parser.add_argument(
+        "--queries", default="", help="comma-separated saved query names [default: all] (a partial re-run)"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--print", nargs="+", metavar="FILE", help="print the table of earlier runs' JSON and stop")
     args = parser.parse_args(argv)
@@ -262,12 +279,17 @@ def main(argv=None) -> None:
         if e not in ENGINES:
             parser.error(f"--engines: unknown engine {e!r}; choose from {', '.join(ENGINES)}")
     names = sorted(q.name for q in list_queries())
-    work = Path(args.keep)
+    if args.queries:
+        unknown = set(args.queries.split(",")) - set(names)
+        if unknown:
+            parser.error(f"--queries: no saved query {', '.join(sorted(unknown))}")
+        names = sorted(args.queries.split(","))
+    work = Path(args.keep).resolve()  # virtuoso-t is started in another folder
     work.mkdir(parents=True, exist_ok=True)
     results: dict = {"scales": scales, "queries": names, "triples": {}, "rows": {}, "engines": {}}
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for s in scales:
-        data, store, info = build_store(s, work)
+        data, store, info = build_store(s, work, Path(args.stores) if args.stores else None)
         results["triples"][str(s)] = info["triples"]
         texts = prepared_texts(store, names)
         results["rows"][str(s)] = embedded_rows(store, texts)

@@ -3,8 +3,11 @@
     python benchmarks/reasoning_speed.py                      # fast path and HermiT at x1 and x10, warm reason
     python benchmarks/reasoning_speed.py --scales 1 --hermit-scales 1
     python benchmarks/reasoning_speed.py --hermit-scales 1 --json reasoning.json   # for benchmarks/goals.py
+    python benchmarks/reasoning_speed.py --model growth --stores /work/stores --hermit-scales 1 --json reasoning.json
 
-For each scale (the instance data copied N times under fresh IRIs, see benchmarks/reasoners.py) it times
+For each scale (the instance data copied N times under fresh IRIs, see benchmarks/reasoners.py; with
+`--model growth`, the data grown N times by benchmarks/growth.py, read from the compiled store gN.db of
+`--stores`, e.g. /work/stores, or built there once by benchmarks/bench_worker.py) it times
 the fast path (`tkiros reason`'s default) and HermiT on the same graph, compares their class memberships
 pair by pair, and prints the ratio. Then, on the real data in a private cache: a warm `tkiros reason`
 (a new process reading the cached result) and `tkiros query --inferred` after the reasoned graph is
@@ -63,12 +66,40 @@ def cli(*args: str, env: dict) -> float:
     return time.perf_counter() - t0
 
 
+def grown_graph(factor: int, stores: Path):
+    """A tkiros.store.store.Graph of the growth model's compiled store gN.db (ontology, seeds, grown instances,
+    rules), copied into memory so that nothing writes to the store; built into ``stores`` when missing."""
+    import pyoxigraph as ox
+    from query_bench import worker_json
+
+    from tkiros.store.store import Graph, open_store
+
+    path = stores / f"g{factor}.db"
+    if not path.is_dir():
+        data = stores / f"g{factor}.nt"
+        worker_json(["growth-data", str(factor), str(data)], 3600)
+        worker_json(["build", str(data), str(path)], 3600)
+        data.unlink()
+    source = ox.Store.read_only(str(path))
+    store = ox.Store()
+    store.bulk_extend(source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    del source
+    return Graph(store, open_store().root, "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10", help="copy factors for the fast path (default 1,10)")
     parser.add_argument("--hermit-scales", default="1,10", help="copy factors HermiT also runs at (x10 takes minutes)")
+    parser.add_argument(
+        "--model", choices=("copies", "growth"), default="copies", help="how the data is scaled (see above)"
+    )
+    parser.add_argument("--stores", metavar="DIR", help="--model growth: the folder of the stores gN.db (read-only)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
+    if args.model == "growth" and not args.stores:
+        parser.error("--model growth needs --stores DIR (the folder of gN.db; missing stores are built there)")
+    p = "g" if args.model == "growth" else "x"
     cache = Path(tempfile.mkdtemp(prefix="tkiros-bench-reason-"))
     os.environ["TKIROS_CACHE"] = str(cache)
     from reasoners import scaled_graph
@@ -80,7 +111,7 @@ def main() -> None:
     rows, figures = [], []
     try:
         for factor in [int(s) for s in args.scales.split(",")]:
-            graph = scaled_graph(factor)
+            graph = grown_graph(factor, Path(args.stores)) if args.model == "growth" else scaled_graph(factor)
             asserted = list(graph.store)
             if factor == 1:
                 onto = Ontology(
@@ -95,7 +126,7 @@ def main() -> None:
             fast_cpu = timed.cpu
             verdict = "≤ target" if fast_s <= TARGETS.get(factor, float("inf")) else "OVER target"
             print(
-                f"  ... fast x{factor}: {fast_s:.1f} s (cpu {fast_cpu:.1f} s; {'fall-back: ' + fast.fallback if fast.fallback else 'exact'})",
+                f"  ... fast {p}{factor}: {fast_s:.1f} s (cpu {fast_cpu:.1f} s; {'fall-back: ' + fast.fallback if fast.fallback else 'exact'})",
                 flush=True,
             )
             hermit_s, hermit_cpu, agree = None, None, "—"
@@ -107,7 +138,7 @@ def main() -> None:
                     if memberships(fast) == memberships(hermit)
                     else f"DIFFER ({len(memberships(fast) ^ memberships(hermit))} pairs)"
                 )
-                print(f"  ... hermit x{factor}: {hermit_s:.1f} s (cpu {hermit_cpu:.1f} s)", flush=True)
+                print(f"  ... hermit {p}{factor}: {hermit_s:.1f} s (cpu {hermit_cpu:.1f} s)", flush=True)
             figures.append(
                 {
                     "scale": factor,
@@ -124,7 +155,7 @@ def main() -> None:
             )
             rows.append(
                 (
-                    f"x{factor}",
+                    f"{p}{factor}",
                     len(asserted),
                     len(memberships(fast)),
                     f"{fast_s:.1f} ({fast_cpu:.1f})",
@@ -172,6 +203,7 @@ def main() -> None:
     if args.json:
         out = {
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "model": args.model,
             "load_average": os.getloadavg()[0],
             "scales": figures,
             "warm_reason_s": warm,
