@@ -249,6 +249,12 @@ def merge(runs: list[dict]) -> dict:
     return out
 
 
+def save(path: str, results: dict, earlier: dict | None) -> None:
+    """Write the run's figures, over an earlier run's when given (--update: only the cells measured now change)."""
+    out = results if earlier is None else merge([earlier, results]) | {"load_average": results.get("load_average")}
+    Path(path).write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10,100", help="growth factors (1 is the real data)")
@@ -265,8 +271,15 @@ def main(argv=None) -> None:
         "--queries", default="", help="comma-separated saved query names [default: all] (a partial re-run)"
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="merge into the --json file's earlier figures (with --queries: re-run a few, keep the rest)",
+    )
     parser.add_argument("--print", nargs="+", metavar="FILE", help="print the table of earlier runs' JSON and stop")
     args = parser.parse_args(argv)
+    if args.update and not (args.json and Path(args.json).is_file()):
+        parser.error("--update needs --json FILE of an earlier run")
     if args.print:
         merged = merge([json.loads(Path(f).read_text()) for f in args.print])
         print(table(merged, [e for e in ENGINES if e in merged["engines"]]))
@@ -288,6 +301,7 @@ def main(argv=None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     results: dict = {"scales": scales, "queries": names, "triples": {}, "rows": {}, "engines": {}}
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    earlier = json.loads(Path(args.json).read_text()) if args.update else None
     for s in scales:
         data, store, info = build_store(s, work, Path(args.stores) if args.stores else None)
         results["triples"][str(s)] = info["triples"]
@@ -300,7 +314,11 @@ def main(argv=None) -> None:
             elif engine == "rdflib":
                 if str(s) not in args.rdflib_scales.split(","):
                     continue
-                some = names if str(s) in args.rdflib_all_scales.split(",") else sorted(SHOWN.values())
+                some = (
+                    names if str(s) in args.rdflib_all_scales.split(",") else sorted(set(SHOWN.values()) & set(names))
+                )
+                if not some:
+                    continue
                 res = worker_times("rdflib", data, some, 1, args.cap, 1800)
             elif engine == "server":
                 res = run_server(store, texts, args.repeats, args.cap)
@@ -308,7 +326,7 @@ def main(argv=None) -> None:
                 res = run_virtuoso(store, texts, args.repeats, args.cap, work)
             results["engines"].setdefault(engine, {})[str(s)] = res
             if args.json:  # after each engine, so that a stopped run keeps what it measured
-                Path(args.json).write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+                save(args.json, results, earlier)
     results["load_average"] = os.getloadavg()[0]
     print(
         f"Saved queries by engine and scale ({started}; median of {args.repeats}, cap {args.cap:.0f} s; "
@@ -316,7 +334,7 @@ def main(argv=None) -> None:
     )
     print(table(results, engines))
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+        save(args.json, results, earlier)
 
 
 if __name__ == "__main__":

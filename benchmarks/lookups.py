@@ -210,6 +210,65 @@ def fmt(ms):
     return "> cap" if ms is None else ms if isinstance(ms, str) else f"{ms:.1f}"
 
 
+def report(run: dict) -> None:
+    """Print a run's table and verdicts (``run``: the figures as --json writes them)."""
+    scales = [str(s) for s in run["scales"]]
+    results = run["lookups"]
+    endpoint = "ep_const_ms" in next(iter(results[scales[0]].values()), {})
+    lo, hi = scales[0], scales[-1]
+    mid = scales[-2] if len(scales) > 2 else lo  # growth from here: the smallest store fits every cache
+    prefix = "g" if run["model"] == "growth" else "x"
+    p = prefix
+    values = endpoint and any(isinstance(r.get("ep_values_ms"), float) for r in results[hi].values())
+    cols = ["lookup", f"rows {p}{lo} → {p}{hi}", f"substitution {p}{lo} / {p}{hi}", f"constants {p}{lo} / {p}{hi}"]
+    cols += [f"served {p}{lo} / {p}{hi}"] * endpoint + [f"served VALUES {p}{hi}"] * values
+    cols += [f"ms/row {p}{hi}", f"time ÷ rows growth {p}{mid} → {p}{hi}"]
+    cols += [f"flat (<= {TARGET_MS:.0f} ms, <= {TARGET_RATIO:.0f}x)", f"linear (<= {TARGET_LINEAR}x)"]
+    load = run.get("load_average")
+    print(
+        f"Lookups ({run.get('date', '')}; ms, median of {run.get('repeats', '?')}"
+        + (f"; load average {load:.1f} on {os.cpu_count()} cores" if load is not None else "")
+        + ")\n"
+    )
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    flat = linear = 0
+    for key in results[lo]:
+        a, b = results[lo][key], results[hi][key]
+        assert a["rows"] == a["rows_const"] and b["rows"] == b["rows_const"], f"{key}: constants changed the row count"
+        ratio = b["const_ms"] / a["const_ms"]
+        # an answer that does not grow may take at most TARGET_LINEAR its time: flat, or linear in its size
+        m = results[mid][key]
+        growth = (b["const_ms"] / m["const_ms"]) / (max(b["rows"], 1) / max(m["rows"], 1))
+        ok = b["const_ms"] <= TARGET_MS and ratio <= TARGET_RATIO
+        cells = [key, f"{a['rows']} → {b['rows']}", f"{fmt(a['subst_ms'])} / {fmt(b['subst_ms'])}"]
+        cells.append(f"{fmt(a['const_ms'])} / {fmt(b['const_ms'])}" + ("" if b["constant"] else " (not all constants)"))
+        if endpoint:
+            ep_ok = None not in (a["ep_const_ms"], b["ep_const_ms"])
+            ep_ratio = b["ep_const_ms"] / a["ep_const_ms"] if ep_ok else float("inf")
+            ok = ok and ep_ok and b["ep_const_ms"] <= TARGET_MS and ep_ratio <= TARGET_RATIO
+            cells.append(f"{fmt(a['ep_const_ms'])} / {fmt(b['ep_const_ms'])}")
+        if values:
+            cells.append(fmt(b["ep_values_ms"]))
+        cells += [f"{b['const_ms'] / max(b['rows'], 1):.2f}", f"{growth:.2f}"]
+        cells += ["met" if ok else "NOT met", "met" if growth <= TARGET_LINEAR else "NOT met"]
+        flat, linear = flat + ok, linear + (growth <= TARGET_LINEAR)
+        print("| " + " | ".join(cells) + " |")
+    n = len(results[lo])
+    print(
+        f"\nflat at {prefix}{hi}: {flat} of {n}; linear in the answer from {prefix}{mid} to {prefix}{hi}: {linear} of {n}."
+    )
+    applies = "flat (the answer stays the same size)" if run["model"] == "copies" else "linear in the answer"
+    print(
+        f"\nThe verdict that applies to this model: {applies}; benchmarks/goals.py reads a copies run and a growth run. "
+        f"Medians of {run.get('repeats', '?')} runs, the stores of every scale timed in turn in each round, so each scale sees "
+        f"the same load. A ratio of two times of a few milliseconds says little on this shared machine: embedded "
+        f"times under ~{NOISE_MS:.0f} ms move by a millisecond between runs (0.3 ms against 0.7 ms reads as 2.3x), "
+        f"and a served time is mostly the HTTP round trip (1 to 15 ms under load). A NOT met on such times means "
+        f"'not shown flat', not 'shown to scan'; the ms/row column and the rows say which it is."
+    )
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,100")
@@ -226,7 +285,16 @@ def main(argv=None) -> None:
         "--keep", metavar="DIR", help="build (or reuse) the stores in DIR instead of a temporary folder"
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON (for benchmarks/goals.py)")
+    parser.add_argument("--print", metavar="FILE", help="print the table of an earlier --json run and stop")
+    parser.add_argument(
+        "--update", action="store_true", help="with --queries and --json FILE: replace only those lookups' figures"
+    )
     args = parser.parse_args(argv)
+    if args.update and not (args.json and Path(args.json).is_file()):
+        parser.error("--update needs --json FILE of an earlier run")
+    if args.print:
+        report(json.loads(Path(args.print).read_text()))
+        return
     scales = [int(s) for s in args.scales.split(",")]
     with tempfile.TemporaryDirectory(prefix="tkiros-lookups-") as tmp:
         work = Path(args.keep or tmp)
@@ -243,69 +311,27 @@ def main(argv=None) -> None:
         print(f"measuring {', '.join(d.name for d in dirs.values())}, in turn ...", file=sys.stderr, flush=True)
         only = tuple(filter(None, args.queries.split(",")))
         results = measure(dirs, args.repeats, not args.no_endpoint, only, not args.no_served_values)
-    lo, hi = scales[0], scales[-1]
-    mid = scales[-2] if len(scales) > 2 else lo  # growth from here: the smallest store fits every cache
-    prefix = "g" if args.model == "growth" else "x"
-    cols = ["query param", f"rows {prefix}{lo}", f"rows {prefix}{hi}", "constant"]
-    cols += [f"subst {prefix}{lo}", f"subst {prefix}{hi}", f"const {prefix}{lo}", f"const {prefix}{hi}", "const ratio"]
-    if not args.no_endpoint:
-        cols += [
-            f"served VALUES {prefix}{hi}",
-            f"served const {prefix}{lo}",
-            f"served const {prefix}{hi}",
-            "served ratio",
-        ]
-    cols += [
-        f"ms/row {prefix}{hi}",
-        f"time growth / rows growth {prefix}{mid}-{prefix}{hi}",
-        f"flat (<= {TARGET_MS:.0f} ms, <= {TARGET_RATIO:.0f}x)",
-    ]
-    cols.append(f"linear in the answer (<= {TARGET_LINEAR}x)")
-    print(f"Lookups (ms, median of {args.repeats}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
-    print("| " + " | ".join(cols) + " |")
-    print("|" + "---|" * len(cols))
-    flat = linear = 0
-    for key in results[lo]:
-        a, b = results[lo][key], results[hi][key]
-        assert a["rows"] == a["rows_const"] and b["rows"] == b["rows_const"], f"{key}: constants changed the row count"
-        ratio = b["const_ms"] / a["const_ms"]
-        # an answer that does not grow may take at most TARGET_LINEAR its time: flat, or linear in its size
-        m = results[mid][key]
-        growth = (b["const_ms"] / m["const_ms"]) / (max(b["rows"], 1) / max(m["rows"], 1))
-        ok = b["const_ms"] <= TARGET_MS and ratio <= TARGET_RATIO
-        cells = [key, str(a["rows"]), str(b["rows"]), "yes" if b["constant"] else "no"]
-        cells += [fmt(a["subst_ms"]), fmt(b["subst_ms"]), fmt(a["const_ms"]), fmt(b["const_ms"]), f"{ratio:.1f}x"]
-        if not args.no_endpoint:
-            ep_ok = None not in (a["ep_const_ms"], b["ep_const_ms"])
-            ep_ratio = b["ep_const_ms"] / a["ep_const_ms"] if ep_ok else float("inf")
-            ok = ok and ep_ok and b["ep_const_ms"] <= TARGET_MS and ep_ratio <= TARGET_RATIO
-            cells += [fmt(b["ep_values_ms"]), fmt(a["ep_const_ms"]), fmt(b["ep_const_ms"]), f"{ep_ratio:.1f}x"]
-        cells += [f"{b['const_ms'] / max(b['rows'], 1):.2f}", f"{growth:.2f}"]
-        cells += ["met" if ok else "NOT met", "met" if growth <= TARGET_LINEAR else "NOT met"]
-        flat, linear = flat + ok, linear + (growth <= TARGET_LINEAR)
-        print("| " + " | ".join(cells) + " |")
-    n = len(results[lo])
-    print(
-        f"\nflat at {prefix}{hi}: {flat} of {n}; linear in the answer from {prefix}{mid} to {prefix}{hi}: {linear} of {n}."
-    )
-    applies = "flat (the answer stays the same size)" if args.model == "copies" else "linear in the answer"
-    print(
-        f"\nThe verdict that applies to this model: {applies}; benchmarks/goals.py reads a copies run and a growth run. "
-        f"Medians of {args.repeats} runs, the stores of every scale timed in turn in each round, so each scale sees "
-        f"the same load. A ratio of two times of a few milliseconds says little on this shared machine: embedded "
-        f"times under ~{NOISE_MS:.0f} ms move by a millisecond between runs (0.3 ms against 0.7 ms reads as 2.3x), "
-        f"and a served time is mostly the HTTP round trip (1 to 15 ms under load). A NOT met on such times means "
-        f"'not shown flat', not 'shown to scan'; the ms/row column and the rows say which it is."
-    )
-    if args.json:
-        figures = {
+    run = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "model": args.model,
+        "repeats": args.repeats,
+        "load_average": os.getloadavg()[0],
+        "scales": scales,
+        "lookups": {
             str(s): {k: {f: v for f, v in r.items() if not f.endswith("_text")} for k, r in results[s].items()}
             for s in scales
-        }
-        run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        Path(args.json).write_text(
-            json.dumps({"date": run_at, "model": args.model, "scales": scales, "lookups": figures}, indent=1) + "\n"
-        )
+        },
+    }
+    if args.update:  # the lookups measured now replace theirs; the earlier run's others stay
+        earlier = json.loads(Path(args.json).read_text())
+        if earlier["model"] != args.model or earlier["scales"] != scales:
+            sys.exit(f"--update: {args.json} is a {earlier['model']} run at {earlier['scales']}, not this one")
+        for s, figs in run["lookups"].items():
+            earlier["lookups"][s].update(figs)
+        run = earlier | {"updated": run["date"]}
+    report(run)
+    if args.json:
+        Path(args.json).write_text(json.dumps(run, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -544,6 +544,11 @@ def main(argv=None) -> None:
         help="growth: reuse the stores gN.db (xN.db with --model copies) in DIR, read-only; build missing ones there",
     )
     parser.add_argument(
+        "--update",
+        action="store_true",
+        help="growth: with --queries and --json FILE, replace only those queries' figures in FILE",
+    )
+    parser.add_argument(
         "--print",
         metavar="FILE",
         help="print the report of an earlier --json run (with --compare, beside an older one) and run nothing",
@@ -583,6 +588,8 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--json", default=None, metavar="FILE", help="also write the raw figures as JSON")
     args = parser.parse_args(argv)
+    if args.update and not (args.json and Path(args.json).is_file()):
+        parser.error("--update needs --json FILE of an earlier run")
 
     sys.path.insert(0, str(ROOT / "src"))
     from tkiros.query.queries import list_queries
@@ -634,6 +641,15 @@ def main(argv=None) -> None:
     if "served" in sections:
         print("served ...", file=sys.stderr, flush=True)
         results["served"] = [served(args.clients, args.seconds, via) for via in args.via.split(",") if via]
+    if args.update and "growth" in results:  # the queries measured now replace theirs; the others stay
+        earlier = json.loads(Path(args.json).read_text())
+        g, old = results["growth"], earlier["growth"]
+        if [str(f) for f in old["factors"]] != [str(f) for f in g["factors"]] or old["model"] != g["model"]:
+            sys.exit(f"--update: {args.json} is a {old['model']} run at {old['factors']}, not this one")
+        for name, figs in json.loads(json.dumps(g["queries"])).items():
+            old["queries"][name] = figs
+        old["updated"] = g["date"]
+        results = earlier | {k: v for k, v in results.items() if k not in ("growth", "growth_before")}
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     sys.stdout.write(report(results, names))
