@@ -166,7 +166,8 @@ def main() -> None:
                 print(f"TBox hierarchy (HermiT on the TBox alone, once per TBox digest): {seconds:.1f} s", flush=True)
             fast_s, fast = timed(lambda: run("fast", graph=graph))
             fast_cpu = timed.cpu
-            verdict = "≤ target" if fast_s <= TARGETS.get(factor, float("inf")) else "OVER target"
+            # judged on CPU seconds, as benchmarks/goals.py does: wall time here is mostly the others' load
+            verdict = "≤ target" if fast_cpu <= TARGETS.get(factor, float("inf")) else "OVER target"
             print(
                 f"  ... fast {p}{factor}: {fast_s:.1f} s (cpu {fast_cpu:.1f} s; {'fall-back: ' + fast.fallback if fast.fallback else 'exact'})",
                 flush=True,
@@ -204,7 +205,7 @@ def main() -> None:
                     f"{hermit_s:.1f} ({hermit_cpu:.1f})" if hermit_s else "—",
                     f"{hermit_s / fast_s:.0f}×" if hermit_s else "—",
                     agree,
-                    f"{verdict} ({TARGETS.get(factor, '-')} s)",
+                    f"{verdict} ({TARGETS.get(factor, '-')} s CPU)",
                 )
             )
         env = dict(os.environ)
@@ -236,7 +237,7 @@ def main() -> None:
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times are upper bounds)")
     print(
         f"warm `tkiros reason -o FILE` (new process, best of 3): {warm:.2f} s, CPU {warm_cpu:.2f} s  "
-        f"({'≤' if warm <= 1 else 'OVER'} target 1 s)"
+        f"({'≤' if warm_cpu <= 1 else 'OVER'} target 1 s, CPU)"
     )
     print(
         f"`tkiros query tkis-raising-ros --inferred` with the reasoned graph dropped: {after_change:.1f} s "
