@@ -293,7 +293,7 @@ def growth_rows(g: dict, before: dict | None) -> list[str]:
         tb_ta = (fb["cpu_s"] / fa["cpu_s"]) if ratio is not None else None
         ok = ratio is not None and ratio <= GROWTH_VS_ANSWER
         met += ok
-        cells = [name, str(fa.get("rows", "-")), str(fb.get("rows", "-"))]
+        cells = [name] + ["-" if f.get("rows") is None else str(f["rows"]) for f in (fa, fb)]
         if before:
             old = before.get("queries", {}).get(name, {})
             cells += [

@@ -126,3 +126,16 @@ def test_missing_figures_name_the_command(tmp_path):
     assert met == 3
     assert "not measured" in lines[5] and f"benchmarks/cold.py --json {tmp_path}/cold.json" in lines[5]
     assert "not measured" in lines[2] and "--model copies" in lines[2] and "lookups.json" not in lines[2]
+
+
+def test_a_lookup_not_flat_says_when_its_answer_grows_or_its_times_are_noise(tmp_path):
+    figures(tmp_path, lookup_x100=1.5, fast_x10=20.0, ours_cpu=0.05)
+    data = json.loads((tmp_path / "lookups-copies.json").read_text())
+    data["lookups"]["1"]["r b=2"] = lookup(0.5, 2.0, rows=6)
+    data["lookups"]["100"]["r b=2"] = lookup(40.0, 30.0, rows=600)  # a shared reference: 100x the answer
+    data["lookups"]["1"]["s c=3"] = lookup(0.2, 2.0)
+    data["lookups"]["100"]["s c=3"] = lookup(0.5, 2.0)  # 2.5x, but of times under a millisecond
+    write(tmp_path, "lookups-copies.json", data)
+    lines, _ = goals.summary(tmp_path)
+    assert verdicts(tmp_path)[0] == "NOT met"
+    assert "not flat: r b=2†, s c=3*;" in lines[2] and "1 of 3 lookups both flat and linear" in lines[2]
