@@ -8,7 +8,8 @@ import sys
 import click
 
 from tkiros import __version__
-from tkiros.cli.options import FORMATS, engine_option, federation_option, format_option, output_option, timeout_option
+from tkiros.cli.options import click_options, format_option, output_option
+from tkiros.cli.spec import QUERY_ARGUMENT, QUERY_OPTIONS
 
 # Commands that live in their own modules, imported only when invoked (so `query` pays for no reasoner).
 LAZY_COMMANDS = {
@@ -129,39 +130,9 @@ def queries_cmd(fmt, output):
 
 
 @cli.command("query")
-@click.argument("name_or_file")
-@click.option(
-    "-p",
-    "--param",
-    "params",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Bind a query parameter (repeatable); entities match label, synonym or CURIE.",
-)
-@format_option(FORMATS, "table")
-@output_option()
-@engine_option
-@click.option("--inferred", is_flag=True, help="Query the graph with the reasoner's inferences (built once, cached).")
-@click.option("--endpoint", metavar="URL", default=None, help="Send the query to this SPARQL 1.1 endpoint instead.")
-@timeout_option(30.0, "Time limit of the query in seconds, on the embedded store or --endpoint (inf: none).")
-@click.option(
-    "--max-rows",
-    type=click.IntRange(min=1),
-    default=200_000,
-    show_default=True,
-    help="Stop with an error when the result has more rows.",
-)
-@federation_option
-@click.option(
-    "--min-evidence",
-    "min_evidence",
-    metavar="LEVEL",
-    default=None,
-    help="Keep rows whose ?finding reaches this evidence level: 4 own in vivo, 3 own in vitro, 2 restated, 1 title-only (rank or name).",
-)
-def query_cmd(
-    name_or_file, params, fmt, output, engine, inferred, endpoint, timeout, max_rows, federation, min_evidence
-):
+@click.argument(QUERY_ARGUMENT)
+@click_options(QUERY_OPTIONS)
+def query_cmd(**values):
     """Run a saved query (by name) or a SPARQL file on the embedded store or an endpoint.
 
     \b
@@ -172,32 +143,9 @@ def query_cmd(
       tkiros query tkis-raising-ros --endpoint http://127.0.0.1:7878/query
       tkiros query nrf2-keap1-findings --min-evidence restated
     """
-    from tkiros.output import emit
-    from tkiros.query.queries import parse_params, run_query
-    from tkiros.rqfile import allow_federation
+    from tkiros.cli.querying import query_command
 
-    allow_federation(federation)
-    store = None
-    if min_evidence is not None:
-        from tkiros.query.queries import parse_evidence_level
-        from tkiros.store.store import open_store
-
-        store = open_store()
-        min_rank = parse_evidence_level(min_evidence, store)  # before the query runs: a bad level fails fast
-    result = run_query(
-        name_or_file,
-        parse_params(params),
-        engine=engine,
-        endpoint=endpoint,
-        timeout=timeout,
-        inferred=inferred,
-        max_rows=max_rows,
-    )
-    if min_evidence is not None:
-        from tkiros.query.queries import filter_min_evidence, get_query
-
-        result = filter_min_evidence(result, min_rank, store, where=get_query(name_or_file).path.name)
-    emit(result.to(fmt), output)
+    query_command(**values)
 
 
 @cli.command("validate")
