@@ -94,15 +94,15 @@ def goal_lookups(copies: dict, growth: dict) -> tuple[str, str, bool]:
         f"{both} of {len(hi)} lookups both flat and linear; flat (x{cs[0]} to x{cs[-1]}, embedded and served): "
         f"{len(hi) - len(flat_fail)} of {len(hi)}, linear (g10 to g100, embedded): {len(g100) - len(not_linear)} "
         f"of {len(g100)}; slowest at g100: {slowest[1]} {slowest[0]:.1f} ms ({slowest[0] / max(slowest[2], 1):.2f} ms/row); "
-        f"not flat: {ms_list([k + ('*' if k in noisy else '') + ('†' if k in grows else '') for k in flat_fail])}; "
-        f"not linear: {ms_list(sorted(not_linear))}"
+        f"not flat: {ms_list([k + ('*' if k in noisy else '') + ('†' if k in grows else '') for k in flat_fail])}"
     )
     if noisy:
         figure += (
-            f" (* only the {LOOKUP_RATIO:.0f}x ratio of times under {NOISE_MS:.0f} ms, within run-to-run noise here)"
+            f" (*: only the {LOOKUP_RATIO:.0f}x ratio of times under {NOISE_MS:.0f} ms, within run-to-run noise here)"
         )
     if grows & set(flat_fail):
-        figure += " († its answer grows with the copies: keyed by a term they share, it cannot be flat there)"
+        figure += " (†: its answer grows with the copies, keyed by a term they share: it cannot be flat there)"
+    figure += f"; not linear: {ms_list(sorted(not_linear))}"
     target = (
         f"copies: <= {LOOKUP_MS:.0f} ms at x{cs[-1]} and <= {LOOKUP_RATIO:.0f}x x{cs[0]}; growth: time grows "
         f"<= {GROWTH_VS_ANSWER}x as fast as the answer, g10 to g100"

@@ -138,4 +138,4 @@ def test_a_lookup_not_flat_says_when_its_answer_grows_or_its_times_are_noise(tmp
     write(tmp_path, "lookups-copies.json", data)
     lines, _ = goals.summary(tmp_path)
     assert verdicts(tmp_path)[0] == "NOT met"
-    assert "not flat: r b=2†, s c=3*;" in lines[2] and "1 of 3 lookups both flat and linear" in lines[2]
+    assert "not flat: r b=2†, s c=3* (*:" in lines[2] and "1 of 3 lookups both flat and linear" in lines[2]
