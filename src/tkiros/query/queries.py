@@ -15,7 +15,6 @@ into the query text. An ``entity`` parameter is resolved to an IRI by label, syn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,29 +27,50 @@ from tkiros.rqfile import headers, internal, read_rq, run_internal
 from tkiros.store.paths import project_root
 from tkiros.vocab import OWN_NAMESPACE, TKD
 
-PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$"
-)
+# Compiled on first use (re caches it): a query without a param header never needs it.
+PARAM = r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>entity|string|integer|iri)(?P<subtypes>\s*,\s*subtypes)?\)\s*(?P<req>optional|required)?\s*(?::\s*(?P<doc>.*))?$"
 
 
-@dataclass
 class Param:
-    name: str
-    kind: str = "entity"
-    required: bool = False
-    doc: str = ""
-    subtypes: bool = False  # an entity parameter that also matches the entity's subtypes (KEY==VALUE: exactly)
+    """A parameter of a saved query, from its ``# param:`` header. ``subtypes``: an entity parameter that
+    also matches the entity's subtypes (KEY==VALUE: exactly). Plain classes here and in SavedQuery: a
+    dataclass imports inspect, a fifth of a cold query's budget."""
+
+    __slots__ = ("name", "kind", "required", "doc", "subtypes")
+
+    def __init__(self, name: str, kind: str = "entity", required: bool = False, doc: str = "", subtypes: bool = False):
+        self.name, self.kind, self.required, self.doc, self.subtypes = name, kind, required, doc, subtypes
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return "Param(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__) + ")"
 
 
-@dataclass
 class SavedQuery:
-    name: str
-    path: Path
-    text: str
-    title: str = ""
-    question: str = ""
-    keywords: list[str] = field(default_factory=list)
-    params: dict[str, Param] = field(default_factory=dict)
+    """A saved query: its name, file, text and what its header says."""
+
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        text: str,
+        title: str = "",
+        question: str = "",
+        keywords: list[str] | None = None,
+        params: dict[str, Param] | None = None,
+    ):
+        self.name, self.path, self.text, self.title, self.question = name, path, text, title, question
+        self.keywords = [] if keywords is None else keywords
+        self.params = {} if params is None else params
+
+    def __repr__(self) -> str:
+        return f"SavedQuery(name={self.name!r}, path={self.path!r}, title={self.title!r})"
 
     @property
     def expected_path(self) -> Path:
@@ -67,7 +87,7 @@ def parse_header(path: Path, text: str) -> SavedQuery:
         elif key == "keywords":
             q.keywords = [k.strip() for k in value.split(",") if k.strip()]
         elif key == "param":
-            pm = PARAM.match(value)
+            pm = re.match(PARAM, value)
             if not pm:
                 raise TkirosError(
                     f"{path.name}:{lineno}: malformed param header {value!r}; expected 'name (entity[, subtypes]|string|integer|iri) [optional|required]: doc'"

@@ -4,22 +4,20 @@ Table and Markdown show CURIEs; CSV, TSV and JSON keep IRIs."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
-from tkiros.prefixes import compact
-from tkiros.rdfio import json_term
+# The writers import what only they need (csv, json, the prefix map) when called: a cold query pays for its own.
 
 
 def term_text(term, curie: bool = False) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return compact(term.value) if curie else term.value
+        if curie:
+            from tkiros.prefixes import compact
+
+            return compact(term.value)
+        return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
@@ -55,6 +53,9 @@ def write_table(result) -> str:
 
 
 def _delimited(result, delimiter: str) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     if result.boolean is not None:
@@ -76,6 +77,10 @@ def write_tsv(result) -> str:
 
 def write_json(result) -> str:
     """SPARQL 1.1 Query Results JSON."""
+    import json
+
+    from tkiros.rdfio import json_term
+
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
     bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
@@ -102,13 +107,24 @@ def write_md(result) -> str:
 WRITERS = {"table": write_table, "csv": write_csv, "tsv": write_tsv, "json": write_json, "md": write_md}
 
 
-@dataclass
 class Result:
-    """A query result: variables and rows of RDF terms (or a boolean for ASK)."""
+    """A query result: variables and rows of RDF terms (or a boolean for ASK). A plain class: a dataclass
+    would import inspect, a fifth of a cold query's budget."""
 
-    variables: list[str]
-    rows: list[list]
-    boolean: bool | None = None
+    __slots__ = ("variables", "rows", "boolean")
+
+    def __init__(self, variables: list[str], rows: list[list], boolean: bool | None = None):
+        self.variables, self.rows, self.boolean = variables, rows, boolean
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.variables, self.rows, self.boolean) == (other.variables, other.rows, other.boolean)
+
+    __hash__ = None  # mutable, as a dataclass's
+
+    def __repr__(self) -> str:
+        return f"Result(variables={self.variables!r}, rows={self.rows!r}, boolean={self.boolean!r})"
 
     def to(self, fmt: str) -> str:
         return WRITERS[fmt](self)

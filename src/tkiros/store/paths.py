@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from tkiros.errors import SourceError
@@ -19,10 +18,29 @@ DATA_DIRS = ("ontology", "instances", "seeds", "shapes", "queries")
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/tkiros (this module is in src/tkiros/store/)
 
 
-@dataclass(frozen=True)
 class DataSource:
-    root: Path
-    kind: str  # "TKIROS_HOME", "checkout" or "bundled"
+    """Which data tkiros reads: ``root``, and ``kind``, why ("TKIROS_HOME", "checkout" or "bundled"). A plain
+    class: a dataclass imports inspect, a fifth of a cold query's budget."""
+
+    __slots__ = ("root", "kind")
+
+    def __init__(self, root: Path, kind: str):
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "kind", kind)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")  # frozen
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.root, self.kind) == (other.root, other.kind)
+
+    def __hash__(self) -> int:
+        return hash((self.root, self.kind))
+
+    def __repr__(self) -> str:
+        return f"DataSource(root={self.root!r}, kind={self.kind!r})"
 
     def describe(self) -> str:
         how = {

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 RECENT_NS = 2_000_000_000
 KEEP = 16  # records kept (one per checkout's sources and per cached store checked)

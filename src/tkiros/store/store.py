@@ -8,7 +8,6 @@ build it leave one valid store and a reader never sees a half-built one.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -221,14 +220,15 @@ def build_store(root: Path | None = None, instances: list[Path] | None = None) -
     return compile_into(ox.Store(), root or project_root(), instances)
 
 
-@dataclass
 class Graph:
-    """An opened graph: the pyoxigraph store, where it came from, and its digest."""
+    """An opened graph: the pyoxigraph store, where it came from, and its digest. (Not a dataclass: that
+    would import inspect, a fifth of a cold query's budget.)"""
 
-    store: ox.Store
-    root: Path
-    digest: str
-    path: Path | None = None
+    def __init__(self, store: ox.Store, root: Path, digest: str, path: Path | None = None):
+        self.store, self.root, self.digest, self.path = store, root, digest, path
+
+    def __repr__(self) -> str:
+        return f"Graph(root={self.root!r}, digest={self.digest!r}, path={self.path!r})"
 
     # A Graph answers as its store does, so callers never unwrap it.
     def query(self, sparql: str, **kwargs):
