@@ -3,11 +3,12 @@ command promptly (exit 130 / 143, no traceback), and leftovers of killed runs ar
 
 from __future__ import annotations
 
+import _thread
 import os
 import re
 import signal
 import sys
-import threading
+import time
 from pathlib import Path
 
 # After Ctrl-C, Python code has this long to unwind (finally blocks, temp files) before the process ends
@@ -50,10 +51,10 @@ def install_interrupt_guard() -> None:
     """In the main thread of the CLI: SIGTERM unwinds like Ctrl-C, and a signal that Python code does not
     get to handle within GRACE_S (the main thread is inside a long native call) ends the process."""
     global _guard_installed
-    if _guard_installed or threading.current_thread() is not threading.main_thread():
+    if _guard_installed:
         return
     try:
-        signal.signal(signal.SIGTERM, _terminate)
+        signal.signal(signal.SIGTERM, _terminate)  # ValueError outside the main thread: no guard there
         r, w = os.pipe()
         os.set_blocking(w, False)
         signal.set_wakeup_fd(w, warn_on_full_buffer=False)
@@ -70,13 +71,15 @@ def install_interrupt_guard() -> None:
             if not data or not any(b in (signal.SIGINT, signal.SIGTERM) for b in data):
                 continue
             code = 143 if signal.SIGTERM in data else 130
-            threading.Event().wait(GRACE_S)
+            time.sleep(GRACE_S)
             try:
                 os.write(2, b"tkiros: interrupted\n")
             finally:
                 os._exit(code)
 
-    threading.Thread(target=watch, name="tkiros-interrupt-guard", daemon=True).start()
+    # A bare thread (_thread, not threading, whose import is a few percent of a cold query): it never
+    # keeps the process alive and is never joined.
+    _thread.start_new_thread(watch, ())
 
 
 def pid_alive(pid: int) -> bool:

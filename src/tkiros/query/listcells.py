@@ -50,7 +50,8 @@ def _key(item: str):
 
 def sort_list_cells(variables: list[str], rows: list[list], query_text: str) -> list[list]:
     """Rows with the items of every list cell sorted (numbers by value, then text); other cells as they are."""
-    columns = [i for i, v in enumerate(variables) if v in list_variables(query_text)]
+    lists = list_variables(query_text)  # once: it reads the whole query text
+    columns = [i for i, v in enumerate(variables) if v in lists]
     if not columns:
         return rows
     out = []

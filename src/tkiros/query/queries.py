@@ -20,7 +20,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tkiros.errors import TkirosError
-from tkiros.prefixes import compact, expand
 from tkiros.query.engines.oxigraph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 from tkiros.query.results import Result
 from tkiros.rqfile import headers, internal, read_rq, run_internal
@@ -102,10 +101,10 @@ def queries_folder(folder: Path | None = None) -> Path:
     return Path(folder) if folder else project_root() / "queries"
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path, folder: Path | None = None) -> str:
     """How messages name a query file: queries/NAME.rq for a saved query, else the file's name."""
     try:
-        if path.resolve().parent == queries_folder().resolve():
+        if path.resolve().parent == queries_folder(folder).resolve():
             return f"queries/{path.name}"
     except OSError:
         pass
@@ -117,11 +116,12 @@ def list_queries(folder: Path | None = None) -> list[SavedQuery]:
     return [parse_header(p, read_rq(p, f"queries/{p.name}")) for p in sorted(folder.glob("*.rq"))]
 
 
-def get_query(name_or_path: str) -> SavedQuery:
+def get_query(name_or_path: str, folder: Path | None = None) -> SavedQuery:
+    """A query file, or the saved query of that name in ``folder`` (queries/ of the project by default)."""
     from tkiros.output import protect
 
     p = Path(name_or_path)
-    saved = queries_folder() / f"{name_or_path}.rq"
+    saved = queries_folder(folder) / f"{name_or_path}.rq"
     # A path is a query file; a bare name is a saved query even if a folder of that name is here.
     if p.suffix == ".rq" or p.is_file() or (p.exists() and not ("/" not in name_or_path and saved.is_file())):
         query = parse_header(p, read_rq(p, name_or_path))
@@ -133,7 +133,7 @@ def get_query(name_or_path: str) -> SavedQuery:
         return query
     import difflib  # only for the hint of an unknown name
 
-    candidates = {q.name: q for q in list_queries()}
+    candidates = {q.name: q for q in list_queries(folder)}
     close = difflib.get_close_matches(name_or_path, list(candidates), n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else "; run 'tkiros queries' for the list"
     raise TkirosError(f"unknown query {name_or_path!r}{hint}")
@@ -146,6 +146,8 @@ def norm_key(s: str) -> str:
 
 def entity_index(store) -> dict[str, set[str]]:
     """Normalised label, synonym and CURIE -> entity IRIs."""
+    from tkiros.prefixes import compact  # the prefix map, read only when a parameter needs it
+
     index: dict[str, set[str]] = {}
     for row in run_internal(store, "query/entity-names"):
         s = row["s"]
@@ -159,6 +161,8 @@ def entity_index(store) -> dict[str, set[str]]:
 
 
 def resolve_entity(store, value: str, param: str) -> ox.NamedNode:
+    from tkiros.prefixes import compact, expand  # the prefix map, read only when a parameter needs it
+
     if value.startswith("http://") or value.startswith("https://"):
         return _iri(value, param)
     if ":" in value and not value.startswith("_:"):
@@ -227,6 +231,8 @@ def bind_params(query: SavedQuery, params: dict[str, str], store) -> dict:
         if p.kind == "entity":
             subs[ox.Variable(name)] = resolve_entity(store, value[1:] if value.startswith("=") else value, name)
         elif p.kind == "iri":
+            from tkiros.prefixes import expand  # the prefix map, read only when a parameter needs it
+
             if (
                 ":" not in value
                 and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value)
@@ -296,7 +302,8 @@ def run_query(
     """
     from tkiros.query.engines import ENGINES
 
-    query = get_query(name_or_path)
+    folder = queries_folder()  # where the data is, found once (each look walks up the working directory)
+    query = get_query(name_or_path, folder)
     name = "endpoint" if endpoint else engine
     if name not in ENGINES:
         raise TkirosError(f"--engine {engine}: choose one of {', '.join(n for n in ENGINES if n != 'endpoint')}")
@@ -308,7 +315,7 @@ def run_query(
         else:
             from tkiros.store.store import open_store
 
-            store = open_store()
+            store = open_store(folder.parent)
     subs = bind_params(query, params or {}, store)
     text = query.text + expand_subtypes(query, params or {}, subs, store)
     if name in ("oxigraph", "endpoint"):
@@ -319,7 +326,7 @@ def run_query(
         text,
         subs,
         store,
-        where=_shown(query.path),
+        where=_shown(query.path, folder),
         timeout=timeout,
         max_rows=max_rows,
         inferred=inferred,
@@ -338,6 +345,8 @@ def _sorted_lists(result: Result, text: str) -> Result:
 
 def evidence_levels(store) -> list[tuple[str, int, str]]:
     """(CURIE, rank, label) of each evidence level in the ontology, strongest first."""
+    from tkiros.prefixes import compact
+
     return [
         (compact(r["level"].value), int(r["rank"].value), r["label"].value)
         for r in store.query(internal("evidence-levels"))

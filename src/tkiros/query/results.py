@@ -128,3 +128,55 @@ class Result:
 
     def to(self, fmt: str) -> str:
         return WRITERS[fmt](self)
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def result_to_plain(result: Result):
+    """``result`` as builtins only (lists, tuples, str, None), for marshal: an IRI as its str, a literal as
+    (value, datatype, language), a blank node as (id,). None when a term has no such form (a triple term, a
+    literal with a base direction): the caller then pickles the Result."""
+    rows = []
+    for row in result.rows:
+        out = []
+        for t in row:
+            kind = type(t)
+            if t is None:
+                out.append(None)
+            elif kind is ox.NamedNode:
+                out.append(t.value)
+            elif kind is ox.Literal and t.direction is None:
+                out.append((t.value, t.datatype.value, t.language))
+            elif kind is ox.BlankNode:
+                out.append((t.value,))
+            else:
+                return None
+        rows.append(out)
+    return (result.variables, rows, result.boolean)
+
+
+def result_from_plain(plain) -> Result:
+    """The Result that result_to_plain gave ``plain`` for (equal terms, rebuilt)."""
+    variables, rows, boolean = plain
+    iris: dict[str, ox.NamedNode] = {}
+
+    def iri(value: str) -> ox.NamedNode:
+        node = iris.get(value)
+        if node is None:
+            node = iris[value] = ox.NamedNode(value)
+        return node
+
+    def term(cell):
+        if cell is None:
+            return None
+        if type(cell) is str:
+            return iri(cell)
+        if len(cell) == 1:
+            return ox.BlankNode(cell[0])
+        value, datatype, language = cell
+        if language:
+            return ox.Literal(value, language=language)
+        return ox.Literal(value) if datatype == XSD_STRING else ox.Literal(value, datatype=iri(datatype))
+
+    return Result(variables, [[term(c) for c in row] for row in rows], boolean)

@@ -4,6 +4,7 @@ process reads it, and the manifest (SHA-256 of each RocksDB file) by which a dam
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +45,15 @@ _STORE_FILES = ("CURRENT", "IDENTITY", "MANIFEST-*", "OPTIONS-*", "*.sst", "*.lo
 
 
 def _store_files(folder: Path) -> list[Path]:
-    return sorted({p for pattern in _STORE_FILES for p in folder.glob(pattern) if p.is_file()})
+    """The files of ``folder`` that _STORE_FILES names (as Path.glob matches them), read in one listing."""
+    from fnmatch import fnmatchcase
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = (folder / n for n in names if any(fnmatchcase(n, pattern) for pattern in _STORE_FILES))
+    return sorted(p for p in found if p.is_file())
 
 
 def store_manifest(folder: Path) -> dict[str, str]:
