@@ -24,11 +24,7 @@ CASES = sorted(
 )
 # Bound the engine's way on purpose: a constant would change what these mean (see tkiros.query.bind).
 # (A parameter with subtypes, such as findings-in-cancer's cancer=NSCLC, travels as a VALUES list.)
-KEPT_AS_BINDINGS = {
-    ("table3-ros-raising-combinations", "partner"),  # used inside MINUS
-    ("table2-tki-ros-mechanisms", "tki"),  # only inside sub-SELECTs (their own scope) since its one-pass rewrite
-    ("table4-compounds-against-resistant-cells", "tki"),  # likewise
-}
+KEPT_AS_BINDINGS: set[tuple[str, str]] = set()
 
 
 def rows(store, text, subs) -> list[tuple[str, ...]]:

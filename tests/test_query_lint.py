@@ -28,10 +28,7 @@ EXEMPTION = re.compile(r"^#\s*lint:\s*lateral-union allowed:\s*(\S.*)$", re.M)
 JOINED_PARTS = {"TriplesBlock", "GroupOrUnionGraphPattern", "GraphGraphPattern", "ServiceGraphPattern"}
 # Queries that still have the shape, and why. Strict xfails: the day one is rewritten, the test says so.
 # Their growth from x10 to x100 is in docs/serving.md ("Query growth").
-NOT_YET_REWRITTEN: dict[str, str] = {
-    "table3-ros-raising-combinations": "its drug-class UNION binds other variables in each branch; the form without "
-    "it ran over 120 s on plain rdflib (3 s now), so it is kept until a form fast on every engine is found",
-}
+NOT_YET_REWRITTEN: dict[str, str] = {}
 
 
 def lateral_unions(query_text: str) -> list[str]:
