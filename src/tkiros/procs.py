@@ -92,7 +92,8 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-OWNED = re.compile(r"^\.?[\w.-]*?-(\d+)-")  # temp folders named [.]PREFIX-PID-random (see owned_prefix)
+# Temp folders named [.]PREFIX-PID-random (see owned_prefix); compiled when a leftover is found (re caches it).
+OWNED = r"^\.?[\w.-]*?-(\d+)-"
 
 
 def owned_prefix(prefix: str) -> str:
@@ -107,7 +108,7 @@ def sweep(folder: Path, pattern: str = ".*") -> None:
     except OSError:
         return
     for p in entries:
-        m = OWNED.match(p.name)
+        m = re.match(OWNED, p.name)
         if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
             import shutil
 

@@ -32,13 +32,10 @@ def list_variables(query_text: str) -> set[str]:
     text = _STRING.sub('""', _COMMENT.sub(r"\1", query_text))  # comments first: "compound's" is no string
     bound = [(m.group(1), _expression_before(text, m.start())) for m in _AS.finditer(text)]
     found = {name for name, expr in bound if re.search(r"\bGROUP_CONCAT\s*\(", expr, re.I)}
+    uses = [set(re.findall(r"\?(\w+)", expr)) for _, expr in bound]  # the ?variables each expression names
     grew = True
     while grew:
-        more = {
-            name
-            for name, expr in bound
-            if name not in found and any(re.search(rf"\?{re.escape(v)}\b", expr) for v in found)
-        }
+        more = {name for (name, _), used in zip(bound, uses) if name not in found and used & found}
         found |= more
         grew = bool(more)
     return found

@@ -3,7 +3,6 @@ process reads it, and the manifest (SHA-256 of each RocksDB file) by which a dam
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -65,19 +64,31 @@ def store_manifest(folder: Path) -> dict[str, str]:
 
 def write_manifest(folder: Path) -> None:
     """Record the built store's manifest in ``folder/.complete`` (its presence marks the build finished)."""
+    import json
+
     (folder / ".complete").write_text(json.dumps(store_manifest(folder), indent=0, sort_keys=True) + "\n")
 
 
-def _manifest_key(manifest: dict[str, str]) -> str:
-    # The manifest itself (already SHA-256 per file) as canonical text: comparing it needs no hashlib,
-    # whose OpenSSL load would cost every cold query a few milliseconds.
-    return json.dumps(manifest, sort_keys=True, separators=(",", ":"))
-
-
 def damage(folder: Path) -> str | None:
-    """Why a cached store folder cannot be used (None if every file is as it was built)."""
+    """Why a cached store folder cannot be used (None if every file is as it was built).
+
+    Hashing the whole store on every open grows with the data (~15 ms at x1, seconds at x100), so a store
+    once found intact is remembered by the stat records of its files and of its .complete (see
+    tkiros.store.statdigest): a truncation, rewrite or removal of any file changes its record, and the
+    store is checked again. Only then is the manifest read (json is not imported otherwise)."""
     if not (folder / "CURRENT").is_file():
         return "its CURRENT file is missing"
+    files = _store_files(folder) + [folder / ".complete"]
+    verdict = cached_digest(
+        f"store intact {folder}", files, lambda: "damaged" if _check(folder) else "intact", cache_dir()
+    )
+    return None if verdict == "intact" else _check(folder)
+
+
+def _check(folder: Path) -> str | None:
+    """damage() without its memory: every file of the store hashed and compared with its manifest."""
+    import json
+
     try:
         text = (folder / ".complete").read_text(encoding="utf-8")
         expected = json.loads(text) if text.strip() else None
@@ -87,15 +98,7 @@ def damage(folder: Path) -> str | None:
         return ".complete (its manifest) is truncated or not JSON"
     if not isinstance(expected, dict):
         return None  # a store built before manifests were recorded: nothing to compare with
-    # Hashing the whole store on every open grows with the data (~15 ms at x1, seconds at x100), so a
-    # manifest once found intact is remembered by the files' stat records (tkiros.store.statdigest): a
-    # truncation, rewrite or removal of any file changes its record and the files are hashed again.
     try:
-        found = cached_digest(
-            f"store manifest {folder}", _store_files(folder), lambda: _manifest_key(store_manifest(folder)), cache_dir()
-        )
-        if found == _manifest_key(expected):
-            return None
         actual = store_manifest(folder)
     except OSError as err:
         return f"cannot read it: {err.strerror or err}"
