@@ -5,7 +5,8 @@
 
 Three whole new processes, alternated round by round so that the machine's load hits them alike:
   floor  python + import pyoxigraph + open the cached store read-only + the query + CSV (nothing else);
-  ours   `tkiros query tkis-raising-ros --format csv` (finds the cached store by the sources' digest);
+  ours   `tkiros query tkis-raising-ros --format csv` (finds the cached store by the sources' digest; reads
+         its command line without click, see tkiros.cli.spec, and says whether click was imported);
   naive  the same with `--engine rdflib` (rdflib parses every source file, then runs the query).
 Medians of wall time and of CPU time (user + system of the child, less hostage to other work on the
 machine). Targets: ours <= 2x the floor and >= 30x faster than naive.
@@ -84,6 +85,19 @@ def instructions(cmd: list[str], env: dict) -> int:
         )
 
 
+def imported_modules(cmd: list[str], env: dict) -> set[str]:
+    """The modules ``cmd`` (a Python script and its arguments) imports, read from python -X importtime."""
+    script = cmd[0] if Path(cmd[0]).is_file() and not cmd[0].endswith(("python", "python3")) else None
+    full = (
+        [sys.executable, "-X", "importtime", script, *cmd[1:]] if script else [*cmd[:1], "-X", "importtime", *cmd[1:]]
+    )
+    res = subprocess.run(full, capture_output=True, env=env, timeout=600)
+    lines = res.stderr.decode(errors="replace").splitlines()
+    return {ln.rsplit("|", 1)[1].strip() for ln in lines if ln.startswith("import time:") and "|" in ln} - {
+        "imported package"
+    }
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
@@ -146,6 +160,12 @@ def main(argv=None) -> None:
             f"against a budget of 1x the floor above it: "
             f"{'2x is out of reach with click' if click_cost > counts['floor'] else 'within reach'}"
         )
+    imported = imported_modules(cmds["ours"], env)
+    print(
+        f"\nours imports click: {'yes' if 'click' in imported else 'no'} "
+        f"({len(imported)} modules; `tkiros query` reads its command line with tkiros.cli.spec, click only for help "
+        "and anything else)"
+    )
     if args.json:
         figures = {k: {"runs": len(times[k]), "wall_s": w, "cpu_s": c} for k, (w, c) in med.items()}
         run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
