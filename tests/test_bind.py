@@ -125,6 +125,7 @@ SAFE = {
     "every UNION branch": "SELECT ?s ?o WHERE { { ?s <http://example.org/p> ?o } UNION { ?o <http://example.org/p> ?s } }",
     "projecting sub-SELECT": "SELECT ?s ?o (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?o WHERE { ?s <http://example.org/p> ?o } } } GROUP BY ?s ?o",
     "sub-SELECT's own ?o": "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o { SELECT ?s WHERE { ?s <http://example.org/q> ?o } } }",
+    "comment before a sub-SELECT": "SELECT ?s ?o (COUNT(*) AS ?n) WHERE {\n  { # the pairs\n    SELECT DISTINCT ?s ?o WHERE { ?s <http://example.org/p> ?o } } } GROUP BY ?s ?o",
 }
 
 
@@ -138,6 +139,8 @@ def test_constants_where_they_mean_the_binding(why):
     assert rows(store, new, {}) == rows(store, SAFE[why], subs)
     if why == "sub-SELECT's own ?o":
         assert "<http://example.org/q> ?o" in new  # a different variable of the same name is left alone
+    if why == "comment before a sub-SELECT":
+        assert new.count("AS ?o)") == 1  # read as a sub-SELECT: only the outer query projects the term
 
 
 @pytest.mark.parametrize("name,key,value", CASES, ids=[f"{n}-{k}" for n, k, _ in CASES])

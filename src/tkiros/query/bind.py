@@ -90,7 +90,8 @@ def _member_anchors(g: _Group) -> bool:
 
 
 def _rewrite(text: str, name: str, term: str) -> str | None:
-    tokens = [t for t in _scan(text) if t[2] != "other" or t[3].strip()]
+    # comments dropped: one between a brace and its SELECT would hide the sub-SELECT
+    tokens = [t for t in _scan(text) if (t[2] != "other" or t[3].strip()) and not t[3].startswith("#")]
     outer = _Query(None)
     query, stack = outer, []  # stack of open _Group
     clause, pending, paren = "select", None, 0
