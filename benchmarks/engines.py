@@ -213,7 +213,7 @@ def total(res: dict, names: list[str]) -> str:
 
 
 def table(results: dict, engines: list[str]) -> str:
-    scales = results["scales"]
+    scales = [s for s in results["scales"] if str(s) in results["triples"]]  # a stopped run: only those begun
     names = results["queries"]
     head = ["query", "engine"] + [
         f"{'x' if s == 1 else 'g'}{s} ({results['triples'][str(s)]:,} triples)" for s in scales

@@ -230,7 +230,8 @@ def summary(folder: Path) -> tuple[list[str], int]:
             )
             continue
         met += ok
-        sources = ", ".join(n + (f" {d['date']}" if d.get("date") else "") for n, d in zip(names, datas))
+        dates = [d.get("date") or d.get("growth", {}).get("date") for d in datas]  # growth.json: inside "growth"
+        sources = ", ".join(n + (f" {when}" if when else "") for n, when in zip(names, dates))
         lines.append(f"| {goal} | {figure} | {target} | {verdict(ok)} | {sources} |")
     return lines, met
 

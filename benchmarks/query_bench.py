@@ -296,10 +296,11 @@ def growth_rows(g: dict, before: dict | None) -> list[str]:
         cells = [name] + ["-" if f.get("rows") is None else str(f["rows"]) for f in (fa, fb)]
         if before:
             old = before.get("queries", {}).get(name, {})
-            cells += [
-                fmt_s(old.get(a, old.get(int(a), {})).get("cpu_s")),
-                fmt_s(old.get(b, old.get(int(b), {})).get("cpu_s")),
-            ]
+            oa, ob = old.get(a, old.get(int(a), {})), old.get(b, old.get(int(b), {}))
+            cells += [fmt_s(oa.get("cpu_s")), fmt_s(ob.get("cpu_s"))]
+            for i, (was, now) in enumerate(((oa, fa), (ob, fb))):  # the rewrite must keep the answer
+                if None not in (was.get("rows"), now.get("rows")) and was["rows"] != now["rows"]:
+                    cells[1 + i] += f" (before: {was['rows']})"
         cells += [fmt_s(fa.get("cpu_s")), fmt_s(fb.get("cpu_s"))]
         cells += [
             "-" if ratio is None else f"{ratio:.2f}" + (" (findings)" if basis == "findings" else ""),
