@@ -230,7 +230,13 @@ def summary(folder: Path) -> tuple[list[str], int]:
             )
             continue
         met += ok
-        dates = [d.get("date") or d.get("growth", {}).get("date") for d in datas]  # growth.json: inside "growth"
+        dates = []
+        for d in datas:  # growth.json keeps them inside "growth"; "updated": a few queries re-run since
+            when, later = (
+                d.get("date") or d.get("growth", {}).get("date"),
+                d.get("updated") or d.get("growth", {}).get("updated"),
+            )
+            dates.append(f"{when}" + (f" (updated {later})" if later else "") if when else "")
         sources = ", ".join(n + (f" {when}" if when else "") for n, when in zip(names, dates))
         lines.append(f"| {goal} | {figure} | {target} | {verdict(ok)} | {sources} |")
     return lines, met
