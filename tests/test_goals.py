@@ -139,3 +139,18 @@ def test_a_lookup_not_flat_says_when_its_answer_grows_or_its_times_are_noise(tmp
     lines, _ = goals.summary(tmp_path)
     assert verdicts(tmp_path)[0] == "NOT met"
     assert "not flat: r b=2†, s c=3* (*:" in lines[2] and "1 of 3 lookups both flat and linear" in lines[2]
+
+
+def test_a_lookup_whose_rows_saturate_is_judged_by_its_entity_findings(tmp_path):
+    # 20x the time for 10x the rows is not linear, unless the findings naming its entity grew 20x (its rows
+    # then aggregate them); 30x the time is not linear in either
+    figures(tmp_path, lookup_x100=1.5, lookup_g100=20.0, fast_x10=20.0, ours_cpu=0.05)
+    data = json.loads((tmp_path / "lookups.json").read_text())
+    data["lookups"]["10"]["q a=1"]["entity_findings"] = 50
+    data["lookups"]["100"]["q a=1"]["entity_findings"] = 1000
+    write(tmp_path, "lookups.json", data)
+    assert verdicts(tmp_path)[0] == "met"
+    data["lookups"]["100"]["q a=1"]["const_ms"] = 30.0
+    write(tmp_path, "lookups.json", data)
+    lines, _ = goals.summary(tmp_path)
+    assert verdicts(tmp_path)[0] == "NOT met" and "not linear: q a=1 1.50x" in lines[2]
