@@ -125,7 +125,7 @@ def example_params() -> dict[str, dict[str, str]]:
 def queries(
     engine: str, location: Path, repeats: int, names: list[str], cap: float = 30.0, whole: bool = False
 ) -> None:
-    import dataclasses
+    import copy
     import os
 
     from tkiros.errors import TkirosError
@@ -174,7 +174,8 @@ def queries(
         text = q.text + expand_subtypes(q, given, subs, store)
         if binding == "constants" and engine == "oxigraph":
             text, subs = constants(text, subs)
-        q = dataclasses.replace(q, text=text)
+        q = copy.copy(q)  # the saved query with its parameters written in
+        q.text = text
         times, cpu, rows = [], [], 0
         try:
             for _ in range(repeats):
