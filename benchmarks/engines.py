@@ -3,7 +3,7 @@
     python benchmarks/engines.py                                  # x1, g10, g100; every engine
     python benchmarks/engines.py --scales 1,10 --engines embedded,server --json engines.json
     python benchmarks/engines.py --keep .cache/engines            # reuse the stores built by an earlier run
-    python benchmarks/engines.py --stores /work/stores            # prebuilt stores gN.db, opened read-only
+    python benchmarks/engines.py --stores STORES            # prebuilt stores gN.db, opened read-only
     python benchmarks/engines.py --queries causal-chains,table3-ros-raising-combinations --json later.json
     python benchmarks/engines.py --print a.json b.json            # the table of earlier runs (b's cells win)
 
@@ -265,7 +265,7 @@ def main(argv=None) -> None:
     parser.add_argument("--rdflib-all-scales", default="1", help="scales rdflib runs every saved query at")
     parser.add_argument("--keep", default=str(ROOT / ".cache" / "engines"), metavar="DIR", help="stores built once")
     parser.add_argument(
-        "--stores", metavar="DIR", help="prebuilt stores gN.db to reuse read-only (e.g. /work/stores); others in --keep"
+        "--stores", metavar="DIR", help="prebuilt stores gN.db to reuse read-only (e.g. STORES); others in --keep"
     )
     parser.add_argument(
         "--queries", default="", help="comma-separated saved query names [default: all] (a partial re-run)"

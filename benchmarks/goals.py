@@ -4,14 +4,14 @@ outputs (no benchmark is run here). A summary, never a test.
     python benchmarks/goals.py                       # reads benchmarks/results/*.json (the last run)
     python benchmarks/goals.py --dir /tmp/run        # another run's files
 
-The files, and the command that writes each (/work/stores: stores built once by benchmarks/bench_worker.py):
-  lookups-copies.json  python benchmarks/lookups.py --model copies --scales 1,100 --keep /work/stores \
+The files, and the command that writes each (STORES: a folder of stores built once by benchmarks/bench_worker.py):
+  lookups-copies.json  python benchmarks/lookups.py --model copies --scales 1,100 --keep STORES \
                            --json benchmarks/results/lookups-copies.json                        (goal 1: flat)
-  lookups.json         python benchmarks/lookups.py --scales 1,10,100 --keep /work/stores \
+  lookups.json         python benchmarks/lookups.py --scales 1,10,100 --keep STORES \
                            --json benchmarks/results/lookups.json                       (goals 1: linear, 5)
   growth.json          python benchmarks/query_bench.py --sections growth --growth-scales 10,100 \
-                           --keep /work/stores --json benchmarks/results/growth.json           (goals 2, 5)
-  reasoning.json       python benchmarks/reasoning_speed.py --model growth --stores /work/stores \
+                           --keep STORES --json benchmarks/results/growth.json           (goals 2, 5)
+  reasoning.json       python benchmarks/reasoning_speed.py --model growth --stores STORES \
                            --hermit-scales 1 --json benchmarks/results/reasoning.json           (goals 3, 5)
   cold.json            python benchmarks/cold.py --json benchmarks/results/cold.json                        (goal 4)
 A goal whose file is missing is printed as "no figures" with the command to run. Verdicts use CPU seconds
@@ -36,12 +36,12 @@ REASON_S = {"1": 5.0, "10": 30.0}  # goal 3: default `tkiros reason` at x1, x10
 WARM_REASON_S = 1.0
 COLD_OVER_FLOOR, COLD_OVER_NAIVE = 2.0, 30.0  # goal 4
 COMMANDS = {
-    "lookups-copies.json": "python benchmarks/lookups.py --model copies --scales 1,100 --keep /work/stores "
+    "lookups-copies.json": "python benchmarks/lookups.py --model copies --scales 1,100 --keep STORES "
     "--json DIR/lookups-copies.json",
-    "lookups.json": "python benchmarks/lookups.py --scales 1,10,100 --keep /work/stores --json DIR/lookups.json",
-    "growth.json": "python benchmarks/query_bench.py --sections growth --growth-scales 10,100 --keep /work/stores "
+    "lookups.json": "python benchmarks/lookups.py --scales 1,10,100 --keep STORES --json DIR/lookups.json",
+    "growth.json": "python benchmarks/query_bench.py --sections growth --growth-scales 10,100 --keep STORES "
     "--json DIR/growth.json",
-    "reasoning.json": "python benchmarks/reasoning_speed.py --model growth --stores /work/stores --hermit-scales 1 "
+    "reasoning.json": "python benchmarks/reasoning_speed.py --model growth --stores STORES --hermit-scales 1 "
     "--json DIR/reasoning.json",
     "cold.json": "python benchmarks/cold.py --json DIR/cold.json",
 }

@@ -20,7 +20,7 @@
    stores gN.db in DIR (read-only) instead of building them; `--compare OLD.json` adds the CPU times of an
    earlier run (`--json`) beside the new ones; `--print RUN.json` prints a run's report without running.
 
-    python benchmarks/query_bench.py --sections growth --growth-scales 10,100 --keep /work/stores \
+    python benchmarks/query_bench.py --sections growth --growth-scales 10,100 --keep STORES \
         --json benchmarks/results/growth.json
 """
 

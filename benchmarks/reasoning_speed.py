@@ -3,11 +3,11 @@
     python benchmarks/reasoning_speed.py                      # fast path and HermiT at x1 and x10, warm reason
     python benchmarks/reasoning_speed.py --scales 1 --hermit-scales 1
     python benchmarks/reasoning_speed.py --hermit-scales 1 --json reasoning.json   # for benchmarks/goals.py
-    python benchmarks/reasoning_speed.py --model growth --stores /work/stores --hermit-scales 1 --json reasoning.json
+    python benchmarks/reasoning_speed.py --model growth --stores STORES --hermit-scales 1 --json reasoning.json
 
 For each scale (the instance data copied N times under fresh IRIs, see benchmarks/reasoners.py; with
 `--model growth`, the data grown N times by benchmarks/growth.py, read from the compiled store gN.db of
-`--stores`, e.g. /work/stores, or built there once by benchmarks/bench_worker.py) it times
+`--stores`, e.g. STORES, or built there once by benchmarks/bench_worker.py) it times
 the fast path (`tkiros reason`'s default) and HermiT on the same graph, compares their class memberships
 pair by pair, and prints the ratio. Then, on the real data in a private cache: a warm `tkiros reason`
 (a new process reading the cached result) and `tkiros query --inferred` after the reasoned graph is
