@@ -65,7 +65,13 @@ class DevTools:
     def wait_for(self, expression: str, timeout: float = 30, what: str = ""):
         deadline = time.monotonic() + timeout
         while True:
-            value = self.evaluate(expression)
+            try:
+                value = self.evaluate(expression)
+            except AssertionError as e:
+                # asked while the page navigates, the old page's context is gone: ask the new one next round
+                if "navigated or closed" not in str(e) and "context" not in str(e).lower():
+                    raise
+                value = None
             if value:
                 return value
             if time.monotonic() > deadline:
