@@ -69,7 +69,7 @@ class DevTools:
                 value = self.evaluate(expression)
             except AssertionError as e:
                 # asked while the page navigates, the old page's context is gone: ask the new one next round
-                if "navigated or closed" not in str(e) and "context" not in str(e).lower():
+                if "navigated or closed" not in str(e) and "Cannot find context" not in str(e):
                     raise
                 value = None
             if value:
