@@ -200,6 +200,9 @@ def queries(
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__)
+        sys.exit(0 if len(sys.argv) > 1 else 2)
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "scale-data":
         scale_data(int(args[0]), Path(args[1]))

@@ -1,7 +1,8 @@
 """Minimal reproduction for an Oxigraph report: a variable bound by `substitutions` (or by VALUES) does not
 steer the query plan the way the same term written as a constant does. Needs only pyoxigraph.
 
-    python benchmarks/oxigraph_planning_gap.py          # sizes 1k, 10k, 100k items
+    python benchmarks/oxigraph_planning_gap.py                   # sizes 1k, 10k, 100k items
+    python benchmarks/oxigraph_planning_gap.py --sizes 1000,2000  # a quick look
 
 Synthetic data: N items, each with a label, its group and one more group (N/10 named groups of 10
 items each way) and one of 3 kinds. The query counts the items of one group through a UNION of the two
@@ -13,6 +14,7 @@ with N (every item is scanned and joined, and the binding filters the result aft
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -60,7 +62,16 @@ def ms(fn, repeats: int = 5) -> tuple[float, int]:
     return 1000 * statistics.median(times), rows
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated item counts (>= 80 each)")
+    args = parser.parse_args(argv)
+    try:
+        sizes = tuple(int(n) for n in args.sizes.split(","))
+    except ValueError:
+        parser.error(f"--sizes {args.sizes}: not a comma-separated list of whole numbers")
+    if min(sizes) < 80:  # the lookup's group g7 exists from 80 items on
+        parser.error(f"--sizes {args.sizes}: each size must be at least 80")
     group = ox.NamedNode(f"{EX}g7")
     variants = {
         "substitutions={?group: <g7>}": lambda s: s.query(QUERY, substitutions={ox.Variable("group"): group}),
@@ -74,7 +85,6 @@ def main() -> None:
             .replace("?group ", f"{group} ")
         ),
     }
-    sizes = (1_000, 10_000, 100_000)
     print(f"pyoxigraph {ox.__version__}: median ms (rows) of the same lookup, bound four ways\n")
     print("| binding | " + " | ".join(f"N={n:,}" for n in sizes) + " |")
     print("|---|" + "---|" * len(sizes))

@@ -1,0 +1,152 @@
+"""The benchmark scripts in benchmarks/ still run: each in its smallest honest mode on the test suite's
+compiled store (no grown store is built), its output checked against what the project answers. Timings
+are never asserted; rows, counts and the shape of what the scripts write are."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+# the two lookups run through benchmarks/lookups.py (example parameters of tests/test_queries.py)
+LOOKUPS = {"agent-effects": ("agent", "erlotinib"), "resistance-mechanisms": ("tki", "osimertinib")}
+
+
+def script(name: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BENCH / name), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
+
+
+def golden_rows(name: str) -> int:
+    lines = (ROOT / "queries" / f"{name}.expected.tsv").read_text(encoding="utf-8").splitlines()
+    return len(lines) - 1  # the header
+
+
+def cli_rows(name: str, param: tuple[str, str]) -> int:
+    res = invoke(["query", name, "--param", "=".join(param), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    return len(json.loads(res.output)["results"]["bindings"])
+
+
+@pytest.fixture(scope="module")
+def store_dir(graph) -> Path:
+    """The compiled store's folder (the scripts open it read-only, as the tests do)."""
+    assert graph.path is not None and graph.path.is_dir()
+    return graph.path
+
+
+def test_bench_worker_whole_gives_the_golden_row_counts(store_dir):
+    names = ["tkis-raising-ros", "agent-effects"]  # no parameter; a required one bound to its example
+    res = script("bench_worker.py", "queries", "oxigraph", str(store_dir), "1", "--whole", "--cap", "60", *names)
+    assert res.returncode == 0, res.stderr
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert lines[0]["loaded"] is True
+    measured = {d["query"]: d for d in lines[1:]}
+    assert sorted(measured) == sorted(names)
+    for name in names:
+        assert measured[name]["rows"] == golden_rows(name) > 0, name
+        assert measured[name]["cpu_s"] > 0 and measured[name]["median_s"] > 0
+
+
+def stores_folder(tmp_path: Path, store_dir: Path, names: list[str]) -> Path:
+    """A --keep folder whose stores (g10.db, x1.db, ...) are all the test suite's store: the scripts
+    measure it under each name, with no store built."""
+    folder = tmp_path / "stores"
+    folder.mkdir()
+    for name in names:
+        (folder / name).symlink_to(store_dir, target_is_directory=True)
+    return folder
+
+
+def test_lookups_agree_with_tkiros_query_and_goals_reads_them(tmp_path, store_dir):
+    import goals
+
+    stores = stores_folder(tmp_path, store_dir, ["x1.db", "g10.db", "g100.db"])
+    results = tmp_path / "results"
+    results.mkdir()
+    queries = ",".join(LOOKUPS)
+    copies = script(
+        "lookups.py", "--keep", str(stores), "--model", "copies", "--scales", "1", "--repeats", "1",
+        "--no-served-values", "--queries", queries, "--json", str(results / "lookups-copies.json"),
+    )  # fmt: skip
+    assert copies.returncode == 0, copies.stderr
+    grown = script(
+        "lookups.py", "--keep", str(stores), "--scales", "10,100", "--repeats", "1", "--no-endpoint",
+        "--queries", queries, "--json", str(results / "lookups.json"),
+    )  # fmt: skip
+    assert grown.returncode == 0, grown.stderr
+
+    run = json.loads((results / "lookups-copies.json").read_text())
+    figures = run["lookups"]["1"]
+    assert sorted(figures) == sorted(f"{q} {k}={v}" for q, (k, v) in LOOKUPS.items())
+    for name, param in LOOKUPS.items():
+        f = figures[f"{name} {'='.join(param)}"]
+        expected = cli_rows(name, param)
+        # embedded (substituted and constants) and served: the rows `tkiros query --param` gives
+        assert f["rows"] == f["rows_const"] == f["ep_rows_const"] == expected > 0, name
+        assert f["const_ms"] > 0 and f["ep_const_ms"] > 0
+        # the served verdict's figure: CPU of the server process and this client per request
+        assert f["ep_cpu_ms"] > 0
+    assert "served CPU x1 / x1" in copies.stdout and "served wall x1 / x1" in copies.stdout
+
+    lines, _ = goals.summary(results)
+    row = next(line for line in lines if line.startswith("| 1 lookups flat"))
+    assert "of 2 lookups both flat and linear" in row and "embedded and served CPU" in row, row
+
+
+def test_growth_generator_grows_the_findings_it_claims(tmp_path):
+    import growth
+
+    model = growth.Growth(growth.instance_triples())
+    g1, g2, g3 = (tmp_path / f"g{g}.nt" for g in (1, 2, 3))
+    for g, out in ((1, g1), (2, g2), (3, g3)):
+        made = growth.write(g, out)
+        assert made["triples"] == len(out.read_text(encoding="utf-8").splitlines())
+    base, grown = growth.figures(g1), growth.figures(g3)
+    # g1 is the real data; every further document holds as many resampled span groups as the real data
+    assert base["findings"] == len(model.findings) > 0
+    text = g3.read_text(encoding="utf-8")
+    finding_type = f"> <{growth.TYPE}> <{growth.TK}Finding> ."
+    new = [line.split(">", 1)[0] for line in text.splitlines() if line.endswith(finding_type) and "-g" in line]
+    groups = {iri.rsplit("-g", 1)[1] for iri in new}  # "DOC-GROUP" of each resampled finding
+    assert len(groups) == 2 * len(model.groups)
+    assert grown["findings"] == base["findings"] + len(new)
+    assert 2 <= grown["findings"] / base["findings"] <= 4  # ~3x the findings at g3
+    assert grown["gefitinib_findings"] > base["gefitinib_findings"]  # the hub grows with the data
+    # deterministic, and g2's documents are the first of g3's
+    assert text.startswith(g2.read_text(encoding="utf-8"))
+
+
+def test_planning_gap_case_answers_the_same_rows_each_way():
+    res = script("oxigraph_planning_gap.py", "--sizes", "300,600")
+    assert res.returncode == 0, res.stderr
+    rows = [line for line in res.stdout.splitlines() if line.startswith("| ") and "binding" not in line]
+    assert len(rows) == 4  # substitutions, leading VALUES, trailing VALUES, constant
+    for line in rows:
+        cells = line.strip("| ").split(" | ")[1:]
+        assert [c.split()[-1] for c in cells] == ["(20)", "(20)"], line  # 20 rows at every size
+    bad = script("oxigraph_planning_gap.py", "--sizes", "5")
+    assert bad.returncode == 2 and "--sizes 5" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# every script not run above (the ones that need grown stores, a reasoner or minutes), at least to --help
+HELP_ONLY = sorted(
+    p.name for p in BENCH.glob("*.py") if p.name not in {"lookups.py", "growth.py", "oxigraph_planning_gap.py"}
+)
+
+
+@pytest.mark.parametrize("name", [*HELP_ONLY, "lookups.py", "growth.py"])
+def test_every_script_answers_help(name):
+    res = script(name, "--help", timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() and "Traceback" not in res.stderr
