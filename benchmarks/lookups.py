@@ -7,12 +7,15 @@ Every saved query run with the test suite's example value of each parameter (tes
 two ways side by side in one run: the engine's own substitution (SEP-0007; through an endpoint, a trailing
 VALUES block), and the parameter written in as a constant (tkiros.query.bind, what `tkiros query` does now).
 Embedded: median CPU time of the engine on a read-only store (it runs in this process; no process start).
-Served: the same store behind `tkiros serve`'s Oxigraph server on 127.0.0.1, median HTTP round trip. Two
-verdicts per lookup: flat (<= 50 ms at the largest scale and <= 2x its time at the smallest, embedded and
-served: what an index lookup must do under `--model copies`, where the answer stays the same size) and
-linear in the answer (its time grows at most 1.3x as fast as its rows: all a lookup of a hub can do under
-the growth model, where its answer grows 10 to 100 times). The milliseconds per row at the largest scale
-are printed too.
+Served: the same store behind `tkiros serve`'s Oxigraph server on 127.0.0.1, median CPU time per request
+of the server process (all its threads, read from its POSIX CPU-time clock to the nanosecond: /proc's
+utime+stime count 10 ms ticks) plus this process's (the HTTP client and `tkiros serve`'s gateway, a thread
+here); the median wall round trip is kept beside it as information only (on a loaded machine it is mostly
+waiting for a core). Two verdicts per lookup: flat (<= 50 ms at the largest scale and <= 2x its time at the
+smallest, embedded CPU and served CPU: what an index lookup must do under `--model copies`, where the
+answer stays the same size) and linear in the answer (its time grows at most 1.3x as fast as its rows:
+all a lookup of a hub can do under the growth model, where its answer grows 10 to 100 times). The
+milliseconds per row at the largest scale are printed too.
 A query named in --queries without an example parameter (one whose constants are in its text, such as
 imatinib-resistant-cml) is measured as it is. Under the copies model an example label names one entity
 per copy: the lookup stays on the entity it names in the smallest store (copy 0).
@@ -59,25 +62,42 @@ def cases(only=()):
     return sorted(out, key=lambda c: (c[0].name, list(c[1])))
 
 
-def timed_ms(fn, clock=time.perf_counter) -> tuple[float, int]:
-    t0 = clock()
-    rows = fn()
-    return 1000 * (clock() - t0), rows
+def cpu_clock(pid: int):
+    """A clock of the CPU seconds process ``pid`` has used, all its threads (ended ones included): its POSIX
+    CPU-time clock, to the nanosecond (/proc/PID/stat counts 10 ms ticks, coarser than a lookup)."""
+    import ctypes
+    import ctypes.util
+
+    clock_id = ctypes.c_int()
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if libc.clock_getcpuclockid(pid, ctypes.byref(clock_id)):
+        raise OSError(ctypes.get_errno(), f"no CPU-time clock for process {pid}")
+    return lambda: time.clock_gettime(clock_id.value)
 
 
-def alternate(jobs: dict, repeats: int, clock=time.perf_counter) -> dict:
-    """Median milliseconds and rows of each job (a key to a function returning a row count, or None when it
-    failed), the jobs run in turn, one run of each per round: the stores of every scale are timed side by
-    side under the same load. A job over a second is run once (a baseline that slow is reported as it is)."""
+def alternate(jobs: dict, repeats: int, clock=time.perf_counter, cpu: dict | None = None) -> dict:
+    """(median ms by ``clock``, rows, median ms by the job's ``cpu`` clock or None) of each job (a key to a
+    function returning a row count, or None when it failed), run in turn, one run of each per round: every
+    scale's store is timed under the same load. A job over a second is run once (a slow baseline as it is)."""
     times: dict = {k: [] for k in jobs}
+    cpus: dict = {k: [] for k in jobs}
     rows: dict = {}
     for r in range(repeats):
         for k, fn in jobs.items():
             if r and (rows.get(k) is None or times[k][-1] > 1000):
                 continue
-            ms, rows[k] = timed_ms(fn, clock)
-            times[k].append(ms)
-    return {k: (statistics.median(t) if rows.get(k) is not None else None, rows.get(k)) for k, t in times.items()}
+            second = (cpu or {}).get(k)
+            c0, t0 = second() if second else 0.0, clock()
+            rows[k] = fn()
+            t1 = clock()
+            times[k].append(1000 * (t1 - t0))
+            if second:
+                cpus[k].append(1000 * (second() - c0))
+
+    def median(values, k):
+        return statistics.median(values) if values and rows.get(k) is not None else None
+
+    return {k: (median(times[k], k), rows.get(k), median(cpus[k], k)) for k in jobs}
 
 
 def prepare(store, only, pinned: dict, fill: bool) -> list:
@@ -168,16 +188,27 @@ def measure(store_dirs: dict, repeats: int, endpoint: bool, only=(), values: boo
 
 def served(store_dirs: dict, out: dict, repeats: int, values: bool) -> None:
     """The same lookups through `tkiros serve`'s Oxigraph server, one server per store, timed in turn; with
-    ``values``, also the old way (a trailing VALUES block), which takes up to 30 s a lookup at x100."""
+    ``values``, also the old way (a trailing VALUES block), which takes up to 30 s a lookup at x100. Each
+    request's CPU time is the server process's plus this process's (the client, and the gateway's threads)."""
     from contextlib import ExitStack
 
     from tkiros.serve.server import Server
 
     with ExitStack() as stack:
-        conns = {}
+        conns, servers, clocks = {}, {}, {}
         for s, d in store_dirs.items():
-            parts = urlsplit(stack.enter_context(Server(location=d, port=0)).local_endpoint)
+            servers[s] = stack.enter_context(Server(location=d, port=0))
+            parts = urlsplit(servers[s].local_endpoint)
             conns[s] = [parts, http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)]
+
+        def cpu(s: int) -> float:
+            pid = servers[s].process.pid  # a new one after a restart (a query over the time limit)
+            if pid not in clocks:
+                clocks[pid] = cpu_clock(pid)
+            try:
+                return clocks[pid]() + time.process_time()
+            except OSError:  # the server ended during the request: that run failed anyway
+                return float("nan")
 
         def post(s: int, body: str) -> int | None:
             parts, conn = conns[s]
@@ -204,12 +235,17 @@ def served(store_dirs: dict, out: dict, repeats: int, values: bool) -> None:
                 if values:
                     jobs[s, "values"] = lambda s=s, t=out[s][key]["values_text"]: post(s, t)
                 jobs[s, "const"] = lambda s=s, t=out[s][key]["const_text"]: post(s, t)
-            figs = alternate(jobs, repeats)
+            figs = alternate(jobs, repeats, cpu={k: lambda s=k[0]: cpu(s) for k in jobs})
             for s in out:
                 r = out[s][key]
-                r["ep_values_ms"], r["ep_rows"] = figs.get((s, "values"), ("not run", None))
-                r["ep_const_ms"], r["ep_rows_const"] = figs[s, "const"]
-            shown = "; ".join(f"{s}: const {fmt(out[s][key]['ep_const_ms'])} ms" for s in out)
+                r["ep_values_ms"], r["ep_rows"], r["ep_values_cpu_ms"] = figs.get(
+                    (s, "values"), ("not run", None, None)
+                )
+                # ep_cpu_ms is judged; ep_const_ms, the wall round trip, is kept as information
+                r["ep_const_ms"], r["ep_rows_const"], r["ep_cpu_ms"] = figs[s, "const"]
+            shown = "; ".join(
+                f"{s}: CPU {fmt(out[s][key]['ep_cpu_ms'])} ms (wall {fmt(out[s][key]['ep_const_ms'])})" for s in out
+            )
             print(f"  served {key}: {shown}", file=sys.stderr, flush=True)
         for _, conn in conns.values():
             conn.close()
@@ -241,6 +277,12 @@ def answer_growth(m: dict, b: dict) -> float:
     return rows
 
 
+def served_ms(r: dict):
+    """The served figure a verdict judges: CPU milliseconds of server and client per request, or, in a run
+    from before they were measured, the wall round trip (None: over the server's time limit)."""
+    return r["ep_cpu_ms"] if "ep_cpu_ms" in r else r.get("ep_const_ms")
+
+
 def report(run: dict) -> None:
     """Print a run's table and verdicts (``run``: the figures as --json writes them)."""
     scales = [str(s) for s in run["scales"]]
@@ -252,7 +294,9 @@ def report(run: dict) -> None:
     p = prefix
     values = endpoint and any(isinstance(r.get("ep_values_ms"), float) for r in results[hi].values())
     cols = ["lookup", f"rows {p}{lo} → {p}{hi}", f"substitution {p}{lo} / {p}{hi}", f"constants {p}{lo} / {p}{hi}"]
-    cols += [f"served {p}{lo} / {p}{hi}"] * endpoint + [f"served VALUES {p}{hi}"] * values
+    cpu = endpoint and "ep_cpu_ms" in next(iter(results[lo].values()))
+    served_cols = [f"served {'CPU' if cpu else 'wall'} {p}{lo} / {p}{hi}"] + [f"served wall {p}{lo} / {p}{hi}"] * cpu
+    cols += served_cols * endpoint + [f"served VALUES wall {p}{hi}"] * values
     cols += [f"findings naming the entity {p}{mid} → {p}{hi}", f"ms/row {p}{hi}"]
     cols += [f"time ÷ answer growth {p}{mid} → {p}{hi}"]
     cols += [f"flat (<= {TARGET_MS:.0f} ms, <= {TARGET_RATIO:.0f}x)", f"linear (<= {TARGET_LINEAR}x)"]
@@ -276,10 +320,12 @@ def report(run: dict) -> None:
         cells = [key, f"{a['rows']} → {b['rows']}", f"{fmt(a['subst_ms'])} / {fmt(b['subst_ms'])}"]
         cells.append(f"{fmt(a['const_ms'])} / {fmt(b['const_ms'])}" + ("" if b["constant"] else " (not all constants)"))
         if endpoint:
-            ep_ok = None not in (a["ep_const_ms"], b["ep_const_ms"])
-            ep_ratio = b["ep_const_ms"] / a["ep_const_ms"] if ep_ok else float("inf")
-            ok = ok and ep_ok and b["ep_const_ms"] <= TARGET_MS and ep_ratio <= TARGET_RATIO
-            cells.append(f"{fmt(a['ep_const_ms'])} / {fmt(b['ep_const_ms'])}")
+            sa, sb = served_ms(a), served_ms(b)
+            ep_ok = None not in (sa, sb)
+            ok = ok and ep_ok and sb <= TARGET_MS and sb / sa <= TARGET_RATIO
+            cells.append(f"{fmt(sa)} / {fmt(sb)}")
+            if cpu:
+                cells.append(f"{fmt(a['ep_const_ms'])} / {fmt(b['ep_const_ms'])}")
         if values:
             cells.append(fmt(b["ep_values_ms"]))
         ef = (m.get("entity_findings"), b.get("entity_findings"))
@@ -298,7 +344,9 @@ def report(run: dict) -> None:
         f"Medians of {run.get('repeats', '?')} runs, the stores of every scale timed in turn in each round, so each scale sees "
         f"the same load. A ratio of two times of a few milliseconds says little on this shared machine: embedded "
         f"times under ~{NOISE_MS:.0f} ms move by a millisecond between runs (0.3 ms against 0.7 ms reads as 2.3x), "
-        f"and a served time is mostly the HTTP round trip (1 to 15 ms under load). A NOT met on such times means "
+        f"and the served verdict judges CPU time (the server process's, all its threads, plus this process's: client "
+        f"and gateway) because a served wall time is mostly waiting for a core (1 to 20 ms under load); the wall "
+        f"round trip is shown as information. A NOT met on such times means "
         f"'not shown flat', not 'shown to scan'; the ms/row column and the rows say which it is."
     )
 

@@ -154,3 +154,25 @@ def test_a_lookup_whose_rows_saturate_is_judged_by_its_entity_findings(tmp_path)
     write(tmp_path, "lookups.json", data)
     lines, _ = goals.summary(tmp_path)
     assert verdicts(tmp_path)[0] == "NOT met" and "not linear: q a=1 1.50x" in lines[2]
+
+
+def test_a_served_lookup_is_judged_by_its_cpu_time_not_its_wall_time(tmp_path):
+    figures(tmp_path, lookup_x100=1.5, fast_x10=20.0, ours_cpu=0.05)
+    data = json.loads((tmp_path / "lookups-copies.json").read_text())
+    lo, hi = data["lookups"]["1"]["q a=1"], data["lookups"]["100"]["q a=1"]
+    # a wall round trip 10x longer under load, the same CPU of server and client: flat
+    lo["ep_const_ms"], hi["ep_const_ms"], lo["ep_cpu_ms"], hi["ep_cpu_ms"] = 2.0, 21.0, 2.0, 2.5
+    write(tmp_path, "lookups-copies.json", data)
+    lines, _ = goals.summary(tmp_path)
+    assert verdicts(tmp_path)[0] == "met" and "embedded and served CPU" in lines[2]
+    # the same wall time, but the server's CPU grew 30x: not flat
+    lo["ep_const_ms"], hi["ep_const_ms"], hi["ep_cpu_ms"] = 2.0, 2.0, 60.0
+    write(tmp_path, "lookups-copies.json", data)
+    lines, _ = goals.summary(tmp_path)
+    assert verdicts(tmp_path)[0] == "NOT met" and "not flat: q a=1;" in lines[2]
+
+
+def test_an_older_run_without_served_cpu_is_judged_by_wall_time_and_says_so(tmp_path):
+    figures(tmp_path, lookup_x100=1.5, fast_x10=20.0, ours_cpu=0.05)  # ep_const_ms only: 2.0 -> 3.0 ms
+    lines, _ = goals.summary(tmp_path)
+    assert verdicts(tmp_path)[0] == "met" and "served wall time (an older run)" in lines[2]
