@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from tkiros.release.kgx_export import LOCAL_PREFIXES, MULTIVALUED
+from tkiros.release.kgx_export import LOCAL_PREFIXES, multivalued
 
 
 def read_tsv(data: str) -> list[dict]:
     lines = data.rstrip("\n").split("\n")
     header = lines[0].split("\t")
+    lists = multivalued()
     rows = []
     for line in lines[1:]:
         cells = line.split("\t")
-        rows.append({h: (c.split("|") if h in MULTIVALUED else c) for h, c in zip(header, cells) if c != ""})
+        rows.append({h: (c.split("|") if h in lists else c) for h, c in zip(header, cells) if c != ""})
     return rows
 
 

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import csv
 import uuid
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from tkiros.errors import TkirosError
 from tkiros.release.names import Release
 from tkiros.vocab import BIBO, CITO, DCTERMS, IAO_DEFINITION, RDF, RDFS, SKOS, TK, TKD
 
@@ -35,12 +38,18 @@ LOCAL_PREFIXES = ("tkd",)
 
 
 BIOLINK_MAP = Path(__file__).with_name("biolink.sssom.tsv")
+KGX_COLUMNS = Path(__file__).with_name("kgx_columns.tsv")
+
+
+def _tsv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a package TSV table, by its header; lines starting with '#' are comments."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
 
 
 def _biolink_rows() -> list[dict[str, str]]:
     """The rows of biolink.sssom.tsv (an SSSOM table: tkiros classes to categories, directions to predicates)."""
-    with open(BIOLINK_MAP, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    return _tsv_rows(BIOLINK_MAP)
 
 
 # tkiros class -> Biolink category. An individual gets the category of its nearest mapped class (then the
@@ -94,49 +103,30 @@ def knowledge_level(qualifiers: set[str], supported: bool) -> str | None:
     return next((level for q, level in KNOWLEDGE_LEVEL_BY_QUALIFIER.items() if q in qualifiers), ASSERTION)
 
 
-NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "iri", "provided_by"]
-EDGE_COLUMNS = [
-    "id",
-    "subject",
-    "predicate",
-    "object",
-    "qualified_predicate",
-    "object_aspect_qualifier",
-    "object_direction_qualifier",
-    "disease_context_qualifier",
-    "original_predicate",
-    "knowledge_level",
-    "agent_type",
-    "negated",
-    "primary_knowledge_source",
-    "publications",
-    "has_evidence",
-    "supporting_text",
-    "tkiros_finding",
-    "tkiros_supported",
-    "tkiros_evidence_level",
-    "tkiros_reference_numbers",
-    "tkiros_qualifiers",
-    "tkiros_co_treatments",
-    "tkiros_mediators",
-    "tkiros_cancer_types",
-    "tkiros_cell_lines",
-]
-MULTIVALUED = {
-    "category",
-    "synonym",
-    "xref",
-    "provided_by",
-    "publications",
-    "has_evidence",
-    "supporting_text",
-    "tkiros_reference_numbers",
-    "tkiros_qualifiers",
-    "tkiros_co_treatments",
-    "tkiros_mediators",
-    "tkiros_cancer_types",
-    "tkiros_cell_lines",
-}
+@dataclass(frozen=True)
+class Column:
+    name: str
+    slot: str  # the Biolink slot, or "" for a tkiros_ extension column
+    multivalued: bool
+
+
+@cache
+def kgx_columns() -> dict[str, tuple[Column, ...]]:
+    """The columns of each KGX table ("nodes", "edges"), in their order, from kgx_columns.tsv (read once)."""
+    tables: dict[str, list[Column]] = {"nodes": [], "edges": []}
+    flags = {"true": True, "false": False}
+    for r in _tsv_rows(KGX_COLUMNS):
+        if r["file"] not in tables or r["multivalued"] not in flags:
+            raise TkirosError(
+                f"{KGX_COLUMNS.name}: column {r['column']!r}: file must be nodes or edges and multivalued true or false"
+            )
+        tables[r["file"]].append(Column(r["column"], r["slot"], flags[r["multivalued"]]))
+    return {table: tuple(columns) for table, columns in tables.items()}
+
+
+def multivalued() -> set[str]:
+    """The columns whose cells are lists joined by '|', in either table."""
+    return {c.name for columns in kgx_columns().values() for c in columns if c.multivalued}
 
 
 def _clean(text: str) -> str:
@@ -144,17 +134,29 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("|", "/").split())
 
 
-def _row(columns, values: dict) -> str:
+def _row(columns: tuple[Column, ...], values: dict) -> str:
     cells = []
     for c in columns:
-        v = values.get(c)
+        v = values.get(c.name)
         if v is None:
             cells.append("")
-        elif isinstance(v, (list, tuple)):
-            cells.append("|".join(_clean(str(x)) for x in v))
-        else:
-            cells.append(_clean(str(v)))
+            continue
+        if isinstance(v, (list, tuple)) != c.multivalued:
+            # kgx_check splits cells by the same table, so a list where it expects one value would be misread
+            kind, given = ("multivalued", "one value") if c.multivalued else ("single-valued", "a list")
+            raise TkirosError(f"{KGX_COLUMNS.name}: column {c.name!r} is {kind}, but the KGX export gives it {given}")
+        cells.append("|".join(_clean(str(x)) for x in v) if c.multivalued else _clean(str(v)))
     return "\t".join(cells) + "\n"
+
+
+def _table(columns: tuple[Column, ...], rows) -> str:
+    names = [c.name for c in columns]
+    lines = ["\t".join(names) + "\n"]
+    for r in rows:
+        if unknown := sorted(r.keys() - set(names)):  # a value with no column would be lost without a word
+            raise TkirosError(f"{KGX_COLUMNS.name}: no column {unknown[0]!r}, which the KGX export fills")
+        lines.append(_row(columns, r))
+    return "".join(lines)
 
 
 def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
@@ -357,8 +359,6 @@ def kgx_tables(main: list, release: Release) -> tuple[bytes, bytes]:
     edge_rows = sorted(
         unique.values(), key=lambda e: (e["tkiros_finding"], e["subject"], e["predicate"], e["object"], e["id"])
     )
-    node_text = _row(NODE_COLUMNS, {c: c for c in NODE_COLUMNS}) + "".join(
-        _row(NODE_COLUMNS, nodes[k]) for k in sorted(nodes)
-    )
-    edge_text = _row(EDGE_COLUMNS, {c: c for c in EDGE_COLUMNS}) + "".join(_row(EDGE_COLUMNS, e) for e in edge_rows)
-    return node_text.encode("utf-8"), edge_text.encode("utf-8")
+    columns = kgx_columns()
+    node_text = _table(columns["nodes"], (nodes[k] for k in sorted(nodes)))
+    return node_text.encode("utf-8"), _table(columns["edges"], edge_rows).encode("utf-8")
