@@ -141,3 +141,42 @@ def test_show_cli_json_and_unknown_entity(tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         main(["show", "no-such-thing-at-all"])
     assert exit_info.value.code == 2
+
+
+def mapping_predicates() -> list[str]:
+    """The mapping predicates of src/tkiros/sparql/views/mappings.rq's VALUES block, by their rank there."""
+    import re
+
+    from tkiros.prefixes import expand
+    from tkiros.rqfile import internal
+
+    pairs = re.findall(r"\((\w+:\w+)\s+(\d+)\)", internal("views/mappings"))
+    return [expand(curie) for curie, _ in sorted(pairs, key=lambda p: int(p[1]))]
+
+
+def test_show_and_search_cover_every_mapping_predicate_of_the_query():
+    """A fixture entity with one mapping by each predicate the mapping query lists (and one by a skos property
+    that is no mapping): show lists each once, search finds the entity by each, mappings_of keeps the rank."""
+    from tkiros.prefixes import compact
+    from tkiros.views.lookup import mappings_of
+
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    predicates = mapping_predicates()
+    assert {skos + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")} <= set(
+        predicates
+    )
+    store = ox.Store()
+    me = ox.NamedNode(TKD + "fx-mapped")
+    store.add(ox.Quad(me, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("fixture entity")))
+    targets = {p: f"http://purl.obolibrary.org/obo/CHEBI_{990 - i}" for i, p in enumerate(predicates)}
+    for p, x in targets.items():
+        store.add(ox.Quad(me, ox.NamedNode(p), ox.NamedNode(x)))
+    store.add(ox.Quad(me, ox.NamedNode(skos + "related"), ox.NamedNode("http://purl.obolibrary.org/obo/CHEBI_1")))
+    view = show("tkd:fx-mapped", store=store, inferred=False)
+    curie = {p: "CHEBI:" + x.rsplit("_", 1)[1] for p, x in targets.items()}
+    assert view.identifiers == sorted(f"{compact(p)} {curie[p]}" for p in predicates)
+    assert mappings_of(store, me.value) == list(targets.items())  # by rank, not by value
+    for p in predicates:
+        hits = search(curie[p], 3, store=store)
+        assert hits and hits[0].iri == me.value and hits[0].via == "identifier", p
+    assert all(h.matched != "CHEBI:1" for h in search("CHEBI:1", 3, store=store))

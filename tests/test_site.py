@@ -179,6 +179,40 @@ def test_drug_page_has_cards_diagram_explanation_references_and_links(site):
     assert 'href="../finding/bcrabl-f01.html"' in page
 
 
+def test_entity_pages_list_the_mappings_of_the_mapping_query_by_its_rank(site, graph):
+    """Every own entity's identifiers on its page are its mappings by the predicates that
+    src/tkiros/sparql/views/mappings.rq lists, in the rank it gives them (exact first), then by value."""
+    import pyoxigraph as ox
+
+    from tkiros.prefixes import compact, expand
+    from tkiros.rqfile import internal
+
+    pairs = re.findall(r"\((\w+:\w+)\s+(\d+)\)", internal("views/mappings"))
+    ranked = [expand(c) for c, _ in sorted(pairs, key=lambda p: int(p[1]))]
+    assert len(ranked) >= 5
+    pages = {p.name: p for p in site.glob("*/*.html") if p.parent.name not in ("finding", "class")}
+    kinds, checked = set(), 0
+    for iri in sorted({q.subject.value for p in ranked for q in graph.quads_for_pattern(None, ox.NamedNode(p), None)}):
+        if not iri.startswith(TKD) or page_name(iri) not in pages:
+            continue
+        expected = [
+            (compact(x), compact(p))
+            for p in ranked
+            for x in sorted(q.object.value for q in graph.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(p), None))
+        ]
+        block = re.search(r"<dt>identifiers</dt><dd>(.*?)</dd>", pages[page_name(iri)].read_text(encoding="utf-8"))
+        listed = [
+            (html.unescape(x), html.unescape(p))
+            for x, p in re.findall(
+                r'">([^<]*)</a> <span class="how">([^<]*)</span></li>', block.group(1) if block else ""
+            )
+        ]
+        assert listed == expected, iri
+        kinds.update(p for _, p in listed)
+        checked += 1
+    assert checked > 100 and {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch"} <= kinds
+
+
 def test_two_builds_in_two_processes_are_byte_identical(site, site_builder, tmp_path):
     again = tmp_path / "again"
     res = site_builder(again, "777")

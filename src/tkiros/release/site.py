@@ -153,14 +153,14 @@ class Site:
 
     def entity_page(self, page: Page, svg: str | None) -> None:
         from tkiros.prefixes import compact
-        from tkiros.views.lookup import MAPPINGS, asserted_types
+        from tkiros.views.lookup import asserted_types, mappings_of
 
         raw, link = self.raw, self.linker(page.path)
         types = ", ".join(link(t, compact(t)) for t in sorted(_expand_types(asserted_types(raw, page.iri))))
-        maps = []
-        for m in MAPPINGS:
-            for x in _values(raw, page.iri, (SKOS + m,)):
-                maps.append(f'<li><a href="{e(x)}">{e(compact(x))}</a> <span class="how">skos:{m}</span></li>')
+        maps = [
+            f'<li><a href="{e(x)}">{e(compact(x))}</a> <span class="how">{e(compact(p))}</span></li>'
+            for p, x in mappings_of(raw, page.iri)
+        ]
         notes = "".join(
             f"<p>{e(n)}</p>"
             for n in _values(raw, page.iri, (SKOS + "note", "http://purl.obolibrary.org/obo/IAO_0000115"))

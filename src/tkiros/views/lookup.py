@@ -27,7 +27,6 @@ NAME_KINDS = {
     SKOS + "altLabel": "synonym",
     SKOS + "notation": "abbreviation",
 }
-MAPPINGS = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 RANKS = ("exact", "prefix", "substring", "similar")
 
 
@@ -59,6 +58,13 @@ def _names(store):
     for row in run_internal(store, "views/mappings"):
         if isinstance(row["s"], ox.NamedNode) and isinstance(row["x"], ox.NamedNode):
             yield row["s"].value, compact(row["x"].value), "identifier"
+
+
+def mappings_of(store, iri: str) -> list[tuple[str, str]]:
+    """(predicate IRI, value) of each skos mapping of one resource, by the predicate's rank in views/mappings.rq
+    (which lists the mapping predicates), then by value."""
+    rows = {(int(r["rank"].value), r["p"].value, r["x"].value) for r in run_internal(store, "views/mappings", s=iri)}
+    return [(p, x) for _, p, x in sorted(rows)]
 
 
 def _is_finding_or_span(store, iri: str) -> bool:
@@ -236,10 +242,7 @@ def show(entity: str, store=None, inferred: bool = True) -> EntityView:
     inferred_types, inferred_note = _inferred_types(iri) if inferred else (None, "not asked for: --no-inferred")
     if inferred_types is not None:
         inferred_types = [t for t in inferred_types if t not in asserted and t != "owl:NamedIndividual"]
-    identifiers = sorted(
-        f"skos:{r['p'].value.rsplit('#', 1)[-1]} {c(r['x'].value)}"
-        for r in run_internal(store, "views/mappings", s=iri)
-    )
+    identifiers = sorted(f"{c(p)} {c(x)}" for p, x in mappings_of(store, iri))
     identifiers += [f"dcterms:identifier {v}" for v in _values(store, "views/identifiers", iri=iri)]
     notes = _values(store, "views/notes", iri=iri)
     facts = sorted(
