@@ -78,3 +78,54 @@ def test_conflicts_text_separates_explained_pairs_from_conflicts():
     assert res.exit_code == 0
     assert "explained tkd:bcrabl-f07 / tkd:bcrabl-f10: cancer type:" in res.output
     assert "unexplained pair(s) are conflicts)" in res.output
+
+
+def context_rows() -> list[dict[str, str]]:
+    """src/tkiros/checks/conflict_contexts.tsv as written, read here without the module's reader."""
+    import csv
+
+    with open(ROOT / "src" / "tkiros" / "checks" / "conflict_contexts.tsv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+
+
+def test_every_context_of_the_contexts_file_explains_a_pair(tmp_path):
+    """For each context of the file, a drug whose two opposite findings name different values of it, and one
+    whose second finding names none: the first pair is explained by that context alone (so the ledger's query
+    fetches the property), the second only when the file says one side is enough."""
+    from tkiros.checks.qc import conflicts
+    from tkiros.store.store import open_files
+
+    rows = context_rows()
+    assert rows and {r["one_side"] for r in rows} <= {"true", "false"}
+    lines = [
+        "@prefix tkiros: <https://w3id.org/tkiros/vocab/> .",
+        "@prefix tkd: <https://w3id.org/tkiros/data/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        'tkd:fx-ros a tkiros:ReactiveOxygenSpecies ; rdfs:label "fixture ROS" .',
+        'tkd:fx-va rdfs:label "value a" .',
+        'tkd:fx-vb rdfs:label "value b" .',
+    ]
+    for i, r in enumerate(rows):
+        for case, second in (("both", " ; tkiros:%s tkd:fx-vb" % r["property"]), ("one", "")):
+            drug = f"tkd:fx-{case}-{i}"
+            lines += [
+                f'{drug} a tkiros:SmallMoleculeTKI ; rdfs:label "{case} {i}" .',
+                f"{drug}-up tkiros:hasAgent {drug} ; tkiros:hasTarget tkd:fx-ros ; tkiros:hasDirection tkiros:increase"
+                f" ; tkiros:{r['property']} tkd:fx-va .",
+                f"{drug}-down tkiros:hasAgent {drug} ; tkiros:hasTarget tkd:fx-ros ;"
+                f" tkiros:hasDirection tkiros:decrease{second} .",
+            ]
+    ttl = tmp_path / "contexts.ttl"
+    ttl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    groups = {g["agent"]: g for g in conflicts(open_files([ttl]))}
+    assert len(groups) == 2 * len(rows)
+    for i, r in enumerate(rows):
+        [both] = groups[f"both {i}"]["pairs"]
+        assert len(both["explained_by"]) == 1, r
+        head, _, sides = both["explained_by"][0].partition(": ")
+        assert head == r["label"] and set(sides.split(" vs ")) == {"value a", "value b"}, r
+        [one] = groups[f"one {i}"]["pairs"]
+        if r["one_side"] == "true":
+            assert [e.partition(": ")[0] for e in one["explained_by"]] == [r["label"]] and not one["conflict"], r
+        else:
+            assert one["explained_by"] == [] and one["conflict"], r

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from tkiros.errors import TkirosError
@@ -88,15 +90,19 @@ def report_text(problems: list[Problem], checks: list[Check]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Context properties that tell two opposite findings apart when their values differ (label, property).
-CONTEXTS = [
-    ("cell state", "inCellState"),
-    ("cancer type", "inCancerType"),
-    ("cell line", "inCellLine"),
-    ("cell type", "inCellType"),
-    ("study system", "inStudySystem"),
-    ("co-treatment", "hasCoTreatment"),
-]
+CONTEXTS_FILE = Path(__file__).with_name("conflict_contexts.tsv")
+
+
+@cache
+def context_properties() -> tuple[tuple[str, str, bool], ...]:
+    """(label, property local name, one side enough) of each context that can explain an opposite pair, from
+    conflict_contexts.tsv (read once, when the ledger is first asked for)."""
+    with open(CONTEXTS_FILE, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    flags = {"true": True, "false": False}
+    if bad := next((r for r in rows if r["one_side"] not in flags), None):
+        raise TkirosError(f"{CONTEXTS_FILE.name}: {bad['property']}: one_side must be true or false")
+    return tuple((r["label"], r["property"], flags[r["one_side"]]) for r in rows)
 
 
 def _contexts(graph) -> dict[str, dict[str, dict[str, str]]]:
@@ -123,10 +129,10 @@ def explain_pair(a: str, b: str, ctx: dict) -> list[str]:
         for f, c, g in ((a, ca, b), (b, cb, a)):
             if g in c.get(rel, {}):
                 reasons.append(f"recorded: {compact(f)} {words} {compact(g)}")
-    for label, prop in CONTEXTS:
+    for label, prop, one_side in context_properties():
         va, vb = ca.get(prop, {}), cb.get(prop, {})
-        # both must say it for a difference to explain anything, except a co-treatment: one alone changes the setting
-        if (va and vb or prop == "hasCoTreatment") and set(va).isdisjoint(vb) and (va or vb):
+        # both must say it for a difference to explain anything, unless one side's value alone changes the setting
+        if (va and vb or one_side) and set(va).isdisjoint(vb) and (va or vb):
             reasons.append(
                 f"{label}: {', '.join(sorted(va.values())) or 'none'} vs {', '.join(sorted(vb.values())) or 'none'}"
             )
