@@ -158,6 +158,18 @@ def test_update_through_tkiros_query_is_refused_before_sending(endpoint, tmp_pat
     assert count_triples(endpoint) == len(graph)
 
 
+def test_comment_lines_never_make_a_query_an_update(endpoint, tmp_path):
+    # SPARQLWrapper's own guess skipped every other comment line and read "drops" below as DROP
+    rq = tmp_path / "commented.rq"
+    rq.write_text(
+        "# title: a header of several lines\n# question: which cancer drops out?\n# keywords: load, clear, add\n"
+        "SELECT ?s WHERE { ?s a <https://w3id.org/tkiros/vocab/Finding> } LIMIT 2\n"
+    )
+    res = invoke(["query", str(rq), "--format", "json", "--endpoint", endpoint])
+    assert res.exit_code == 0, res.stderr
+    assert len(json.loads(res.stdout)["results"]["bindings"]) == 2
+
+
 def listening_addresses(port: int) -> set[str]:
     """Local addresses of the sockets listening on ``port`` (Linux /proc/net/tcp and tcp6)."""
     found = set()

@@ -14,7 +14,7 @@ import threading
 from tkiros.errors import TkirosError
 from tkiros.query.results import Result
 from tkiros.rdfio import term_from_json
-from tkiros.rqfile import check_read_only
+from tkiros.rqfile import check_read_only, query_form
 
 
 def values_block(substitutions: dict) -> str:
@@ -55,6 +55,9 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
     client.setReturnFormat(JSON)
     client.setTimeout(max(1, math.ceil(timeout)) if math.isfinite(timeout) else None)
     client.setQuery(text + values_block(substitutions))
+    # SPARQLWrapper guesses the form with a regex that skips only every other comment line, so a header
+    # line saying e.g. "drops" sent a SELECT as an update; the grammar's reading (query_form) is the truth.
+    client.queryType = query_form(text)
     outcome: dict = {}
 
     def call() -> None:
