@@ -62,19 +62,6 @@ def cases(only=()):
     return sorted(out, key=lambda c: (c[0].name, list(c[1])))
 
 
-def cpu_clock(pid: int):
-    """A clock of the CPU seconds process ``pid`` has used, all its threads (ended ones included): its POSIX
-    CPU-time clock, to the nanosecond (/proc/PID/stat counts 10 ms ticks, coarser than a lookup)."""
-    import ctypes
-    import ctypes.util
-
-    clock_id = ctypes.c_int()
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    if libc.clock_getcpuclockid(pid, ctypes.byref(clock_id)):
-        raise OSError(ctypes.get_errno(), f"no CPU-time clock for process {pid}")
-    return lambda: time.clock_gettime(clock_id.value)
-
-
 def alternate(jobs: dict, repeats: int, clock=time.perf_counter, cpu: dict | None = None) -> dict:
     """(median ms by ``clock``, rows, median ms by the job's ``cpu`` clock or None) of each job (a key to a
     function returning a row count, or None when it failed), run in turn, one run of each per round: every
@@ -98,6 +85,16 @@ def alternate(jobs: dict, repeats: int, clock=time.perf_counter, cpu: dict | Non
         return statistics.median(values) if values and rows.get(k) is not None else None
 
     return {k: (median(times[k], k), rows.get(k), median(cpus[k], k)) for k in jobs}
+
+
+def apart(jobs: dict, repeats: int, clock=time.perf_counter, cpu: dict | None = None) -> dict:
+    """alternate() over the scales for each way of binding (a job's key: (scale, way)) on its own: a scanning
+    baseline run just before a constant lookup evicts the caches the lookup reads (resistance-mechanisms at
+    x100: 1.4 ms alone, 2.6 ms right after its 430 ms substitution)."""
+    figs: dict = {}
+    for way in sorted(dict.fromkeys(k[1] for k in jobs), key=lambda w: w != "const"):  # constants first
+        figs |= alternate({k: fn for k, fn in jobs.items() if k[1] == way}, repeats, clock, cpu)
+    return figs
 
 
 def prepare(store, only, pinned: dict, fill: bool) -> list:
@@ -165,7 +162,7 @@ def measure(store_dirs: dict, repeats: int, endpoint: bool, only=(), values: boo
             jobs[s, "subst"] = lambda st=st, t=text, b=subs: count(st.query(t, substitutions=b or None))
             jobs[s, "const"] = lambda st=st, t=const_text, b=left: count(st.query(t, substitutions=b or None))
         # CPU time: the embedded engine runs in this process, and CPU time is what the machine's load leaves alone
-        figs = alternate(jobs, repeats, time.process_time)
+        figs = apart(jobs, repeats, time.process_time)
         for s in stores:
             _, text, subs, const_text, left = prepared[s][i]
             out[s][key] = {
@@ -191,6 +188,8 @@ def served(store_dirs: dict, out: dict, repeats: int, values: bool) -> None:
     ``values``, also the old way (a trailing VALUES block), which takes up to 30 s a lookup at x100. Each
     request's CPU time is the server process's plus this process's (the client, and the gateway's threads)."""
     from contextlib import ExitStack
+
+    from bench_worker import cpu_clock
 
     from tkiros.serve.server import Server
 
@@ -235,7 +234,7 @@ def served(store_dirs: dict, out: dict, repeats: int, values: bool) -> None:
                 if values:
                     jobs[s, "values"] = lambda s=s, t=out[s][key]["values_text"]: post(s, t)
                 jobs[s, "const"] = lambda s=s, t=out[s][key]["const_text"]: post(s, t)
-            figs = alternate(jobs, repeats, cpu={k: lambda s=k[0]: cpu(s) for k in jobs})
+            figs = apart(jobs, repeats, cpu={k: lambda s=k[0]: cpu(s) for k in jobs})
             for s in out:
                 r = out[s][key]
                 r["ep_values_ms"], r["ep_rows"], r["ep_values_cpu_ms"] = figs.get(
