@@ -104,6 +104,20 @@ def test_lookups_agree_with_tkiros_query_and_goals_reads_them(tmp_path, store_di
     assert "of 2 lookups both flat and linear" in row and "embedded and served CPU" in row, row
 
 
+def test_lookups_time_each_binding_apart_over_the_scales():
+    import lookups
+
+    calls = []
+    jobs = {
+        (s, way): (lambda s=s, way=way: calls.append((s, way)) or 1) for way in ("subst", "const") for s in (1, 100)
+    }
+    ticks = iter(range(1000))
+    figs = lookups.apart(jobs, 3, cpu={k: lambda: next(ticks) / 1000 for k in jobs})
+    # the constants first, round after round over the scales, then the baseline: never one right after the other
+    assert calls == [(1, "const"), (100, "const")] * 3 + [(1, "subst"), (100, "subst")] * 3
+    assert all(rows == 1 and cpu == pytest.approx(1.0) for _, rows, cpu in figs.values())  # 1 ms between the reads around a run
+
+
 def test_growth_generator_grows_the_findings_it_claims(tmp_path):
     import growth
 
