@@ -115,7 +115,8 @@ def test_lookups_time_each_binding_apart_over_the_scales():
     figs = lookups.apart(jobs, 3, cpu={k: lambda: next(ticks) / 1000 for k in jobs})
     # the constants first, round after round over the scales, then the baseline: never one right after the other
     assert calls == [(1, "const"), (100, "const")] * 3 + [(1, "subst"), (100, "subst")] * 3
-    assert all(rows == 1 and cpu == pytest.approx(1.0) for _, rows, cpu in figs.values())  # 1 ms between the reads around a run
+    # the second clock read around each run: 1 ms apart
+    assert all(rows == 1 and cpu == pytest.approx(1.0) for _, rows, cpu in figs.values())
 
 
 def test_growth_generator_grows_the_findings_it_claims(tmp_path):
