@@ -154,13 +154,52 @@ def test_planning_gap_case_answers_the_same_rows_each_way():
     assert bad.returncode == 2 and "--sizes 5" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def figure(text: str, label: str) -> str:
+    """The value after ``label`` on its line of a script's printed summary."""
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith(label))
+    return line.strip()[len(label) :].split()[0]
+
+
+def test_serve_load_answers_and_declares_its_timeouts():
+    # two clients for 2 s: client 0's cartesian COUNT must come back as a declared timeout, the rest answer
+    res = script("serve_load.py", "--clients", "2", "--seconds", "2", "--limit", "1")
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert int(figure(out, "answered (200, whole JSON)")) >= 1
+    assert int(figure(out, "declared timeouts (503)")) >= 1
+    assert figure(out, "errors") == "0" and figure(out, "client-side timeouts (hangs)") == "0"
+    assert figure(out, "server answers afterwards") == "yes"
+
+
+def test_ingest_bench_scores_every_curated_span(tmp_path, graph):
+    import pyoxigraph as ox
+
+    res = script("ingest_bench.py", "--json", str(tmp_path / "ingest.json"))
+    assert res.returncode == 0, res.stderr
+    run = json.loads((tmp_path / "ingest.json").read_text())
+    assert run["rows"] and run["pages_per_s"] > 0
+    for row in run["rows"]:
+        for mode in ("loo", "full"):
+            f = row[mode]
+            assert f["triples_tp"] <= min(f["triples_cand"], f["triples_gold"]), row["section"]
+            assert f["spans_found"] <= f["spans_gold"] and f["sents_right"] <= f["sents_cand"], row["section"]
+    # the gold spans, over every section, are the spans the curated findings cite
+    tk, rdf_type = "https://w3id.org/tkiros/vocab/", ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    spans = {q.subject for q in graph.store.quads_for_pattern(None, rdf_type, ox.NamedNode(tk + "SeedSpan"))}
+    findings = [q.subject for q in graph.store.quads_for_pattern(None, rdf_type, ox.NamedNode(tk + "Finding"))]
+    cited = {q.object for f in findings for q in graph.store.quads_for_pattern(f, None, None) if q.object in spans}
+    assert sum(row["full"]["spans_gold"] for row in run["rows"]) == len(cited) > 0
+
+
 # every script not run above (the ones that need grown stores, a reasoner or minutes), at least to --help
 HELP_ONLY = sorted(
-    p.name for p in BENCH.glob("*.py") if p.name not in {"lookups.py", "growth.py", "oxigraph_planning_gap.py"}
+    p.name
+    for p in BENCH.glob("*.py")
+    if p.name not in {"lookups.py", "growth.py", "oxigraph_planning_gap.py", "serve_load.py", "ingest_bench.py"}
 )
 
 
-@pytest.mark.parametrize("name", [*HELP_ONLY, "lookups.py", "growth.py"])
+@pytest.mark.parametrize("name", [*HELP_ONLY, "lookups.py", "growth.py", "serve_load.py", "ingest_bench.py"])
 def test_every_script_answers_help(name):
     res = script(name, "--help", timeout=60)
     assert res.returncode == 0, res.stderr
