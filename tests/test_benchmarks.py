@@ -58,6 +58,26 @@ def test_bench_worker_whole_gives_the_golden_row_counts(store_dir):
         assert measured[name]["cpu_s"] > 0 and measured[name]["median_s"] > 0
 
 
+def test_engines_embedded_served_and_rdflib_answer_the_golden_rows(tmp_path, store_dir):
+    names = ["agent-effects", "tkis-raising-ros"]
+    stores = tmp_path / "stores"
+    stores.mkdir()
+    (stores / "g1.db").symlink_to(store_dir, target_is_directory=True)  # x1: the real data
+    out = tmp_path / "engines.json"
+    res = script(
+        "engines.py", "--stores", str(stores), "--keep", str(tmp_path / "work"), "--scales", "1",
+        "--engines", "embedded,server,rdflib", "--rdflib-scales", "1", "--rdflib-all-scales", "1",
+        "--queries", ",".join(names), "--repeats", "1", "--json", str(out),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    run = json.loads(out.read_text())
+    assert run["rows"]["1"] == {name: golden_rows(name) for name in names}
+    for name in names:
+        assert run["engines"]["server"]["1"][name]["rows"] == golden_rows(name), name
+        for engine in ("embedded", "server", "rdflib"):
+            assert run["engines"][engine]["1"][name]["s"] > 0, (engine, name)
+
+
 def stores_folder(tmp_path: Path, store_dir: Path, names: list[str]) -> Path:
     """A --keep folder whose stores (g10.db, x1.db, ...) are all the test suite's store: the scripts
     measure it under each name, with no store built."""
@@ -191,15 +211,13 @@ def test_ingest_bench_scores_every_curated_span(tmp_path, graph):
     assert sum(row["full"]["spans_gold"] for row in run["rows"]) == len(cited) > 0
 
 
-# every script not run above (the ones that need grown stores, a reasoner or minutes), at least to --help
-HELP_ONLY = sorted(
-    p.name
-    for p in BENCH.glob("*.py")
-    if p.name not in {"lookups.py", "growth.py", "oxigraph_planning_gap.py", "serve_load.py", "ingest_bench.py"}
-)
+# Run above in a small mode: these, bench_worker.py and the planning gap; the others need grown stores, a
+# reasoner or minutes. Every script answers --help.
+RUN_SMALL = ["lookups.py", "growth.py", "serve_load.py", "ingest_bench.py", "engines.py"]
+HELP_ONLY = sorted(p.name for p in BENCH.glob("*.py") if p.name not in {*RUN_SMALL, "oxigraph_planning_gap.py"})
 
 
-@pytest.mark.parametrize("name", [*HELP_ONLY, "lookups.py", "growth.py", "serve_load.py", "ingest_bench.py"])
+@pytest.mark.parametrize("name", [*HELP_ONLY, *RUN_SMALL])
 def test_every_script_answers_help(name):
     res = script(name, "--help", timeout=60)
     assert res.returncode == 0, res.stderr
