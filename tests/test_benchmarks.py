@@ -124,6 +124,27 @@ def test_lookups_agree_with_tkiros_query_and_goals_reads_them(tmp_path, store_di
     assert "of 2 lookups both flat and linear" in row and "embedded and served CPU" in row, row
 
 
+def test_query_bench_growth_writes_what_goals_reads(tmp_path, store_dir):
+    import goals
+
+    names = ["agent-effects", "tkis-raising-ros"]
+    stores = stores_folder(tmp_path, store_dir, ["g10.db", "g100.db"])
+    results = tmp_path / "results"
+    results.mkdir()
+    res = script(
+        "query_bench.py", "--sections", "growth", "--growth-scales", "10,100", "--keep", str(stores),
+        "--queries", ",".join(names), "--query-repeats", "1", "--json", str(results / "growth.json"),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    figures = json.loads((results / "growth.json").read_text())["growth"]["queries"]
+    assert sorted(figures) == names
+    for name in names:
+        assert [figures[name][s]["rows"] for s in ("10", "100")] == [golden_rows(name)] * 2, name
+    lines, _ = goals.summary(results)
+    row = next(line for line in lines if line.startswith("| 2 tables linear"))
+    assert "of 2 saved queries" in row, row
+
+
 def test_lookups_time_each_binding_apart_over_the_scales():
     import lookups
 
@@ -211,9 +232,10 @@ def test_ingest_bench_scores_every_curated_span(tmp_path, graph):
     assert sum(row["full"]["spans_gold"] for row in run["rows"]) == len(cited) > 0
 
 
-# Run above in a small mode: these, bench_worker.py and the planning gap; the others need grown stores, a
-# reasoner or minutes. Every script answers --help.
-RUN_SMALL = ["lookups.py", "growth.py", "serve_load.py", "ingest_bench.py", "engines.py"]
+# Run above in a small mode: these, bench_worker.py and the planning gap. The others only answer --help here:
+# reasoners.py and reasoning_speed.py run HermiT (seconds to minutes even at g1), cold.py runs callgrind and
+# naive rdflib rounds, goals.py has tests/test_goals.py. Every script answers --help.
+RUN_SMALL = ["lookups.py", "growth.py", "serve_load.py", "ingest_bench.py", "engines.py", "query_bench.py"]
 HELP_ONLY = sorted(p.name for p in BENCH.glob("*.py") if p.name not in {*RUN_SMALL, "oxigraph_planning_gap.py"})
 
 
