@@ -97,7 +97,7 @@ def test_lookups_agree_with_tkiros_query_and_goals_reads_them(tmp_path, store_di
     queries = ",".join(LOOKUPS)
     copies = script(
         "lookups.py", "--keep", str(stores), "--model", "copies", "--scales", "1", "--repeats", "1",
-        "--no-served-values", "--queries", queries, "--json", str(results / "lookups-copies.json"),
+        "--queries", queries, "--json", str(results / "lookups-copies.json"),
     )  # fmt: skip
     assert copies.returncode == 0, copies.stderr
     grown = script(
@@ -112,11 +112,12 @@ def test_lookups_agree_with_tkiros_query_and_goals_reads_them(tmp_path, store_di
     for name, param in LOOKUPS.items():
         f = figures[f"{name} {'='.join(param)}"]
         expected = cli_rows(name, param)
-        # embedded (substituted and constants) and served: the rows `tkiros query --param` gives
-        assert f["rows"] == f["rows_const"] == f["ep_rows_const"] == expected > 0, name
+        # the rows `tkiros query --param` gives: embedded (substituted and constants) and served (constants
+        # and the old trailing VALUES block)
+        assert f["rows"] == f["rows_const"] == f["ep_rows_const"] == f["ep_rows"] == expected > 0, name
         assert f["const_ms"] > 0 and f["ep_const_ms"] > 0
         # the served verdict's figure: CPU of the server process and this client per request
-        assert f["ep_cpu_ms"] > 0
+        assert f["ep_cpu_ms"] > 0 and f["ep_values_cpu_ms"] > 0
     assert "served CPU x1 / x1" in copies.stdout and "served wall x1 / x1" in copies.stdout
 
     lines, _ = goals.summary(results)
