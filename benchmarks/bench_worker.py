@@ -6,10 +6,13 @@ its peak memory is its own and a runaway step can be killed at a cap).
     python benchmarks/bench_worker.py build OUT.nt STORE_DIR        # compile a store: ontology + seeds + OUT.nt + rules
     python benchmarks/bench_worker.py queries oxigraph STORE_DIR REPEATS [--cap S] [--whole] [NAME...]
     python benchmarks/bench_worker.py queries rdflib DATA.nt REPEATS [NAME...]
+    python benchmarks/bench_worker.py side-by-side REPEATS STORE_DIR,STORE_DIR... [--cap S] [NAME...]
 
 Each prints JSON lines on stdout; `queries` prints one line per query as soon as it is measured (time and
 rows null when it passed the cap of S seconds). `--whole` binds only required parameters, so that a query
 with optional ones answers for the whole graph (the growth mode compares time with answer size).
+`side-by-side` opens every store at once (read-only) and runs each whole query on each in turn, round after
+round, so that every scale is timed under the same load; one line per query, its figures by store.
 """
 
 from __future__ import annotations
@@ -135,16 +138,70 @@ def example_params() -> dict[str, dict[str, str]]:
     return out
 
 
+def prepared(q, params: dict, store, whole: bool, as_constants: bool = True):
+    """The saved query with its example parameters bound (only the required ones when ``whole``) as
+    `tkiros query` binds them: written in as constants, the rest left as substitutions."""
+    import copy
+
+    from tkiros.query.bind import constants
+    from tkiros.query.queries import bind_params, expand_subtypes
+
+    given = {k: v for k, v in params.get(q.name, {}).items() if not (whole and not q.params[k].required)}
+    subs = bind_params(q, given, store)
+    text = q.text + expand_subtypes(q, given, subs, store)
+    if as_constants:
+        text, subs = constants(text, subs)
+    q = copy.copy(q)
+    q.text = text
+    return q, subs
+
+
+def side_by_side(repeats: int, locations: list[Path], names: list[str], cap: float = 30.0) -> None:
+    import pyoxigraph as ox
+
+    from tkiros.errors import TkirosError
+    from tkiros.query.engines.oxigraph import execute
+    from tkiros.query.queries import list_queries
+
+    stores = {str(p): ox.Store.read_only(str(p)) for p in locations}
+    params = example_params()
+    print(json.dumps({"loaded": True, "stores": list(stores), "peak_mb": peak_mb()}), flush=True)
+    for q in (q for q in list_queries() if not names or q.name in names):
+        jobs = {k: prepared(q, params, st, whole=True) for k, st in stores.items()}
+        times: dict = {k: [] for k in stores}
+        cpu: dict = {k: [] for k in stores}
+        rows: dict = {}
+        for _ in range(repeats):
+            for k, (text_q, subs) in jobs.items():
+                if rows.get(k, 0) is None:
+                    continue  # passed the cap once: not run again
+                t0, c0 = time.perf_counter(), cpu_seconds()
+                try:
+                    rows[k] = len(execute(stores[k], text_q.text, subs, timeout=cap).rows)
+                except TkirosError:
+                    rows[k] = None
+                    continue
+                times[k].append(time.perf_counter() - t0)
+                cpu[k].append(cpu_seconds() - c0)
+        figures = {
+            k: {
+                "median_s": statistics.median(times[k]) if rows.get(k) is not None else None,
+                "cpu_s": statistics.median(cpu[k]) if rows.get(k) is not None else None,
+                "rows": rows.get(k),
+            }
+            for k in stores
+        }
+        print(json.dumps({"query": q.name, "stores": figures, "peak_mb": peak_mb()}), flush=True)
+
+
 def queries(
     engine: str, location: Path, repeats: int, names: list[str], cap: float = 30.0, whole: bool = False
 ) -> None:
-    import copy
     import os
 
     from tkiros.errors import TkirosError
-    from tkiros.query.bind import constants
     from tkiros.query.engines.oxigraph import execute
-    from tkiros.query.queries import bind_params, expand_subtypes, list_queries
+    from tkiros.query.queries import list_queries
 
     saved = [q for q in list_queries() if not names or q.name in names]
     started = time.perf_counter()
@@ -182,13 +239,7 @@ def queries(
     params = example_params()
     binding = os.environ.get("TKIROS_BENCH_BINDING", "constants")  # or "substitutions": the engine's own
     for q in saved:
-        given = {k: v for k, v in params.get(q.name, {}).items() if not (whole and not q.params[k].required)}
-        subs = bind_params(q, given, store)
-        text = q.text + expand_subtypes(q, given, subs, store)
-        if binding == "constants" and engine == "oxigraph":
-            text, subs = constants(text, subs)
-        q = copy.copy(q)  # the saved query with its parameters written in
-        q.text = text
+        q, subs = prepared(q, params, store, whole, binding == "constants" and engine == "oxigraph")
         times, cpu, rows = [], [], 0
         try:
             for _ in range(repeats):
@@ -238,5 +289,14 @@ if __name__ == "__main__":
             else:
                 names.append(opt)
         queries(args[0], Path(args[1]), int(args[2]), names, cap, whole)
+    elif cmd == "side-by-side":
+        opts, names, cap = args[2:], [], 30.0
+        while opts:
+            opt = opts.pop(0)
+            if opt == "--cap":
+                cap = float(opts.pop(0))
+            else:
+                names.append(opt)
+        side_by_side(int(args[0]), [Path(p) for p in args[1].split(",")], names, cap)
     else:
         sys.exit(f"unknown worker command {cmd!r}")

@@ -223,11 +223,14 @@ def growth(
     model: str = "growth",
     keep: Path | None = None,
 ) -> dict:
-    """Rows, wall and CPU seconds of every saved query (whole graph) at each scale factor of ``model``. With
-    ``keep``, a store already there (gN.db, or xN.db for copies) is reused and never written; one built is
-    left there."""
+    """Rows, wall and CPU seconds of every saved query (whole graph) at each scale factor of ``model``, the
+    stores of every scale open at once and each query timed on each in turn, round after round (side by
+    side: a ratio between scales is not a ratio between two moments' loads). With ``keep``, a store already
+    there (gN.db, or xN.db for copies) is reused and never written; one built is left there."""
     out: dict = {"factors": factors, "model": model, "triples": {}, "findings": {}, "queries": {n: {} for n in names}}
     out["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    out["side_by_side"] = True
+    stores = {}
     for factor in factors:
         name = f"{'g' if model == 'growth' else 'x'}{factor}"
         data, store = work / f"{name}.nt", (keep or work) / f"{name}.db"
@@ -237,22 +240,24 @@ def growth(
             data.unlink(missing_ok=True)
         counts = store_counts(store)
         out["triples"][factor], out["findings"][factor] = counts["triples"], counts["findings"]
-        res = subprocess.run(
-            WORKER + ["queries", "oxigraph", str(store), str(repeats), "--whole", "--cap", str(cap), *names],
-            capture_output=True,
-            text=True,
-            timeout=(cap + 10) * repeats * len(names) + 120,
-        )
-        if res.returncode != 0:
-            raise RuntimeError(res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}")
-        for line in res.stdout.splitlines():
-            fig = json.loads(line)
-            if "query" in fig:
-                out["queries"][fig["query"]][factor] = {k: fig.get(k) for k in ("median_s", "cpu_s", "rows")}
         print(
             f"  growth {name}: {counts['triples']} triples, {counts['findings']} findings", file=sys.stderr, flush=True
         )
-        if keep is None:
+        stores[str(store)] = factor
+    res = subprocess.run(
+        WORKER + ["side-by-side", str(repeats), ",".join(stores), "--cap", str(cap), *names],
+        capture_output=True,
+        text=True,
+        timeout=(cap + 10) * repeats * len(names) * len(stores) + 120,
+    )
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}")
+    for line in res.stdout.splitlines():
+        fig = json.loads(line)
+        for store, cell in fig.get("stores", {}).items() if "query" in fig else ():
+            out["queries"][fig["query"]][stores[store]] = {k: cell.get(k) for k in ("median_s", "cpu_s", "rows")}
+    if keep is None:
+        for store in stores:
             shutil.rmtree(store, ignore_errors=True)
     out["load_average"] = os.getloadavg()[0]
     return out
