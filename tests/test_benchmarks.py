@@ -122,7 +122,7 @@ def test_lookups_agree_with_tkiros_query_and_goals_reads_them(tmp_path, store_di
 
     lines, _ = goals.summary(results)
     row = next(line for line in lines if line.startswith("| 1 lookups flat"))
-    assert "of 2 lookups both flat and linear" in row and "embedded and served CPU" in row, row
+    assert "of 2 lookups meet both" in row and "embedded and served CPU" in row, row
 
 
 def test_query_bench_growth_writes_what_goals_reads(tmp_path, store_dir):
