@@ -265,6 +265,33 @@ def test_case06_service_is_refused_by_default(tmp_path):
         allow_federation(False)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# a header\nDROP ALL",
+        "# title: x\n# question: y\nPREFIX a: <x:>\nINSERT DATA { <x:s> <x:p> <x:o> }",
+        "#c\nclear default",
+    ],
+)
+def test_case06_an_update_after_comments_is_refused(text):
+    from tkiros.errors import TkirosError
+    from tkiros.rqfile import check_read_only
+
+    with pytest.raises(TkirosError, match="read-only"):
+        check_read_only(text, "q")
+
+
+def test_case06_every_saved_query_reads_as_a_query_form():
+    # the form is read past the header comments (the endpoint is told it, not left to guess)
+    from tkiros.query.queries import list_queries
+    from tkiros.rqfile import QUERY_FORMS, query_form
+
+    saved = list_queries()
+    assert saved and {q.name: query_form(q.text) for q in saved} == {q.name: "SELECT" for q in saved}
+    assert query_form("SELECT*{?s ?p ?o}") == query_form("select?s{?s ?p ?o}") == "SELECT"
+    assert query_form("# c\nASK { ?s ?p ?o }") == "ASK" and "ASK" in QUERY_FORMS
+
+
 # 7. seed paths resolve inside seeds/, a sha256 is required
 @pytest.mark.parametrize(
     "edit, needle",

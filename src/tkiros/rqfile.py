@@ -110,7 +110,9 @@ def query_form(text: str) -> str:
     """The form of a SPARQL request, read by the grammar: after the prologue (BASE and PREFIX
     declarations, whose prefix names may be any word, such as add: or copy:) comes the keyword of a
     query (SELECT, CONSTRUCT, DESCRIBE, ASK) or of an update (INSERT, DELETE, LOAD, ...)."""
-    tokens = re.findall(r"[^\s{}()]+|[{}()]", OPAQUE.sub(" <> ", text))
+    # a comment is nothing (it may open the text); an IRI or string is one opaque token
+    masked = OPAQUE.sub(lambda m: " " if m.group(0).startswith("#") else " <> ", text)
+    tokens = re.findall(r"[^\s{}()]+|[{}()]", masked)
     i = 0
     while i < len(tokens):
         word = tokens[i].upper()
@@ -119,7 +121,8 @@ def query_form(text: str) -> str:
         elif word == "PREFIX":
             i += 3
         else:
-            return word
+            keyword = re.match(r"[A-Z]+", word)  # SELECT*{...} and SELECT?s are SELECT
+            return keyword.group(0) if keyword else word
     return ""
 
 

@@ -14,7 +14,7 @@ import threading
 from tkiros.errors import TkirosError
 from tkiros.query.results import Result
 from tkiros.rdfio import term_from_json
-from tkiros.rqfile import check_read_only, query_form
+from tkiros.rqfile import QUERY_FORMS, check_read_only, query_form
 
 
 def values_block(substitutions: dict) -> str:
@@ -56,8 +56,10 @@ def run_remote(endpoint: str, text: str, substitutions: dict, timeout: float = 3
     client.setTimeout(max(1, math.ceil(timeout)) if math.isfinite(timeout) else None)
     client.setQuery(text + values_block(substitutions))
     # SPARQLWrapper guesses the form with a regex that skips only every other comment line, so a header
-    # line saying e.g. "drops" sent a SELECT as an update; the grammar's reading (query_form) is the truth.
-    client.queryType = query_form(text)
+    # line saying e.g. "drops" sent a SELECT as an update; the grammar's reading (query_form) decides.
+    form = query_form(text)
+    if form in QUERY_FORMS:  # run() refuses an update before sending; anything else is a syntax error there
+        client.queryType = form
     outcome: dict = {}
 
     def call() -> None:
