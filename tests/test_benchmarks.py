@@ -245,3 +245,10 @@ def test_every_script_answers_help(name):
     res = script(name, "--help", timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() and "Traceback" not in res.stderr
+
+
+def test_every_benchmark_script_is_a_case():
+    # a script added or renamed is a case of the --help test at least; one removed shows here
+    files = {p.name for p in BENCH.glob("*.py")}
+    assert set(RUN_SMALL) <= files and "oxigraph_planning_gap.py" in files
+    assert len(HELP_ONLY) + len(RUN_SMALL) + 1 == len(files) == 12
