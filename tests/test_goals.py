@@ -145,6 +145,11 @@ def test_a_lookup_not_flat_says_when_its_answer_grows_or_its_times_are_noise(tmp
     write(tmp_path, "lookups-copies.json", data)
     lines, _ = goals.summary(tmp_path)
     assert "shared term not linear on copies: r b=2 2.00x" in lines[2] and "1 of 3 lookups meet both" in lines[2]
+    # an answer that grows, but not as the copies' answers together (6 -> 7 rows), is judged flat
+    data["lookups"]["100"]["r b=2"] = lookup(40.0, 30.0, rows=7)
+    write(tmp_path, "lookups-copies.json", data)
+    lines, _ = goals.summary(tmp_path)
+    assert "not flat: r b=2, s c=3*" in lines[2] and "of the 0 keyed by a term" in lines[2]
 
 
 def test_a_lookup_whose_rows_saturate_is_judged_by_its_entity_findings(tmp_path):
