@@ -14,7 +14,7 @@ PACKAGE = SRC / "tkiros"
 
 # The stages, lowest first; a module's stage is its first package below tkiros (or its own name).
 STAGES = [
-    {"errors", "vocab", "prefixes", "rdfio", "rqfile", "output", "procs"},  # foundations
+    {"errors", "vocab", "prefixes", "rdfio", "rqfile", "datatables", "output", "procs"},  # foundations
     {"store"},
     {"reasoning"},
     {"query"},

@@ -340,7 +340,7 @@ def _bound_cases():
 BOUND_CASES = _bound_cases()
 
 
-@pytest.mark.parametrize("name,param,value", BOUND_CASES, ids=[f"{q}-{p}" for q, p, _ in _bound_cases()])
+@pytest.mark.parametrize("name,param,value", BOUND_CASES, ids=[f"{q}-{p}" for q, p, _ in BOUND_CASES])
 def test_same_rows_on_virtuoso_with_a_parameter_bound(name, param, value, virtuoso, graph):
     # a lookup's text is planned differently from its whole table (its constant leads), so it is checked apart
     from test_serve import embedded_json, invoke

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tkiros.datatables import FLAGS, read_rows
 from tkiros.errors import TkirosError
 from tkiros.rqfile import header, internal, read_rq
 from tkiros.store.paths import project_root
@@ -97,12 +97,10 @@ CONTEXTS_FILE = Path(__file__).with_name("conflict_contexts.tsv")
 def context_properties() -> tuple[tuple[str, str, bool], ...]:
     """(label, property local name, one side enough) of each context that can explain an opposite pair, from
     conflict_contexts.tsv (read once, when the ledger is first asked for)."""
-    with open(CONTEXTS_FILE, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
-    flags = {"true": True, "false": False}
-    if bad := next((r for r in rows if r["one_side"] not in flags), None):
+    rows = read_rows(CONTEXTS_FILE)
+    if bad := next((r for r in rows if r["one_side"] not in FLAGS), None):
         raise TkirosError(f"{CONTEXTS_FILE.name}: {bad['property']}: one_side must be true or false")
-    return tuple((r["label"], r["property"], flags[r["one_side"]]) for r in rows)
+    return tuple((r["label"], r["property"], FLAGS[r["one_side"]]) for r in rows)
 
 
 def _contexts(graph) -> dict[str, dict[str, dict[str, str]]]:

@@ -20,7 +20,6 @@ verified external identifiers (skos:exactMatch) in ``xref``. The mapping was che
 
 from __future__ import annotations
 
-import csv
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tkiros.datatables import FLAGS, read_rows
 from tkiros.errors import TkirosError
 from tkiros.release.names import Release
 from tkiros.vocab import BIBO, CITO, DCTERMS, IAO_DEFINITION, RDF, RDFS, SKOS, TK, TKD
@@ -41,15 +41,9 @@ BIOLINK_MAP = Path(__file__).with_name("biolink.sssom.tsv")
 KGX_COLUMNS = Path(__file__).with_name("kgx_columns.tsv")
 
 
-def _tsv_rows(path: Path) -> list[dict[str, str]]:
-    """The rows of a package TSV table, by its header; lines starting with '#' are comments."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
-
-
 def _biolink_rows() -> list[dict[str, str]]:
     """The rows of biolink.sssom.tsv (an SSSOM table: tkiros classes to categories, directions to predicates)."""
-    return _tsv_rows(BIOLINK_MAP)
+    return read_rows(BIOLINK_MAP)
 
 
 # tkiros class -> Biolink category. An individual gets the category of its nearest mapped class (then the
@@ -114,13 +108,12 @@ class Column:
 def kgx_columns() -> dict[str, tuple[Column, ...]]:
     """The columns of each KGX table ("nodes", "edges"), in their order, from kgx_columns.tsv (read once)."""
     tables: dict[str, list[Column]] = {"nodes": [], "edges": []}
-    flags = {"true": True, "false": False}
-    for r in _tsv_rows(KGX_COLUMNS):
-        if r["file"] not in tables or r["multivalued"] not in flags:
+    for r in read_rows(KGX_COLUMNS):
+        if r["file"] not in tables or r["multivalued"] not in FLAGS:
             raise TkirosError(
                 f"{KGX_COLUMNS.name}: column {r['column']!r}: file must be nodes or edges and multivalued true or false"
             )
-        tables[r["file"]].append(Column(r["column"], r["slot"], flags[r["multivalued"]]))
+        tables[r["file"]].append(Column(r["column"], r["slot"], FLAGS[r["multivalued"]]))
     return {table: tuple(columns) for table, columns in tables.items()}
 
 
