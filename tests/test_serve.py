@@ -197,6 +197,21 @@ def test_listens_on_loopback_only_by_default(endpoint):
     assert listening_addresses(port) == {"127.0.0.1"}
 
 
+def test_query_page_files_and_queries_share_kept_alive_connections(endpoint):
+    """The query page's files are answers with a Content-Length; each one, and each query after it, arrives
+    whole when the relay asks Oxigraph again on the connection that carried the one before."""
+    page = endpoint.rsplit("/", 1)[0] + "/"
+    sizes = {}
+    for round_ in range(3):
+        for name in ("", "yasgui.min.css", "yasgui.min.js", "logo.svg"):
+            with urlopen(page + name, timeout=30) as resp:
+                assert resp.status == 200, (round_, name)
+                body = resp.read()
+            assert len(body) == int(resp.headers["Content-Length"]) > 0, (round_, name)
+            assert sizes.setdefault(name, len(body)) == len(body), (round_, name)
+        assert count_triples(endpoint) > 0
+
+
 def test_runaway_query_is_cut_by_the_time_limit(limited_endpoint, tmp_path, graph):
     endpoint = limited_endpoint
     rq = tmp_path / "runaway.rq"

@@ -245,14 +245,14 @@ class Gateway:
             try:
                 conn.request(method, path, body=body or None, headers=headers)
                 resp = conn.getresponse()
-            except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine) as err:
+            except (ConnectionError, http.client.HTTPException) as err:
                 if reused:  # Oxigraph closed an idle kept-alive connection: not an answer, ask on a new one
                     conn.close()
                     conn, reused = http.client.HTTPConnection(*self.upstream, timeout=left), False
                     try:
                         conn.request(method, path, body=body or None, headers=headers)
                         resp = conn.getresponse()
-                    except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine) as again:
+                    except (ConnectionError, http.client.HTTPException) as again:
                         raise _Gone() from again
                     except socket.timeout as again:
                         raise _Cut() from again
@@ -270,7 +270,7 @@ class Gateway:
                     chunk = resp.read1(1 << 16) if method != "HEAD" else b""
                 except socket.timeout as err:
                     raise _Cut() from err
-                except (http.client.IncompleteRead, ConnectionError, ValueError) as err:
+                except (http.client.HTTPException, ConnectionError, ValueError) as err:
                     # Oxigraph cut a streamed answer at its limit (or died): never relay it as a 200
                     raise (_Gone() if not self._upstream_alive() else _Cut(busy=False)) from err
                 if not chunk:
@@ -279,6 +279,10 @@ class Gateway:
                 if size > MAX_BODY:
                     raise _Cut()
                 chunks.append(chunk)
+            # The whole body is read. Python 3.11's read1 leaves a Content-Length answer (the query page's
+            # files) open after its last byte, and a connection whose answer is open cannot ask again
+            # (ResponseNotReady): close the answer, so that the connection is reusable.
+            resp.close()
             keep = not resp.will_close
             return resp.status, resp.reason, resp.getheaders(), b"".join(chunks)
         finally:
