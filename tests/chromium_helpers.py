@@ -75,8 +75,21 @@ class DevTools:
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise AssertionError(f"the page did not show {what or expression} within {timeout} s")
+                raise AssertionError(
+                    f"the page did not show {what or expression} within {timeout} s: {self.page_state()}"
+                )
             time.sleep(0.2)
+
+    def page_state(self) -> str:
+        """Where the page is, whether it loaded, and each file it fetched with its HTTP status (0: the
+        fetch failed), for a failure message."""
+        try:
+            return self.evaluate(
+                "JSON.stringify({url: location.href, readyState: document.readyState,"
+                " files: performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus])})"
+            )
+        except AssertionError as e:
+            return f"(the page could not be asked: {e})"
 
     def close(self):
         self.ws.close()
