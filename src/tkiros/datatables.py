@@ -1,5 +1,6 @@
 """The package's data tables: tab-separated files with a header row, whose lines starting with '#' are
-comments (release/kgx_columns.tsv, release/biolink.sssom.tsv, checks/conflict_contexts.tsv)."""
+comments (release/kgx_columns.tsv, release/biolink.sssom.tsv, release/site_assets/kinds.tsv,
+checks/conflict_contexts.tsv)."""
 
 from __future__ import annotations
 

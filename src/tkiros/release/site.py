@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tkiros.datatables import read_rows
 from tkiros.errors import TkirosError
 from tkiros.release.site_html import Linker, card_html, explanation_html, frame, table
 from tkiros.rqfile import run_internal
@@ -44,12 +45,7 @@ class Page:
 
 def kinds() -> list[tuple[str, str, str, list[str]]]:
     """(folder, title, singular, classes) from site_assets/kinds.tsv."""
-    out = []
-    for line in (ASSETS / "kinds.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            folder, title, singular, classes = line.split("\t")
-            out.append((folder, title, singular, classes.split()))
-    return out
+    return [(r["folder"], r["title"], r["singular"], r["classes"].split()) for r in read_rows(ASSETS / "kinds.tsv")]
 
 
 def _local(iri: str) -> str:
